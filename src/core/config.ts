@@ -1,0 +1,156 @@
+// The Config: the one source of truth for a run's settings. The URL query string is its serialisation
+// (one declarative table below, with a version key); presets are named Configs; the CLI reads the same string.
+// Decoding is pure and total: it never throws, and reports what it had to change as notices.
+import { CELLS, LSTM_VARIANTS } from './spec';
+
+export const CONFIG_VERSION = 1;
+
+export const TASKS = ['adding', 'copy', 'temporal_order', 'reber', 'sine', 'sines', 'mackey_glass', 'random_walk', 'csv', 'char'] as const;
+export const INITS = ['pytorch', 'xavier', 'orthogonal', 'identity'] as const;
+export const OPTIMIZERS = ['sgd', 'momentum', 'rmsprop', 'adam'] as const;
+export const CLIPS = ['none', 'norm', 'value'] as const;
+export const BPTTS = ['full', 'truncated'] as const;
+export const ENGINES = ['auto', 'webgpu', 'cpu'] as const;
+export const CORPORA = ['code', 'grammar', 'user'] as const;
+
+type FieldSpec =
+  | { kind: 'int'; def: number; min: number; max: number }
+  | { kind: 'float'; def: number; min: number; max: number }
+  | { kind: 'enum'; def: string; options: readonly string[] }
+  | { kind: 'bool'; def: boolean }
+  | { kind: 'text'; def: string; maxLength: number };
+
+/**
+ * Every setting: URL key → type, default and range. Keys are short but readable, since a teacher types them.
+ * wrec is the largest singular value σ_max of each layer's recurrent matrix W_hh after initialisation
+ * (all gate blocks stacked); 0 keeps the initialiser's own scale.
+ */
+export const CONFIG_FIELDS = {
+  seed: { kind: 'int', def: 1, min: 0, max: 2 ** 31 - 1 },
+  task: { kind: 'enum', def: 'adding', options: TASKS },
+  T: { kind: 'int', def: 50, min: 2, max: 1000 }, // sequence length / lag
+  corpus: { kind: 'enum', def: 'code', options: CORPORA },
+  cell: { kind: 'enum', def: 'rnn_tanh', options: CELLS },
+  variant: { kind: 'enum', def: 'none', options: LSTM_VARIANTS },
+  H: { kind: 'int', def: 32, min: 1, max: 1024 },
+  layers: { kind: 'int', def: 1, min: 1, max: 3 },
+  init: { kind: 'enum', def: 'orthogonal', options: INITS },
+  wrec: { kind: 'float', def: 1, min: 0, max: 100 },
+  rho: { kind: 'float', def: 0.9, min: 0, max: 10 }, // ESN spectral radius
+  leak: { kind: 'float', def: 1, min: 0.001, max: 1 }, // ESN leak rate
+  inScale: { kind: 'float', def: 1, min: 0, max: 100 }, // ESN input scaling
+  opt: { kind: 'enum', def: 'adam', options: OPTIMIZERS },
+  lr: { kind: 'float', def: 0.003, min: 1e-7, max: 10 },
+  mom: { kind: 'float', def: 0.9, min: 0, max: 0.9999 },
+  B: { kind: 'int', def: 16, min: 1, max: 1024 },
+  clip: { kind: 'enum', def: 'none', options: CLIPS },
+  clipAt: { kind: 'float', def: 1, min: 1e-6, max: 1e6 },
+  l2: { kind: 'float', def: 0, min: 0, max: 10 },
+  omega: { kind: 'float', def: 0, min: 0, max: 100 },
+  bptt: { kind: 'enum', def: 'full', options: BPTTS },
+  k1: { kind: 'int', def: 10, min: 1, max: 1000 },
+  k2: { kind: 'int', def: 20, min: 1, max: 1000 },
+  engine: { kind: 'enum', def: 'auto', options: ENGINES },
+  steps: { kind: 'int', def: 0, min: 0, max: 10_000_000 }, // 0 = train until paused
+  preset: { kind: 'text', def: '', maxLength: 40 },
+} as const satisfies Record<string, FieldSpec>;
+
+type Fields = typeof CONFIG_FIELDS;
+type ValueOf<F> = F extends { kind: 'enum'; options: readonly (infer O)[] }
+  ? O
+  : F extends { kind: 'bool' }
+    ? boolean
+    : F extends { kind: 'text' }
+      ? string
+      : number;
+
+export type Config = { v: number } & { -readonly [K in keyof Fields]: ValueOf<Fields[K]> };
+
+export function defaultConfig(): Config {
+  const c: Record<string, unknown> = { v: CONFIG_VERSION };
+  for (const [key, f] of Object.entries(CONFIG_FIELDS) as [string, FieldSpec][]) c[key] = f.def;
+  return c as Config;
+}
+
+export interface DecodeResult {
+  config: Config;
+  notices: string[]; // one line per key that was ignored, clamped, replaced or migrated
+}
+
+function parseField(key: string, f: FieldSpec, raw: string, notices: string[]): unknown {
+  switch (f.kind) {
+    case 'int':
+    case 'float': {
+      const n = raw.trim() === '' ? NaN : Number(raw);
+      if (!Number.isFinite(n)) {
+        notices.push(`"${key}" must be a number; "${raw.slice(0, 20)}" replaced by the default ${f.def}`);
+        return f.def;
+      }
+      let v = f.kind === 'int' ? Math.round(n) : n;
+      if (v < f.min || v > f.max) {
+        const clamped = Math.min(f.max, Math.max(f.min, v));
+        notices.push(`"${key}" = ${v} is outside ${f.min}–${f.max}; clamped to ${clamped}`);
+        v = clamped;
+      }
+      return v;
+    }
+    case 'enum':
+      if (f.options.includes(raw)) return raw;
+      notices.push(`"${key}" = "${raw.slice(0, 20)}" is not one of ${f.options.join(', ')}; using ${f.def}`);
+      return f.def;
+    case 'bool':
+      if (raw === '1' || raw === 'true') return true;
+      if (raw === '0' || raw === 'false') return false;
+      notices.push(`"${key}" must be 0 or 1; using ${f.def ? 1 : 0}`);
+      return f.def;
+    case 'text':
+      if (raw.length > f.maxLength) {
+        notices.push(`"${key}" is longer than ${f.maxLength} characters; cut`);
+        return raw.slice(0, f.maxLength);
+      }
+      return raw;
+  }
+}
+
+/** Accepts a full URL, a query string with or without "?", or a hash. Never throws. */
+export function decodeConfig(input: string): DecodeResult {
+  const notices: string[] = [];
+  const config = defaultConfig() as Record<string, unknown>;
+  let query = String(input ?? '');
+  const q = query.indexOf('?');
+  if (q >= 0) query = query.slice(q + 1);
+  query = query.replace(/^#/, '').split('#')[0];
+  let params: URLSearchParams;
+  try {
+    params = new URLSearchParams(query);
+  } catch {
+    return { config: config as Config, notices: ['the configuration could not be read; using defaults'] };
+  }
+  const fields = CONFIG_FIELDS as Record<string, FieldSpec>;
+  const version = params.get('v');
+  if (version !== null && version !== String(CONFIG_VERSION)) {
+    notices.push(`link version ${version.slice(0, 10)} read as version ${CONFIG_VERSION}`);
+  }
+  for (const [key, raw] of params) {
+    if (key === 'v') continue;
+    const f = Object.prototype.hasOwnProperty.call(fields, key) ? fields[key] : undefined;
+    if (!f) {
+      notices.push(`unknown setting "${key.slice(0, 20)}" ignored`);
+      continue;
+    }
+    config[key] = parseField(key, f, raw, notices);
+  }
+  return { config: config as Config, notices };
+}
+
+/** Only settings that differ from the defaults are written, so links stay short. */
+export function encodeConfig(config: Config): string {
+  const params = new URLSearchParams();
+  params.set('v', String(CONFIG_VERSION));
+  for (const [key, f] of Object.entries(CONFIG_FIELDS) as [string, FieldSpec][]) {
+    const value = (config as Record<string, unknown>)[key];
+    if (value === f.def) continue;
+    params.set(key, typeof value === 'boolean' ? (value ? '1' : '0') : String(value));
+  }
+  return params.toString();
+}
