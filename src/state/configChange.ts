@@ -1,0 +1,30 @@
+// What a settings change means for a running session: some settings can be changed on the live
+// network (the W_rec scale, the learning rate, the engine, the step options), the rest define a
+// different network or data stream and need a rebuild from step 0.
+import type { Config } from '../core/config';
+
+/** Settings that define the model, its data or its initialisation: changing one restarts the run. */
+export const REBUILD_KEYS = ['seed', 'task', 'T', 'corpus', 'cell', 'variant', 'H', 'layers', 'init', 'rho', 'leak', 'inScale', 'B'] as const;
+/** Settings read by every optimiser step: applied to the live run. */
+export const STEP_OPTION_KEYS = ['opt', 'mom', 'clip', 'clipAt', 'l2', 'omega', 'bptt', 'k1', 'k2'] as const;
+
+export interface ConfigChange {
+  rebuild: boolean;
+  wrec: number | null; // new W_rec scale to apply to the live weights
+  lr: number | null;
+  engine: Config['engine'] | null;
+  stepOptions: boolean; // clip / optimiser / penalty / BPTT settings changed
+  steps: number | null; // new stop-after-N-steps target
+}
+
+export function classifyChange(prev: Config, next: Config): ConfigChange {
+  const changed = (key: keyof Config) => prev[key] !== next[key];
+  return {
+    rebuild: REBUILD_KEYS.some(changed),
+    wrec: changed('wrec') ? next.wrec : null,
+    lr: changed('lr') ? next.lr : null,
+    engine: changed('engine') ? next.engine : null,
+    stepOptions: STEP_OPTION_KEYS.some(changed),
+    steps: changed('steps') ? next.steps : null,
+  };
+}

@@ -1,0 +1,183 @@
+// The bridge between the page and the training worker. It lives outside React: it sends commands,
+// turns the worker's messages into bounded chart series, and writes them with useStore.setState.
+// It also keeps the URL in step with the Config (history.replaceState).
+import type { Config } from '../core/config';
+import { DecimatingSeries } from '../ui/decimate';
+import { presetById, presetConfig } from './presets';
+import type { FromWorker, StepSummary, ToWorker } from './protocol';
+import { emptyMetrics, useStore } from './store';
+import { configFromUrl, urlWithConfig } from './url';
+
+/** Chart series keep at most this many points (older ones are merged in pairs). */
+const SERIES_CAPACITY = 800;
+/** The heatmap shows this many of the most recent profiles. */
+const HEAT_COLUMNS = 240;
+/** Clip markers kept for the gradient-norm chart. */
+const CLIP_MARKERS = 400;
+
+class Series {
+  loss = new DecimatingSeries(SERIES_CAPACITY);
+  valLoss = new DecimatingSeries(SERIES_CAPACITY);
+  metric = new DecimatingSeries(SERIES_CAPACITY);
+  gradNorm = new DecimatingSeries(SERIES_CAPACITY);
+  sigmaMax = new DecimatingSeries(SERIES_CAPACITY);
+  spectralRadius = new DecimatingSeries(SERIES_CAPACITY);
+  all(): DecimatingSeries[] {
+    return [this.loss, this.valLoss, this.metric, this.gradNorm, this.sigmaMax, this.spectralRadius];
+  }
+  push(s: StepSummary): void {
+    this.loss.push(s.step, s.loss);
+    if (s.valLoss !== null) this.valLoss.push(s.step, s.valLoss);
+    if (s.metric !== null) this.metric.push(s.step, s.metric);
+    this.gradNorm.push(s.step, s.gradNorm);
+    this.sigmaMax.push(s.step, s.sigmaMax);
+    this.spectralRadius.push(s.step, s.spectralRadius);
+  }
+}
+
+let worker: Worker | null = null;
+let series = new Series();
+
+function post(message: ToWorker): void {
+  worker?.postMessage(message);
+}
+
+function clearMetrics(): void {
+  series = new Series();
+  useStore.setState({ ...emptyMetrics(), step: 0, divergence: null });
+}
+
+function onMessage(msg: FromWorker): void {
+  switch (msg.type) {
+    case 'ready':
+      if (msg.rebuilt) clearMetrics();
+      useStore.setState({ engine: msg.engine, step: msg.step, error: null });
+      return;
+    case 'status':
+      useStore.setState({ status: msg.status, step: msg.step });
+      return;
+    case 'frames': {
+      const state = useStore.getState();
+      let clipSteps = state.clipSteps;
+      const newClips: number[] = [];
+      for (const s of msg.steps) {
+        series.push(s);
+        if (s.clipFactor < 1) newClips.push(s.step);
+      }
+      if (newClips.length) clipSteps = [...clipSteps, ...newClips].slice(-CLIP_MARKERS);
+      let heatColumns = state.heatColumns;
+      let heatSteps = state.heatSteps;
+      if (msg.profiles.length) {
+        heatColumns = [...heatColumns, ...msg.profiles.map((p) => p.dh[0])].slice(-HEAT_COLUMNS);
+        heatSteps = [...heatSteps, ...msg.profiles.map((p) => p.step)].slice(-HEAT_COLUMNS);
+      }
+      const last = msg.steps[msg.steps.length - 1];
+      const metricName = msg.steps.find((s) => s.metricName)?.metricName ?? state.metricName;
+      useStore.setState({
+        loss: series.loss.snapshot(),
+        valLoss: series.valLoss.snapshot(),
+        metric: series.metric.snapshot(),
+        metricName,
+        gradNorm: series.gradNorm.snapshot(),
+        sigmaMax: series.sigmaMax.snapshot(),
+        spectralRadius: series.spectralRadius.snapshot(),
+        clipSteps,
+        heatColumns,
+        heatSteps,
+        profile: msg.profiles.length ? msg.profiles[msg.profiles.length - 1] : state.profile,
+        step: last ? last.step : state.step,
+        lastLoss: last ? last.loss : state.lastLoss,
+        stepsPerSecond: msg.stepsPerSecond,
+      });
+      return;
+    }
+    case 'snapshot':
+      useStore.setState({ snapshot: { step: msg.step, outputs: msg.outputs, batch: msg.batch } });
+      return;
+    case 'diverged':
+      useStore.setState({ divergence: msg.message, status: 'diverged', step: msg.step });
+      return;
+    case 'rewound': {
+      for (const s of series.all()) s.truncateAfter(msg.step);
+      const state = useStore.getState();
+      const keep = state.heatSteps.map((s) => s <= msg.step);
+      useStore.setState({
+        divergence: null,
+        step: msg.step,
+        message: `rewound to step ${msg.step}, the last finite checkpoint`,
+        loss: series.loss.snapshot(),
+        valLoss: series.valLoss.snapshot(),
+        metric: series.metric.snapshot(),
+        gradNorm: series.gradNorm.snapshot(),
+        sigmaMax: series.sigmaMax.snapshot(),
+        spectralRadius: series.spectralRadius.snapshot(),
+        clipSteps: state.clipSteps.filter((s) => s <= msg.step),
+        heatColumns: state.heatColumns.filter((_, i) => keep[i]),
+        heatSteps: state.heatSteps.filter((_, i) => keep[i]),
+      });
+      return;
+    }
+    case 'notice':
+      useStore.setState({ message: msg.message });
+      return;
+    case 'error':
+      useStore.setState({ error: msg.message, status: 'error' });
+      return;
+  }
+}
+
+function writeUrl(config: Config): void {
+  const next = urlWithConfig(window.location.href, config);
+  if (next !== window.location.href) window.history.replaceState(null, '', next);
+}
+
+/** Reads the URL, starts the worker and begins training (unless the link pins `steps` and it is reached). */
+export function start(): void {
+  const { config, notices } = configFromUrl(window.location.href);
+  useStore.setState({ config, notices });
+  writeUrl(config);
+  worker = new Worker(new URL('../train/worker.ts', import.meta.url), { type: 'module', name: 'rnnlab-trainer' });
+  worker.onmessage = (e: MessageEvent<FromWorker>) => onMessage(e.data);
+  worker.onerror = (e) => useStore.setState({ error: `the training worker failed: ${e.message || 'unknown error'}`, status: 'error' });
+  post({ type: 'init', config, corpus: null });
+  post({ type: 'play' });
+}
+
+export function setConfig(patch: Partial<Config>): void {
+  const config = { ...useStore.getState().config, ...patch };
+  useStore.setState({ config, message: null });
+  writeUrl(config);
+  post({ type: 'configure', config });
+}
+
+export function applyPreset(id: string): void {
+  const preset = presetById(id);
+  if (!preset) return;
+  const config = presetConfig(preset, useStore.getState().config);
+  useStore.setState({ config, message: null });
+  writeUrl(config);
+  post({ type: 'configure', config });
+  post({ type: 'reset' });
+  post({ type: 'play' });
+}
+
+export const play = () => post({ type: 'play' });
+export const pause = () => post({ type: 'pause' });
+export const stepOnce = () => post({ type: 'step', count: 1 });
+export const rewind = () => post({ type: 'rewind' });
+export function reset(): void {
+  post({ type: 'reset' });
+}
+export function setSpeed(stepsPerSecond: number | null): void {
+  useStore.setState({ speed: stepsPerSecond });
+  post({ type: 'speed', stepsPerSecond });
+}
+export const dismissNotices = () => useStore.setState({ notices: [] });
+export const dismissMessage = () => useStore.setState({ message: null });
+export const toggleLogLoss = () => useStore.setState((s) => ({ logLoss: !s.logLoss }));
+export const togglePresenter = () => useStore.setState((s) => ({ presenter: !s.presenter }));
+
+/** The link to this exact run (for the share button). */
+export function shareUrl(): string {
+  return urlWithConfig(window.location.href, useStore.getState().config);
+}

@@ -1,0 +1,65 @@
+// The messages between the page and the training worker (src/train/worker.ts), typed in one place.
+// Page → worker: commands. Worker → page: status, metric frames at a bounded rate, snapshots for the
+// task view. Weights never cross: the worker owns them.
+import type { Batch } from '../core/batch';
+import type { Config } from '../core/config';
+
+export type EngineChoice = Config['engine'];
+
+/** Scalars of one training step. */
+export interface StepSummary {
+  step: number; // steps completed after this one (1-based)
+  loss: number;
+  valLoss: number | null; // when the trainer evaluated this step
+  metric: number | null; // task metric on the validation batch, when evaluated
+  metricName: string | null;
+  gradNorm: number; // before clipping
+  clipFactor: number; // < 1 when clipping changed the gradient
+  sigmaMax: number; // largest singular value of the bottom layer's W_hh (gates stacked)
+  spectralRadius: number; // largest |eigenvalue| of the bottom layer's W_hh (first gate block)
+}
+
+/** ‖∂L/∂h_t‖ (and ‖∂L/∂c_t‖ for LSTM) of one step, per layer, each of length T. */
+export interface GradientProfile {
+  step: number;
+  dh: Float64Array[];
+  dc: Float64Array[] | null;
+}
+
+export interface EngineInfo {
+  kind: 'cpu' | 'webgpu';
+  description: string; // e.g. the adapter name
+  reason: string; // why this engine was chosen (e.g. why WebGPU was not used)
+}
+
+export type RunStatus = 'starting' | 'paused' | 'running' | 'diverged' | 'error';
+
+export type ToWorker =
+  | { type: 'init'; config: Config; corpus: string | null }
+  | { type: 'configure'; config: Config } // worker applies live what it can, rebuilds otherwise
+  | { type: 'play' }
+  | { type: 'pause' }
+  | { type: 'step'; count: number }
+  | { type: 'reset' }
+  | { type: 'rewind' }
+  | { type: 'speed'; stepsPerSecond: number | null }; // null = as fast as the engine allows
+
+export type FromWorker =
+  | { type: 'ready'; engine: EngineInfo; step: number; rebuilt: boolean }
+  | { type: 'status'; status: RunStatus; step: number }
+  | {
+      type: 'frames';
+      steps: StepSummary[]; // every step since the last message, oldest first
+      profiles: GradientProfile[]; // a few of those steps, evenly spaced, oldest first (the last is the newest)
+      stepsPerSecond: number;
+    }
+  | { type: 'snapshot'; step: number; outputs: Float32Array; batch: Batch } // for the task view
+  | { type: 'diverged'; step: number; message: string }
+  | { type: 'rewound'; step: number }
+  | { type: 'notice'; message: string } // something the user should know (e.g. an engine fell back)
+  | { type: 'error'; message: string };
+
+/** At most this many frame messages per second reach the page. */
+export const MAX_FRAMES_PER_SECOND = 20;
+/** At most this many gradient profiles per frame message (the heatmap's columns). */
+export const MAX_PROFILES_PER_FRAME = 4;

@@ -1,0 +1,84 @@
+// The page's store (zustand), in slices by concern. Components select one field each; code outside
+// React (the worker bridge in controller.ts) writes with store.setState. Weights never live here:
+// only settings, run status, and the bounded metric series the charts draw.
+import { create } from 'zustand';
+import { defaultConfig, type Config } from '../core/config';
+import type { Batch } from '../core/batch';
+import type { SeriesPoint } from '../ui/decimate';
+import type { EngineInfo, GradientProfile, RunStatus } from './protocol';
+
+export interface ConfigSlice {
+  config: Config;
+  notices: string[]; // what decoding the URL had to change; shown until dismissed
+}
+
+export interface RunSlice {
+  status: RunStatus;
+  step: number;
+  stepsPerSecond: number;
+  speed: number | null; // target steps per second; null = as fast as possible
+  divergence: string | null; // "diverged at step N, gradient norm X"
+  error: string | null;
+  message: string | null; // transient information (e.g. "rewound to step 120")
+}
+
+export interface EngineSlice {
+  engine: EngineInfo | null;
+}
+
+export interface MetricsSlice {
+  loss: SeriesPoint[];
+  valLoss: SeriesPoint[];
+  metric: SeriesPoint[];
+  metricName: string | null;
+  gradNorm: SeriesPoint[];
+  clipSteps: number[]; // steps where clipping changed the gradient (most recent few hundred)
+  sigmaMax: SeriesPoint[];
+  spectralRadius: SeriesPoint[];
+  profile: GradientProfile | null; // the newest ‖∂L/∂h_t‖ profile
+  heatColumns: Float64Array[]; // bottom layer's profiles, oldest first (bounded)
+  heatSteps: number[]; // the training step of each heat column
+  lastLoss: number;
+  snapshot: { step: number; outputs: Float32Array; batch: Batch } | null;
+}
+
+export interface ViewSlice {
+  logLoss: boolean;
+  presenter: boolean;
+}
+
+export type AppState = ConfigSlice & RunSlice & EngineSlice & MetricsSlice & ViewSlice;
+
+export function emptyMetrics(): MetricsSlice {
+  return {
+    loss: [],
+    valLoss: [],
+    metric: [],
+    metricName: null,
+    gradNorm: [],
+    clipSteps: [],
+    sigmaMax: [],
+    spectralRadius: [],
+    profile: null,
+    heatColumns: [],
+    heatSteps: [],
+    lastLoss: NaN,
+    snapshot: null,
+  };
+}
+
+export const useStore = create<AppState>()(() => ({
+  config: defaultConfig(),
+  notices: [],
+  status: 'starting',
+  step: 0,
+  stepsPerSecond: 0,
+  speed: null,
+  divergence: null,
+  error: null,
+  message: null,
+  engine: null,
+  ...emptyMetrics(),
+  logLoss: true,
+  presenter: false,
+}));
