@@ -2,19 +2,12 @@
 // a checkpoint (params + optimiser state + carried hidden state) moves between them.
 import type { Batch } from '../core/batch';
 import type { ModelSpec } from '../core/spec';
+import type { OptimizerKind, OptimizerOptions } from '../core/optim';
 
-export type OptimizerKind = 'sgd' | 'momentum' | 'rmsprop' | 'adam';
+export type { OptimizerKind, OptimizerOptions };
+
 export type ClipMode = 'none' | 'norm' | 'value';
 
-export interface OptimizerOptions {
-  kind: OptimizerKind;
-  lr: number;
-  momentum: number; // momentum (PyTorch SGD semantics: buf = μ·buf + g; p −= lr·buf)
-  beta1: number; // Adam
-  beta2: number; // Adam
-  alpha: number; // RMSProp smoothing (PyTorch default 0.99)
-  eps: number;
-}
 
 export interface StepOptions {
   optimizer: OptimizerOptions;
@@ -57,6 +50,7 @@ export interface ForwardResult {
 }
 
 export interface OptimizerState {
+  kind: OptimizerKind; // which optimiser the slots belong to
   step: number; // t for Adam's bias correction
   slots: Float32Array[]; // momentum buffer / squares / Adam m and v, each laid out like the params
 }
