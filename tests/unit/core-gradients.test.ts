@@ -5,17 +5,8 @@ import { Network, omegaPenalty } from '../../src/core/model';
 import { Rng } from '../../src/core/rng';
 import { LSTM_VARIANTS, makeSpec, paramLayout, type CellKind, type LstmVariant, type ModelSpec } from '../../src/core/spec';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine';
-import type { StepOptions } from '../../src/engine/engine';
-import { lossOf, numericGradient, randomBatch, randomParams, relativeError } from './gradcheck';
+import { gradOnly, lossOf, numericGradient, randomBatch, randomParams, relativeError } from './gradcheck';
 
-export const gradOnly: StepOptions = {
-  optimizer: { kind: 'sgd', lr: 0, momentum: 0, beta1: 0.9, beta2: 0.999, alpha: 0.99, eps: 1e-8 },
-  clip: { mode: 'none', threshold: 1 },
-  penalty: { l2: 0, omega: 0 },
-  bptt: { mode: 'full' },
-  carryState: false,
-  update: false,
-};
 
 async function analytic(spec: ModelSpec, params: Float64Array, batch: ReturnType<typeof randomBatch>, opts = gradOnly) {
   const engine = new CpuEngine();

@@ -4,6 +4,7 @@ import { lossAndGrad } from '../../src/core/loss';
 import { Network } from '../../src/core/model';
 import { Rng } from '../../src/core/rng';
 import { paramLayout, type ModelSpec } from '../../src/core/spec';
+import type { StepOptions } from '../../src/engine/engine';
 
 export function randomParams(spec: ModelSpec, rng: Rng, scale = 0.6): Float64Array {
   const p = new Float64Array(paramLayout(spec).size);
@@ -55,3 +56,13 @@ export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): numbe
   }
   return Math.sqrt(d) / Math.max(Math.sqrt(n), 1e-12);
 }
+
+/** A plain gradient computation: full BPTT, no clipping, penalties or update. */
+export const gradOnly: StepOptions = {
+  optimizer: { kind: 'sgd', lr: 0, momentum: 0, beta1: 0.9, beta2: 0.999, alpha: 0.99, eps: 1e-8 },
+  clip: { mode: 'none', threshold: 1 },
+  penalty: { l2: 0, omega: 0 },
+  bptt: { mode: 'full' },
+  carryState: false,
+  update: false,
+};
