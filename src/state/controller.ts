@@ -2,6 +2,7 @@
 // turns the worker's messages into bounded chart series, and writes them with useStore.setState.
 // It also keeps the URL in step with the Config (history.replaceState).
 import type { Config } from '../core/config';
+import { corpusPath } from '../core/tasks';
 import { DecimatingSeries } from '../ui/decimate';
 import { presetById, presetConfig } from './presets';
 import type { FromWorker, StepSummary, ToWorker } from './protocol';
@@ -37,6 +38,41 @@ class Series {
 
 let worker: Worker | null = null;
 let series = new Series();
+/** Texts of the shipped corpora, fetched once when the char task asks for them. */
+const corpora = new Map<string, string>();
+
+export function corpusText(name: string): string | null {
+  return corpora.get(name) ?? null;
+}
+
+/** The corpus a Config needs, fetched from public/corpora on first use; null when it needs none. */
+async function ensureCorpus(config: Config): Promise<string | null> {
+  if (config.task !== 'char' || config.corpus === 'user') return null;
+  const name = config.corpus;
+  const cached = corpora.get(name);
+  if (cached !== undefined) return cached;
+  try {
+    const response = await fetch(import.meta.env.BASE_URL + corpusPath(name));
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const text = await response.text();
+    corpora.set(name, text);
+    useStore.setState({ corpusLoaded: name });
+    return text;
+  } catch (e) {
+    useStore.setState({ message: `the "${name}" corpus could not be loaded (${e instanceof Error ? e.message : String(e)})` });
+    return null;
+  }
+}
+
+/** Sends the Config, after fetching the corpus it needs (messages stay in order: one chain). */
+let sendChain: Promise<void> = Promise.resolve();
+function sendConfig(config: Config, then: ToWorker[] = []): void {
+  sendChain = sendChain.then(async () => {
+    const corpus = await ensureCorpus(config);
+    post({ type: 'configure', config, corpus });
+    for (const m of then) post(m);
+  });
+}
 
 function post(message: ToWorker): void {
   worker?.postMessage(message);
@@ -139,15 +175,17 @@ export function start(): void {
   worker = new Worker(new URL('../train/worker.ts', import.meta.url), { type: 'module', name: 'rnnlab-trainer' });
   worker.onmessage = (e: MessageEvent<FromWorker>) => onMessage(e.data);
   worker.onerror = (e) => useStore.setState({ error: `the training worker failed: ${e.message || 'unknown error'}`, status: 'error' });
-  post({ type: 'init', config, corpus: null });
-  post({ type: 'play' });
+  sendChain = ensureCorpus(config).then((corpus) => {
+    post({ type: 'init', config, corpus });
+    post({ type: 'play' });
+  });
 }
 
 export function setConfig(patch: Partial<Config>): void {
   const config = { ...useStore.getState().config, ...patch };
   useStore.setState({ config, message: null });
   writeUrl(config);
-  post({ type: 'configure', config });
+  sendConfig(config);
 }
 
 export function applyPreset(id: string): void {
@@ -156,21 +194,21 @@ export function applyPreset(id: string): void {
   const config = presetConfig(preset, useStore.getState().config);
   useStore.setState({ config, message: null });
   writeUrl(config);
-  post({ type: 'configure', config });
-  post({ type: 'reset' });
-  post({ type: 'play' });
+  sendConfig(config, [{ type: 'reset' }, { type: 'play' }]);
 }
 
-export const play = () => post({ type: 'play' });
-export const pause = () => post({ type: 'pause' });
-export const stepOnce = () => post({ type: 'step', count: 1 });
-export const rewind = () => post({ type: 'rewind' });
-export function reset(): void {
-  post({ type: 'reset' });
+/** Commands queue behind any pending configure, so they apply to the settings the user just chose. */
+function command(message: ToWorker): void {
+  sendChain = sendChain.then(() => post(message));
 }
+export const play = () => command({ type: 'play' });
+export const pause = () => command({ type: 'pause' });
+export const stepOnce = () => command({ type: 'step', count: 1 });
+export const rewind = () => command({ type: 'rewind' });
+export const reset = () => command({ type: 'reset' });
 export function setSpeed(stepsPerSecond: number | null): void {
   useStore.setState({ speed: stepsPerSecond });
-  post({ type: 'speed', stepsPerSecond });
+  command({ type: 'speed', stepsPerSecond });
 }
 export const dismissNotices = () => useStore.setState({ notices: [] });
 export const dismissMessage = () => useStore.setState({ message: null });

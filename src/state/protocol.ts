@@ -36,7 +36,7 @@ export type RunStatus = 'starting' | 'paused' | 'running' | 'diverged' | 'error'
 
 export type ToWorker =
   | { type: 'init'; config: Config; corpus: string | null }
-  | { type: 'configure'; config: Config } // worker applies live what it can, rebuilds otherwise
+  | { type: 'configure'; config: Config; corpus: string | null } // applied live where possible, else rebuilt
   | { type: 'play' }
   | { type: 'pause' }
   | { type: 'step'; count: number }

@@ -10,6 +10,7 @@ import type { EngineInfo, GradientProfile, RunStatus } from './protocol';
 export interface ConfigSlice {
   config: Config;
   notices: string[]; // what decoding the URL had to change; shown until dismissed
+  corpusLoaded: string | null; // name of the shipped corpus whose text has been fetched (the text stays in controller.ts)
 }
 
 export interface RunSlice {
@@ -70,6 +71,7 @@ export function emptyMetrics(): MetricsSlice {
 export const useStore = create<AppState>()(() => ({
   config: defaultConfig(),
   notices: [],
+  corpusLoaded: null,
   status: 'starting',
   step: 0,
   stepsPerSecond: 0,

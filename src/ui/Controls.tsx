@@ -1,0 +1,142 @@
+// Settings grouped by task, model and training. Every control is a labelled native input, so it is
+// keyboard operable; each writes the Config (and through it the URL). Numbers commit on Enter or blur
+// so typing "100" does not rebuild the network at 1 and 10 on the way.
+import { useEffect, useId, useState } from 'react';
+import { BPTTS, CLIPS, CONFIG_FIELDS, CORPORA, INITS, OPTIMIZERS, TASKS, type Config } from '../core/config';
+import { CELLS, LSTM_VARIANTS } from '../core/spec';
+import { setConfig } from '../state/controller';
+import { useStore } from '../state/store';
+
+type NumberKey = { [K in keyof Config]: Config[K] extends number ? K : never }[keyof Config];
+type EnumKey = 'task' | 'corpus' | 'cell' | 'variant' | 'init' | 'opt' | 'clip' | 'bptt';
+
+const LABELS: Partial<Record<keyof Config, string>> = {
+  task: 'Task', T: 'Sequence length T', corpus: 'Corpus', seed: 'Seed',
+  cell: 'Cell', variant: 'LSTM variant', H: 'Hidden size H', layers: 'Layers', init: 'Initialisation',
+  rho: 'Spectral radius ρ', leak: 'Leak rate', inScale: 'Input scaling',
+  opt: 'Optimiser', lr: 'Learning rate', mom: 'Momentum', B: 'Batch size B', clip: 'Clipping', clipAt: 'Clip threshold',
+  l2: 'L2 penalty', omega: 'Ω regulariser', bptt: 'Backprop through time', k1: 'TBPTT k₁', k2: 'TBPTT k₂', steps: 'Stop after steps (0 = never)',
+};
+
+const OPTION_TEXT: Record<string, string> = {
+  adding: 'adding problem', copy: 'copy memory', temporal_order: 'temporal order', reber: 'embedded Reber grammar',
+  sine: 'sine wave', sines: 'sum of sines', mackey_glass: 'Mackey–Glass', random_walk: 'random walk', csv: 'CSV series', char: 'characters (language model)',
+  rnn_tanh: 'RNN (tanh)', rnn_relu: 'RNN (ReLU)', lstm: 'LSTM', gru: 'GRU', esn: 'echo-state network',
+  none: 'none (PyTorch)', vanilla: 'vanilla (peepholes)', nig: 'NIG: no input gate', nfg: 'NFG: no forget gate', nog: 'NOG: no output gate',
+  niaf: 'NIAF: no input activation', noaf: 'NOAF: no output activation', np: 'NP: no peepholes', cifg: 'CIFG: coupled input-forget', fgr: 'FGR: full gate recurrence',
+  pytorch: 'PyTorch uniform', xavier: 'Xavier', orthogonal: 'orthogonal', identity: 'identity (IRNN)',
+  sgd: 'SGD', momentum: 'SGD + momentum', rmsprop: 'RMSProp', adam: 'Adam', norm: 'by norm', value: 'by value',
+  full: 'full', truncated: 'truncated', code: 'code', grammar: 'grammar', user: 'your text',
+};
+
+const OPTIONS: Record<EnumKey, readonly string[]> = {
+  task: TASKS, corpus: CORPORA, cell: CELLS, variant: LSTM_VARIANTS, init: INITS, opt: OPTIMIZERS, clip: CLIPS, bptt: BPTTS,
+};
+
+function SelectField({ name }: { name: EnumKey }) {
+  const id = useId();
+  const value = useStore((s) => s.config[name]) as string;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{LABELS[name]}</label>
+      <select id={id} value={value} onChange={(e) => setConfig({ [name]: e.target.value } as Partial<Config>)} data-testid={`field-${name}`}>
+        {OPTIONS[name].map((o) => (
+          <option key={o} value={o}>
+            {OPTION_TEXT[o] ?? o}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+function NumberField({ name }: { name: NumberKey }) {
+  const id = useId();
+  const value = useStore((s) => s.config[name]) as number;
+  const spec = CONFIG_FIELDS[name as keyof typeof CONFIG_FIELDS] as { kind: string; min: number; max: number };
+  const [text, setText] = useState(String(value));
+  useEffect(() => setText(String(value)), [value]);
+  const commit = () => {
+    const n = Number(text);
+    if (text.trim() === '' || !Number.isFinite(n)) {
+      setText(String(value));
+      return;
+    }
+    const clamped = Math.min(spec.max, Math.max(spec.min, spec.kind === 'int' ? Math.round(n) : n));
+    setText(String(clamped));
+    if (clamped !== value) setConfig({ [name]: clamped } as Partial<Config>);
+  };
+  return (
+    <div className="field">
+      <label htmlFor={id}>{LABELS[name]}</label>
+      <input
+        id={id}
+        type="number"
+        inputMode="decimal"
+        min={spec.min}
+        max={spec.max}
+        step={spec.kind === 'int' ? 1 : 'any'}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        onBlur={commit}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') commit();
+        }}
+        data-testid={`field-${name}`}
+      />
+    </div>
+  );
+}
+
+export function Controls() {
+  const cell = useStore((s) => s.config.cell);
+  const task = useStore((s) => s.config.task);
+  const clip = useStore((s) => s.config.clip);
+  const bptt = useStore((s) => s.config.bptt);
+  const opt = useStore((s) => s.config.opt);
+  return (
+    <div className="controls">
+      <fieldset className="panel">
+        <legend>Task</legend>
+        <SelectField name="task" />
+        <NumberField name="T" />
+        {task === 'char' && <SelectField name="corpus" />}
+        <NumberField name="seed" />
+      </fieldset>
+      <fieldset className="panel">
+        <legend>Model</legend>
+        <SelectField name="cell" />
+        {cell === 'lstm' && <SelectField name="variant" />}
+        <NumberField name="H" />
+        {cell !== 'esn' && <NumberField name="layers" />}
+        <SelectField name="init" />
+        {cell === 'esn' && (
+          <>
+            <NumberField name="rho" />
+            <NumberField name="leak" />
+            <NumberField name="inScale" />
+          </>
+        )}
+      </fieldset>
+      <fieldset className="panel">
+        <legend>Training</legend>
+        <SelectField name="opt" />
+        <NumberField name="lr" />
+        {opt === 'momentum' && <NumberField name="mom" />}
+        <NumberField name="B" />
+        <SelectField name="clip" />
+        {clip !== 'none' && <NumberField name="clipAt" />}
+        <NumberField name="l2" />
+        {(cell === 'rnn_tanh' || cell === 'rnn_relu') && <NumberField name="omega" />}
+        <SelectField name="bptt" />
+        {bptt === 'truncated' && (
+          <>
+            <NumberField name="k1" />
+            <NumberField name="k2" />
+          </>
+        )}
+        <NumberField name="steps" />
+      </fieldset>
+    </div>
+  );
+}

@@ -1,0 +1,68 @@
+// Streaming train and validation loss (recharts). Series arrive decimated (bounded length), and the
+// chart redraws at most four times a second so the main thread stays free while training.
+import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { useStore } from '../state/store';
+import { toggleLogLoss } from '../state/controller';
+import { domainOf, linearTicks, logTicks } from './axes';
+import type { SeriesPoint } from './decimate';
+import { formatValue } from './format';
+import { PALETTE } from './palette';
+import { useThrottledStore } from './useThrottled';
+
+/** Non-finite losses leave a gap; the banner and the gradient charts tell the story of a blow-up. */
+function chartData(points: SeriesPoint[], log: boolean) {
+  return points.map((p) => ({ step: p.step, value: Number.isFinite(p.value) && (!log || p.value > 0) ? p.value : null }));
+}
+
+export function LossChart() {
+  const loss = useThrottledStore((s) => s.loss, 250);
+  const valLoss = useThrottledStore((s) => s.valLoss, 250);
+  const log = useStore((s) => s.logLoss);
+  const presenter = useStore((s) => s.presenter);
+  const lastLoss = useStore((s) => s.lastLoss);
+  const train = chartData(loss, log);
+  const val = chartData(valLoss, log);
+  const yDomain = domainOf([...train, ...val].map((d) => d.value ?? NaN), log);
+  const yTicks = (log ? logTicks(yDomain[0], yDomain[1], 5) : linearTicks(yDomain[0], yDomain[1], 4)).map((t) => t.value);
+  const lastStep = loss.length ? loss[loss.length - 1].step : 1;
+  const fontSize = presenter ? 16 : 12;
+  return (
+    <section className="panel loss" aria-labelledby="loss-title">
+      <div className="panel-head">
+        <h2 id="loss-title">Loss</h2>
+        <span className="readout" data-testid="loss-value" data-loss={Number.isFinite(lastLoss) ? lastLoss : ''}>
+          train {formatValue(lastLoss)}
+          {valLoss.length > 0 && <> · validation {formatValue(valLoss[valLoss.length - 1].value)}</>}
+        </span>
+        <label className="toggle">
+          <input type="checkbox" checked={log} onChange={toggleLogLoss} /> log scale
+        </label>
+      </div>
+      <div className="loss-chart" data-testid="loss-chart">
+        <ResponsiveContainer width="100%" height={presenter ? 300 : 240}>
+          <LineChart margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+            <CartesianGrid stroke="#e6e8ec" />
+            <XAxis dataKey="step" type="number" domain={[0, Math.max(1, lastStep)]} allowDuplicatedCategory={false} tick={{ fontSize }} tickFormatter={(v: number) => formatValue(v)} label={{ value: 'training step', position: 'insideBottom', offset: -4, fontSize }} height={44} />
+            <YAxis
+              type="number"
+              scale={log ? 'log' : 'linear'}
+              domain={yDomain}
+              ticks={yTicks}
+              allowDataOverflow
+              tick={{ fontSize }}
+              tickFormatter={(v: number) => formatValue(v, 2)}
+              width={presenter ? 70 : 56}
+            />
+            <Tooltip formatter={(v) => formatValue(Number(v))} labelFormatter={(s) => `step ${s}`} isAnimationActive={false} />
+            <Line data={train} dataKey="value" name="train" stroke={PALETTE.blue} strokeWidth={2} dot={false} isAnimationActive={false} connectNulls={false} />
+            <Line data={val} dataKey="value" name="validation" stroke={PALETTE.orange} strokeWidth={2} strokeDasharray="6 3" dot={false} isAnimationActive={false} connectNulls={false} />
+          </LineChart>
+        </ResponsiveContainer>
+      </div>
+      <div className="legend">
+        <span className="legend-item"><span className="swatch" style={{ background: PALETTE.blue }} /> train</span>
+        <span className="legend-item"><span className="swatch dashed" style={{ borderColor: PALETTE.orange }} /> validation</span>
+      </div>
+    </section>
+  );
+}
