@@ -93,7 +93,10 @@ function makeGrammar() {
       const token = tokens[i];
       const glued = token.glue || token.close || (i > 0 && tokens[i - 1].open);
       const piece = line === '' || glued ? token.text : ' ' + token.text;
-      if (!glued && line.trim() !== '' && line.length + piece.length > WIDTH) {
+      // An opener is glued to what follows it, so the break decision covers the whole run "([word".
+      let run = piece.length;
+      for (let j = i; tokens[j].open && j + 1 < tokens.length && !tokens[j + 1].close; j++) run += tokens[j + 1].text.length;
+      if (!glued && line.trim() !== '' && line.length + run > WIDTH) {
         out += line + '\n';
         line = '  '.repeat(depth) + token.text;
       } else line += piece;

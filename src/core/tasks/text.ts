@@ -136,6 +136,13 @@ export function prepareUserText(text: string): string {
 
 // ---- The task ----
 
+/** The fewest characters for which both the training and the validation part hold a window of T + 1. */
+export function minimumTextLength(T: number): number {
+  let n = 2 * (T + 1);
+  while (Math.floor(n * TEXT_TRAIN_FRACTION) < T + 1 || n - Math.floor(n * TEXT_TRAIN_FRACTION) < T + 1) n++;
+  return n;
+}
+
 export class CharTask implements Task {
   readonly name = 'char';
   readonly loss = 'xent';
@@ -152,9 +159,11 @@ export class CharTask implements Task {
     this.ids = this.vocab.encode(text);
     const n = this.ids.length;
     this.split = Math.floor(n * TEXT_TRAIN_FRACTION);
-    const needed = Math.ceil((T + 1) / (1 - TEXT_TRAIN_FRACTION)) + 1;
     if (n - this.split < T + 1 || this.split < T + 1) {
-      throw new Error(`The text has ${n} characters, too few for windows of ${T}: at least ${needed} are needed (the last 10% validates). Shorten T or add text.`);
+      throw new Error(
+        `The text has ${n} characters, too few for windows of ${T}: at least ${minimumTextLength(T)} are needed ` +
+          `(the last 10% validates and must hold one window too). Shorten T or add text.`,
+      );
     }
     const counts = new Float64Array(this.vocab.size);
     for (let i = 0; i < this.split; i++) counts[this.ids[i]]++;
