@@ -5,7 +5,7 @@ import { esnCell } from './cells/esn';
 import { gruCell } from './cells/gru';
 import { lstmCell } from './cells/lstm';
 import { rnnCell } from './cells/rnn';
-import { addColumnSums, addMatMul, addMatMulBt, addMatTMul, norm, type Vec } from './linalg';
+import { addColumnSums, addMatMul, addMatMulBt, addMatTMul, norm, transpose, type Vec } from './linalg';
 import { findTensor, gateCount, lstmFlags, paramLayout, type ModelSpec, type ParamLayout, type TensorInfo } from './spec';
 
 export function makeCell(spec: ModelSpec): Cell {
@@ -165,7 +165,7 @@ export class Network {
     addMatTMul(this.dHeadW, ws.dOut, topHs, rows, Y, H, w0 * B * Y, w0 * B * H);
     addColumnSums(this.dHeadB, ws.dOut, rows, Y, w0 * B * Y);
     ws.dh[L - 1].fill(0, w0 * B * H, t1 * B * H);
-    addMatMul(ws.dh[L - 1], ws.dOut, this.headW, rows, H, Y, w0 * B * Y, w0 * B * H);
+    addMatMulBt(ws.dh[L - 1], ws.dOut, transpose(this.headW, Y, H), rows, H, Y, w0 * B * Y, w0 * B * H);
 
     let omegaValue = 0;
     for (let l = L - 1; l >= 0; l--) {
@@ -190,7 +190,7 @@ export class Network {
       if (l > 0) {
         const below = ws.dh[l - 1];
         below.fill(0, w0 * B * H, t1 * B * H);
-        addMatMul(below, ws.dGi, Wih, rows, H, GH, w0 * B * GH, w0 * B * H);
+        addMatMulBt(below, ws.dGi, transpose(Wih, GH, H), rows, H, GH, w0 * B * GH, w0 * B * H);
       }
     }
     return omegaValue;

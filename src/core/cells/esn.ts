@@ -1,7 +1,7 @@
 // Leaky echo-state reservoir (Jaeger): u_t = tanh(W_ih x_t + b_ih + W_hh h_{t−1} + b_hh),
 // h_t = (1 − a)·h_{t−1} + a·u_t. The reservoir is fixed; only the head learns. Its backward still runs so
 // the gradient-flow view shows ∂L/∂h_t through the reservoir.
-import { addMatMul, addMatMulBt, type Vec } from '../linalg';
+import { addMatMulBt, transpose, type Vec } from '../linalg';
 import { addBias, type Cell, type CellGrads, type CellState, type LayerWeights, type Trace } from './cell';
 
 export function esnCell(leak: number): Cell {
@@ -41,6 +41,7 @@ export function esnCell(leak: number): Cell {
       const { H, Whh } = w;
       const B = tr.B;
       const n = B * H;
+      const WhhT = transpose(Whh, H, H); // (H, H) so the per-step product is contiguous dot products
       const u = tr.extra.u;
       const dhRec = new Float64Array(n); // (B, H) from step t+1
       for (let t = t1 - 1; t >= t0; t--) {
@@ -52,7 +53,7 @@ export function esnCell(leak: number): Cell {
         }
         if (t > t0) {
           for (let i = 0; i < n; i++) dhRec[i] = dh[o + i] * (1 - a);
-          addMatMul(dhRec, dGi, Whh, B, H, H, o);
+          addMatMulBt(dhRec, dGi, WhhT, B, H, H, o);
         }
       }
     },

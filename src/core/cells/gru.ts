@@ -1,7 +1,7 @@
 // GRU, PyTorch's nn.GRU, gate order r, z, n:
 //   r = σ(W_ir x + b_ir + W_hr h + b_hr)   z = σ(W_iz x + b_iz + W_hz h + b_hz)
 //   n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))   h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
-import { addMatMul, addMatMulBt, sigmoid, type Vec } from '../linalg';
+import { addMatMulBt, transpose, sigmoid, type Vec } from '../linalg';
 import { type Cell, type CellGrads, type CellState, type LayerWeights, type Trace } from './cell';
 
 export function gruCell(): Cell {
@@ -52,6 +52,7 @@ export function gruCell(): Cell {
       const { H, Whh } = w;
       const B = tr.B;
       const n = B * H;
+      const WhhT = transpose(Whh, 3 * H, H); // (H, 3H) so the per-step product is contiguous dot products
       const { gates, hn } = tr.extra;
       const dhRec = new Float64Array(n); // (B, H) from step t+1
       for (let t = t1 - 1; t >= t0; t--) {
@@ -77,7 +78,7 @@ export function gruCell(): Cell {
             dhRec[k] = dhT * z; // the direct path h_{t−1} → h_t
           }
         }
-        if (t > t0) addMatMul(dhRec, dGh, Whh, B, H, 3 * H, t * 3 * n);
+        if (t > t0) addMatMulBt(dhRec, dGh, WhhT, B, H, 3 * H, t * 3 * n);
       }
     },
   };

@@ -3,7 +3,7 @@
 //   c_t = f⊙c_{t−1} + i⊙g         o = σ(pre_o + p_o⊙c_t)       h_t = o⊙tanh(c_t)
 // where pre = W_ih x_t + b_ih + W_hh h_{t−1} + b_hh (+ W_gg·[i,f,o]_{t−1} for FGR).
 import type { LstmFlags } from '../spec';
-import { addMatMul, addMatMulBt, addMatTMul, sigmoid, type Vec } from '../linalg';
+import { addMatMul, addMatMulBt, addMatTMul, sigmoid, transpose, type Vec } from '../linalg';
 import { addBias, type Cell, type CellGrads, type CellState, type LayerWeights, type Trace } from './cell';
 
 /** Copies the i, f, o blocks of the (B, 4H) gate rows into (B, 3H) rows. */
@@ -106,6 +106,7 @@ export function lstmCell(flags: LstmFlags): Cell {
       const { dpeep, dwgg } = grads;
       const B = tr.B;
       const n = B * H;
+      const WhhT = transpose(Whh, 4 * H, H); // (H, 4H) so the per-step product is contiguous dot products
       const { gates, cs, c0, a0 } = tr.extra;
       const dhRec = new Float64Array(n); // (B, H) ∂L/∂h_t arriving from step t+1
       const dcRec = new Float64Array(n); // (B, H) ∂L/∂c_t arriving from step t+1
@@ -171,7 +172,7 @@ export function lstmCell(flags: LstmFlags): Cell {
           if (t > t0) addMatMul(daRec, dPreIfo, wgg, B, 3 * H, 3 * H);
         }
         dhRec.fill(0);
-        if (t > t0) addMatMul(dhRec, dGi, Whh, B, H, 4 * H, t * 4 * n);
+        if (t > t0) addMatMulBt(dhRec, dGi, WhhT, B, H, 4 * H, t * 4 * n);
         else dcRec.fill(0);
       }
     },

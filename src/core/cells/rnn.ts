@@ -1,5 +1,5 @@
 // Elman RNN, PyTorch's nn.RNN: h_t = act(W_ih x_t + b_ih + W_hh h_{t−1} + b_hh), act = tanh or relu.
-import { addMatMul, addMatMulBt, type Vec } from '../linalg';
+import { addMatMulBt, transpose, type Vec } from '../linalg';
 import { addBias, type Cell, type CellGrads, type CellState, type LayerWeights, type Trace } from './cell';
 
 export function rnnCell(activation: 'tanh' | 'relu'): Cell {
@@ -36,6 +36,7 @@ export function rnnCell(activation: 'tanh' | 'relu'): Cell {
       const { H, Whh } = w;
       const B = tr.B;
       const n = B * H;
+      const WhhT = transpose(Whh, H, H); // (H, H) so the per-step product is contiguous dot products
       const dhRec = new Float64Array(n); // (B, H) gradient arriving from step t+1
       for (let t = t1 - 1; t >= t0; t--) {
         const o = t * n;
@@ -46,7 +47,7 @@ export function rnnCell(activation: 'tanh' | 'relu'): Cell {
           dGi[o + i] = d * (relu ? (h > 0 ? 1 : 0) : 1 - h * h);
         }
         dhRec.fill(0);
-        if (t > t0) addMatMul(dhRec, dGi, Whh, B, H, H, o);
+        if (t > t0) addMatMulBt(dhRec, dGi, WhhT, B, H, H, o);
       }
     },
   };
