@@ -5,6 +5,7 @@ import { Network, omegaPenalty } from '../../src/core/model';
 import { Rng } from '../../src/core/rng';
 import { LSTM_VARIANTS, makeSpec, paramLayout, type CellKind, type LstmVariant, type ModelSpec } from '../../src/core/spec';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine';
+import type { StepOptions } from '../../src/engine/engine';
 import { gradOnly, lossOf, numericGradient, randomBatch, randomParams, relativeError } from './gradcheck';
 
 
