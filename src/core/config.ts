@@ -53,6 +53,10 @@ export const CONFIG_FIELDS = {
   engine: { kind: 'enum', def: 'auto', options: ENGINES },
   steps: { kind: 'int', def: 0, min: 0, max: 10_000_000 }, // 0 = train until paused
   preset: { kind: 'text', def: '', maxLength: 40 },
+  // Classroom: a minimal-chrome embed, large type, and controls hidden by their keys (comma-separated).
+  embed: { kind: 'bool', def: false },
+  presenter: { kind: 'bool', def: false },
+  hide: { kind: 'text', def: '', maxLength: 200 },
 } as const satisfies Record<string, FieldSpec>;
 
 type Fields = typeof CONFIG_FIELDS;
