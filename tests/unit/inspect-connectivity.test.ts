@@ -1,0 +1,101 @@
+// Connectivity ‖∂y_t/∂x_s‖_F from the network's own BPTT, checked against central finite differences of
+// the forward pass, on every cell family, a Greff variant with peepholes and a two-layer stack.
+import { describe, expect, test } from 'vitest';
+import { connectivity, connectivityMatrix } from '../../src/core/inspect/connectivity';
+import { Network } from '../../src/core/model';
+import { Rng } from '../../src/core/rng';
+import { makeSpec, paramLayout, type ModelSpec } from '../../src/core/spec';
+
+/** ‖∂y_{t,b}/∂x_{s,b}‖_F by central differences, (B) × (t + 1). */
+function numericConnectivity(spec: ModelSpec, params: Float64Array, x: Float64Array, T: number, B: number, t: number, eps = 1e-5): number[][] {
+  const { inputSize: X, outputSize: Y } = spec;
+  const net = new Network(spec, params, new Float64Array(params.length));
+  const ws = net.newWorkspace(T, B);
+  const outAt = () => {
+    net.loadState(ws, net.zeroState(B));
+    net.forward(ws, x, 0, T);
+    return ws.out.slice(t * B * Y, (t + 1) * B * Y); // (B, Y)
+  };
+  const result = Array.from({ length: B }, () => new Array<number>(t + 1).fill(0));
+  for (let s = 0; s <= t; s++) {
+    for (let b = 0; b < B; b++) {
+      let sq = 0;
+      for (let i = 0; i < X; i++) {
+        const at = (s * B + b) * X + i;
+        const keep = x[at];
+        x[at] = keep + eps;
+        const up = outAt();
+        x[at] = keep - eps;
+        const down = outAt();
+        x[at] = keep;
+        for (let k = 0; k < Y; k++) sq += ((up[b * Y + k] - down[b * Y + k]) / (2 * eps)) ** 2;
+      }
+      result[b][s] = Math.sqrt(sq);
+    }
+  }
+  return result;
+}
+
+const cases: [string, ModelSpec][] = [
+  ['rnn_tanh', makeSpec({ cell: 'rnn_tanh', inputSize: 3, hiddenSize: 4, outputSize: 2 })],
+  ['lstm', makeSpec({ cell: 'lstm', inputSize: 3, hiddenSize: 4, outputSize: 2 })],
+  ['lstm vanilla (peepholes)', makeSpec({ cell: 'lstm', variant: 'vanilla', inputSize: 3, hiddenSize: 3, outputSize: 2 })],
+  ['gru', makeSpec({ cell: 'gru', inputSize: 3, hiddenSize: 4, outputSize: 2 })],
+  ['gru, two layers', makeSpec({ cell: 'gru', inputSize: 2, hiddenSize: 3, outputSize: 2, numLayers: 2 })],
+  ['esn', makeSpec({ cell: 'esn', inputSize: 2, hiddenSize: 5, outputSize: 2 })],
+];
+
+describe('connectivity ‖∂y_t/∂x_s‖ matches finite differences', () => {
+  for (const [name, spec] of cases) {
+    test(name, () => {
+      const rng = new Rng(11);
+      const T = 6;
+      const B = 2;
+      const params = new Float64Array(paramLayout(spec).size).map(() => rng.uniform(-0.7, 0.7));
+      const x32 = new Float32Array(T * B * spec.inputSize).map(() => rng.uniform(-1, 1));
+      const t = 4;
+      const got = connectivity(spec, params, { T, B, X: spec.inputSize, x: x32 }, t);
+      const want = numericConnectivity(spec, params, Float64Array.from(x32), T, B, t);
+      expect(got.t).toBe(t);
+      expect(got.perRow).toHaveLength(B);
+      for (let b = 0; b < B; b++) {
+        expect(got.perRow[b]).toHaveLength(t + 1);
+        for (let s = 0; s <= t; s++) expect(Math.abs(got.perRow[b][s] - want[b][s])).toBeLessThan(1e-6 * Math.max(1, want[b][s]));
+      }
+      for (let s = 0; s <= t; s++) expect(got.mean[s]).toBeCloseTo((want[0][s] + want[1][s]) / 2, 6);
+    });
+  }
+});
+
+describe('connectivity properties', () => {
+  test('C(t, t) depends only on the last step; the lower triangle has one row per t', () => {
+    const spec = makeSpec({ cell: 'lstm', inputSize: 2, hiddenSize: 3, outputSize: 2 });
+    const rng = new Rng(5);
+    const params = new Float64Array(paramLayout(spec).size).map(() => rng.uniform(-0.5, 0.5));
+    const x = new Float32Array(5 * 1 * 2).map(() => rng.uniform(-1, 1));
+    const rows = connectivityMatrix(spec, params, { T: 5, B: 1, X: 2, x });
+    expect(rows.map((r) => r.length)).toEqual([1, 2, 3, 4, 5]);
+    for (const r of rows) for (const v of r) expect(v).toBeGreaterThan(0);
+  });
+
+  test('vanishing: with tiny recurrent weights, the far past barely matters', () => {
+    const spec = makeSpec({ cell: 'rnn_tanh', inputSize: 2, hiddenSize: 4, outputSize: 1 });
+    const layout = paramLayout(spec);
+    const rng = new Rng(3);
+    const params = new Float64Array(layout.size).map(() => rng.uniform(-0.5, 0.5));
+    const whh = layout.tensors.find((t) => t.role === 'weight_hh')!;
+    for (let i = whh.offset; i < whh.offset + whh.size; i++) params[i] *= 0.1;
+    const x = new Float32Array(8 * 2).map(() => rng.uniform(-1, 1));
+    const { mean } = connectivity(spec, params, { T: 8, B: 1, X: 2, x }, 7);
+    expect(mean[0]).toBeLessThan(1e-4 * mean[7]);
+  });
+
+  test('errors name the problem', () => {
+    const spec = makeSpec({ cell: 'gru', inputSize: 2, hiddenSize: 2, outputSize: 1 });
+    const params = new Float64Array(paramLayout(spec).size);
+    const x = new Float32Array(3 * 2);
+    expect(() => connectivity(spec, params, { T: 3, B: 1, X: 2, x }, 3)).toThrow(/output step 3/);
+    expect(() => connectivity(spec, params, { T: 3, B: 1, X: 3, x }, 0)).toThrow(/X=3/);
+    expect(() => connectivity(spec, params.subarray(1), { T: 3, B: 1, X: 2, x }, 0)).toThrow(/parameters/);
+  });
+});
