@@ -1,0 +1,89 @@
+// Second half of the reduction, one workgroup: a chunk's loss sum, penalty, gradient norm², clip factor and
+// finiteness, written to its record in `metrics`; counts the optimiser step on the GPU (Adam's t) when the
+// update will happen, so no readback is needed between chunks.
+//   metrics[chunk·8 + …] = [lossSum, penalty, gradNorm², clipFactor, finite (1/0), 0, 0, 0]
+//   counter[0] = optimiser updates so far (f32, exact below 2^24)
+
+const CLIP_NONE: u32 = 0u;
+const CLIP_NORM: u32 = 1u;
+const CLIP_VALUE: u32 = 2u;
+
+struct Params {
+  B: u32,
+  t0: u32,
+  t1: u32,
+  chunk: u32,
+  nwg: u32,
+  clipMode: u32,
+  doUpdate: u32,
+  l2: f32,
+  threshold: f32,
+  omegaRows: u32, // rows of omegaTerms to add (L·T·B when Ω is on, else 0)
+}
+
+@group(0) @binding(0) var<storage, read> partials: array<f32>; // (NWG, 4)
+@group(0) @binding(1) var<storage, read> rowLoss: array<f32>; // (T, B)
+@group(0) @binding(2) var<storage, read> omegaTerms: array<f32>; // (L, T, B) weighted Ω terms of this window
+@group(0) @binding(3) var<storage, read_write> metrics: array<f32>;
+@group(0) @binding(4) var<storage, read_write> counter: array<f32>;
+@group(1) @binding(0) var<uniform> u: Params;
+
+var<workgroup> sums: array<vec4<f32>, 256>; // gradSq, clippedSq, W², loss
+var<workgroup> omegaSums: array<f32, 256>;
+
+fn isFinite(x: f32) -> bool {
+  return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u;
+}
+
+@compute @workgroup_size(256)
+fn main(@builtin(local_invocation_index) lid: u32) {
+  var acc = vec4<f32>(0.0);
+  for (var w = lid; w < u.nwg; w += 256u) {
+    acc.x += partials[w * 4u];
+    acc.y += partials[w * 4u + 1u];
+    acc.z += partials[w * 4u + 2u];
+  }
+  for (var r = u.t0 * u.B + lid; r < u.t1 * u.B; r += 256u) {
+    acc.w += rowLoss[r];
+  }
+  var omega = 0.0;
+  for (var r = lid; r < u.omegaRows; r += 256u) {
+    omega += omegaTerms[r];
+  }
+  sums[lid] = acc;
+  omegaSums[lid] = omega;
+  workgroupBarrier();
+  for (var stride = 128u; stride > 0u; stride >>= 1u) {
+    if (lid < stride) {
+      sums[lid] += sums[lid + stride];
+      omegaSums[lid] += omegaSums[lid + stride];
+    }
+    workgroupBarrier();
+  }
+  if (lid != 0u) {
+    return;
+  }
+  let total = sums[0];
+  let gradSq = total.x;
+  let lossSum = total.w;
+  let penalty = 0.5 * u.l2 * total.z + omegaSums[0];
+  let norm = sqrt(gradSq);
+  let finite = isFinite(gradSq) && isFinite(lossSum) && isFinite(penalty);
+  var factor = 1.0;
+  if (finite && norm > 0.0) {
+    if (u.clipMode == CLIP_NORM && norm > u.threshold) {
+      factor = u.threshold / norm;
+    } else if (u.clipMode == CLIP_VALUE) {
+      factor = sqrt(total.y) / norm;
+    }
+  }
+  let rec = u.chunk * 8u;
+  metrics[rec] = lossSum;
+  metrics[rec + 1u] = penalty;
+  metrics[rec + 2u] = gradSq;
+  metrics[rec + 3u] = factor;
+  metrics[rec + 4u] = select(0.0, 1.0, finite);
+  if (finite && u.doUpdate != 0u) {
+    counter[0] = counter[0] + 1.0;
+  }
+}

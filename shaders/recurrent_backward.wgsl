@@ -1,0 +1,213 @@
+// The fused recurrence, backward: one dispatch runs steps t1−1 down to t0 of one layer (the BPTT window).
+// Same ownership as the forward kernel: a workgroup owns ROWS batch rows and loops over time inside the
+// kernel; the recurrent-side pre-activation gradients of step t+1 sit in workgroup memory, and W_hhᵀ·dG_{t+1}
+// is read column-wise from the parameter buffer. Weight gradients are left to GEMMs over all steps.
+//
+//   dh   (L, T, B, H)  on entry ∂L/∂h_t from the head or the layer above; on exit the total ∂L/∂h_t
+//   dc   (L, T, B, H)  LSTM: the total ∂L/∂c_t
+//   dG   (T, B, G·H)   pre-activation gradients of the input side; GRU adds the recurrent side at dghOff
+//   omegaV (T, B, H)   with OMEGA: v_t = dpre_t · W_hh for Pascanu's Ω (written at slot t for t > t0)
+// hs, cs, acts as in recurrent_forward.wgsl (slot t+1 = after step t).
+
+const RNN_TANH: u32 = 0u;
+const RNN_RELU: u32 = 1u;
+const LSTM: u32 = 2u;
+const GRU: u32 = 3u;
+const ESN: u32 = 4u;
+
+override CELL: u32 = 0u;
+override H: u32 = 1u;
+override G: u32 = 1u;
+override GH: u32 = 1u;
+override AW: u32 = 1u;
+override ROWS: u32 = 1u;
+override WG: u32 = 64u;
+override LEAK: f32 = 1.0;
+override PEEP: bool = false;
+override IN_GATE: bool = true;
+override FORGET_GATE: bool = true;
+override OUT_GATE: bool = true;
+override IN_ACT: bool = true;
+override OUT_ACT: bool = true;
+override COUPLED: bool = false;
+override FGR: bool = false;
+override OMEGA: bool = false;
+
+struct Params {
+  B: u32,
+  t0: u32,
+  t1: u32,
+  whhOff: u32,
+  peepOff: u32,
+  wggOff: u32,
+  dOff: u32, // this layer's offset into dh and dc
+  dghOff: u32, // recurrent-side gradients in dG (GRU), else 0
+}
+
+@group(0) @binding(0) var<storage, read> params: array<f32>;
+@group(0) @binding(1) var<storage, read> hs: array<f32>;
+@group(0) @binding(2) var<storage, read> cs: array<f32>;
+@group(0) @binding(3) var<storage, read> acts: array<f32>;
+@group(0) @binding(4) var<storage, read_write> dh: array<f32>;
+@group(0) @binding(5) var<storage, read_write> dc: array<f32>;
+@group(0) @binding(6) var<storage, read_write> dG: array<f32>;
+@group(0) @binding(7) var<storage, read_write> omegaV: array<f32>;
+@group(1) @binding(0) var<uniform> u: Params;
+
+var<workgroup> dNext: array<f32, ROWS * GH>; // (ROWS, G·H) recurrent-side dG of step t+1
+
+// (W_hhᵀ · dG_{t+1})[j] for local row r.
+fn recurrentDotT(j: u32, r: u32) -> f32 {
+  let db = r * GH;
+  var s = 0.0;
+  for (var m = 0u; m < GH; m++) {
+    s += params[u.whhOff + m * H + j] * dNext[db + m];
+  }
+  return s;
+}
+
+// (W_ggᵀ · d[i,f,o]pre_{t+1})[col] for local row r (FGR); the i, f, o blocks of dNext sit at 0, H, 3H.
+fn gateDotT(col: u32, r: u32) -> f32 {
+  let db = r * GH;
+  var s = 0.0;
+  for (var m = 0u; m < 3u * H; m++) {
+    var src = m;
+    if (m >= 2u * H) { src = m + H; }
+    s += params[u.wggOff + m * 3u * H + col] * dNext[db + src];
+  }
+  return s;
+}
+
+fn lstmStep(t: u32, b: u32, r: u32, j: u32, dhT: f32) {
+  let tb = t * u.B + b;
+  let a = (tb + u.B) * AW; // slot t+1
+  let i = acts[a + j];
+  let f = acts[a + H + j];
+  let g = acts[a + 2u * H + j];
+  let o = acts[a + 3u * H + j];
+  let c = cs[(tb + u.B) * H + j];
+  let cp = cs[tb * H + j];
+  var tc = c;
+  if (OUT_ACT) { tc = safeTanh(c); }
+  let more = t + 1u < u.t1;
+  var daI = 0.0;
+  var daF = 0.0;
+  var daO = 0.0;
+  if (FGR && more) {
+    daI = gateDotT(j, r);
+    daF = gateDotT(H + j, r);
+    daO = gateDotT(2u * H + j, r);
+  }
+  var dOPre = 0.0;
+  if (OUT_GATE) { dOPre = (dhT * tc + daO) * o * (1.0 - o); }
+  var dcT = dhT * o;
+  if (OUT_ACT) { dcT *= 1.0 - tc * tc; }
+  if (more) {
+    let nx = (tb + u.B) * GH; // step t+1 in dG
+    dcT += dc[u.dOff + (tb + u.B) * H + j] * acts[(tb + 2u * u.B) * AW + H + j];
+    if (PEEP) {
+      dcT += params[u.peepOff + j] * dG[nx + j] + params[u.peepOff + H + j] * dG[nx + H + j];
+    }
+  }
+  if (PEEP) { dcT += dOPre * params[u.peepOff + 2u * H + j]; }
+  dc[u.dOff + tb * H + j] = dcT;
+  var dIAct = dcT * g + daI;
+  var dFAct = dcT * cp + daF;
+  if (COUPLED) {
+    dIAct -= dFAct; // f = 1 − i
+    dFAct = 0.0;
+  }
+  var dIPre = 0.0;
+  if (IN_GATE) { dIPre = dIAct * i * (1.0 - i); }
+  var dFPre = 0.0;
+  if (FORGET_GATE && !COUPLED) { dFPre = dFAct * f * (1.0 - f); }
+  var dGPre = dcT * i;
+  if (IN_ACT) { dGPre *= 1.0 - g * g; }
+  let x = tb * GH;
+  dG[x + j] = dIPre;
+  dG[x + H + j] = dFPre;
+  dG[x + 2u * H + j] = dGPre;
+  dG[x + 3u * H + j] = dOPre;
+}
+
+fn gruStep(t: u32, b: u32, j: u32, dhT: f32) {
+  let tb = t * u.B + b;
+  let a = (tb + u.B) * AW;
+  let rg = acts[a + j];
+  let z = acts[a + H + j];
+  let n = acts[a + 2u * H + j];
+  let hn = acts[a + 3u * H + j];
+  let hp = hs[tb * H + j];
+  let dNPre = dhT * (1.0 - z) * (1.0 - n * n);
+  let dZPre = dhT * (hp - n) * z * (1.0 - z);
+  let dRPre = dNPre * hn * rg * (1.0 - rg);
+  let x = tb * GH;
+  dG[x + j] = dRPre;
+  dG[x + H + j] = dZPre;
+  dG[x + 2u * H + j] = dNPre;
+  dG[u.dghOff + x + j] = dRPre;
+  dG[u.dghOff + x + H + j] = dZPre;
+  dG[u.dghOff + x + 2u * H + j] = dNPre * rg;
+}
+
+fn simpleStep(t: u32, b: u32, j: u32, dhT: f32) {
+  let tb = t * u.B + b;
+  var d = 0.0;
+  if (CELL == RNN_TANH) {
+    let h = hs[(tb + u.B) * H + j];
+    d = dhT * (1.0 - h * h);
+  } else if (CELL == RNN_RELU) {
+    if (hs[(tb + u.B) * H + j] > 0.0) { d = dhT; }
+  } else {
+    let v = acts[(tb + u.B) * AW + j];
+    d = dhT * LEAK * (1.0 - v * v);
+  }
+  dG[tb * GH + j] = d;
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let b0 = wg.x * ROWS;
+  for (var t = u.t1; t > u.t0; t--) {
+    let s = t - 1u; // the step processed now
+    for (var idx = lid; idx < ROWS * H; idx += WG) {
+      let r = idx / H;
+      let b = b0 + r;
+      if (b < u.B) {
+        let j = idx % H;
+        let tb = s * u.B + b;
+        let at = u.dOff + tb * H + j;
+        var dhT = dh[at];
+        if (t < u.t1) {
+          let rec = recurrentDotT(j, r);
+          dhT += rec;
+          if (OMEGA) { omegaV[(tb + u.B) * H + j] = rec; }
+          if (CELL == GRU) { dhT += dh[at + u.B * H] * acts[(tb + 2u * u.B) * AW + H + j]; }
+          if (CELL == ESN) { dhT += (1.0 - LEAK) * dh[at + u.B * H]; }
+        }
+        dh[at] = dhT;
+        if (CELL == LSTM) {
+          lstmStep(s, b, r, j, dhT);
+        } else if (CELL == GRU) {
+          gruStep(s, b, j, dhT);
+        } else {
+          simpleStep(s, b, j, dhT);
+        }
+      }
+    }
+    workgroupBarrier();
+    // Each thread reads back only its own writes.
+    for (var idx = lid; idx < ROWS * H; idx += WG) {
+      let r = idx / H;
+      let b = b0 + r;
+      if (b < u.B) {
+        let j = idx % H;
+        let x = u.dghOff + (s * u.B + b) * GH;
+        for (var g = 0u; g < G; g++) {
+          dNext[r * GH + g * H + j] = dG[x + g * H + j];
+        }
+      }
+    }
+    workgroupBarrier();
+  }
+}

@@ -1,0 +1,191 @@
+// The fused recurrence, forward: one dispatch runs steps [t0, t1) of one layer. A workgroup owns ROWS batch
+// rows; its threads own (row, unit) pairs; the loop over time runs inside the kernel with a workgroupBarrier
+// between steps (batch rows are independent, so no cross-workgroup sync is ever needed). h_{t−1} sits in
+// workgroup memory; W_hh rows are read from the parameter buffer. Cell and variant are override constants.
+//
+// Buffers (slot 0 of every "(T+1, …)" buffer is the state before step 0; step t writes slot t+1):
+//   xp   (T, B, G·H)     W_ih x_t + b_ih for all steps (one GEMM before this kernel)
+//   hs   (T+1, B, H)     hidden states
+//   cs   (T+1, B, H)     LSTM cell states
+//   acts (T+1, B, AW)    saved activations: LSTM i,f,g,o (AW = 4H); GRU r,z,n and W_hn h + b_hn (AW = 4H);
+//                        ESN u = tanh(pre) (AW = H); plain RNNs save nothing here.
+
+const RNN_TANH: u32 = 0u;
+const RNN_RELU: u32 = 1u;
+const LSTM: u32 = 2u;
+const GRU: u32 = 3u;
+const ESN: u32 = 4u;
+
+override CELL: u32 = 0u;
+override H: u32 = 1u;
+override GH: u32 = 1u; // G·H
+override AW: u32 = 1u; // row width of acts
+override ROWS: u32 = 1u; // batch rows per workgroup
+override WG: u32 = 64u; // threads per workgroup
+override LEAK: f32 = 1.0; // ESN leak a
+override PEEP: bool = false;
+override IN_GATE: bool = true;
+override FORGET_GATE: bool = true;
+override OUT_GATE: bool = true;
+override IN_ACT: bool = true;
+override OUT_ACT: bool = true;
+override COUPLED: bool = false;
+override FGR: bool = false;
+override FGR_SIZE: u32 = 1u; // ROWS·3H with FGR, else 1
+
+struct Params {
+  B: u32,
+  t0: u32,
+  t1: u32,
+  whhOff: u32,
+  bhhOff: u32,
+  peepOff: u32,
+  wggOff: u32,
+}
+
+@group(0) @binding(0) var<storage, read> params: array<f32>;
+@group(0) @binding(1) var<storage, read> xp: array<f32>;
+@group(0) @binding(2) var<storage, read_write> hs: array<f32>;
+@group(0) @binding(3) var<storage, read_write> cs: array<f32>;
+@group(0) @binding(4) var<storage, read_write> acts: array<f32>;
+@group(1) @binding(0) var<uniform> u: Params;
+
+var<workgroup> hPrev: array<f32, ROWS * H>; // (ROWS, H) h_{t−1}
+var<workgroup> aPrev: array<f32, FGR_SIZE>; // (ROWS, 3H) i, f, o of t−1 (FGR)
+
+// W_hh[row, :] · h_{t−1} of local row r.
+fn recurrentDot(row: u32, r: u32) -> f32 {
+  let w = u.whhOff + row * H;
+  let hb = r * H;
+  var s = 0.0;
+  for (var k = 0u; k < H; k++) {
+    s += params[w + k] * hPrev[hb + k];
+  }
+  return s;
+}
+
+// W_gg[row, :] · [i, f, o]_{t−1} of local row r (FGR).
+fn gateDot(row: u32, r: u32) -> f32 {
+  let w = u.wggOff + row * 3u * H;
+  let ab = r * 3u * H;
+  var s = 0.0;
+  for (var k = 0u; k < 3u * H; k++) {
+    s += params[w + k] * aPrev[ab + k];
+  }
+  return s;
+}
+
+// Copies the state after step t−1 (slot t) of this thread's (row, unit) pairs into workgroup memory.
+fn loadPrev(t: u32, b0: u32, lid: u32) {
+  for (var idx = lid; idx < ROWS * H; idx += WG) {
+    let r = idx / H;
+    let j = idx % H;
+    let b = b0 + r;
+    if (b < u.B) {
+      hPrev[idx] = hs[(t * u.B + b) * H + j];
+      if (FGR) {
+        let a = (t * u.B + b) * AW;
+        aPrev[r * 3u * H + j] = acts[a + j];
+        aPrev[r * 3u * H + H + j] = acts[a + H + j];
+        aPrev[r * 3u * H + 2u * H + j] = acts[a + 3u * H + j];
+      }
+    }
+  }
+}
+
+fn lstmStep(t: u32, b: u32, r: u32, j: u32) {
+  let x = (t * u.B + b) * GH;
+  let prev = (t * u.B + b) * H + j; // slot t: c_{t−1}
+  let next = ((t + 1u) * u.B + b) * H + j; // slot t+1
+  let cp = cs[prev];
+  var pi = xp[x + j] + params[u.bhhOff + j] + recurrentDot(j, r);
+  var pf = xp[x + H + j] + params[u.bhhOff + H + j] + recurrentDot(H + j, r);
+  let pg = xp[x + 2u * H + j] + params[u.bhhOff + 2u * H + j] + recurrentDot(2u * H + j, r);
+  var po = xp[x + 3u * H + j] + params[u.bhhOff + 3u * H + j] + recurrentDot(3u * H + j, r);
+  if (FGR) {
+    pi += gateDot(j, r);
+    pf += gateDot(H + j, r);
+    po += gateDot(2u * H + j, r);
+  }
+  if (PEEP) {
+    pi += params[u.peepOff + j] * cp;
+    pf += params[u.peepOff + H + j] * cp;
+  }
+  var i = 1.0;
+  if (IN_GATE) { i = sigmoid(pi); }
+  var f = 1.0;
+  if (COUPLED) { f = 1.0 - i; } else if (FORGET_GATE) { f = sigmoid(pf); }
+  var g = pg;
+  if (IN_ACT) { g = safeTanh(pg); }
+  let c = f * cp + i * g;
+  if (PEEP) {
+    po += params[u.peepOff + 2u * H + j] * c;
+  }
+  var o = 1.0;
+  if (OUT_GATE) { o = sigmoid(po); }
+  var tc = c;
+  if (OUT_ACT) { tc = safeTanh(c); }
+  let a = ((t + 1u) * u.B + b) * AW;
+  acts[a + j] = i;
+  acts[a + H + j] = f;
+  acts[a + 2u * H + j] = g;
+  acts[a + 3u * H + j] = o;
+  cs[next] = c;
+  hs[next] = o * tc;
+}
+
+fn gruStep(t: u32, b: u32, r: u32, j: u32) {
+  let x = (t * u.B + b) * GH;
+  let hp = hPrev[r * H + j];
+  let rg = sigmoid(xp[x + j] + params[u.bhhOff + j] + recurrentDot(j, r));
+  let z = sigmoid(xp[x + H + j] + params[u.bhhOff + H + j] + recurrentDot(H + j, r));
+  let hn = params[u.bhhOff + 2u * H + j] + recurrentDot(2u * H + j, r);
+  let n = safeTanh(xp[x + 2u * H + j] + rg * hn);
+  let a = ((t + 1u) * u.B + b) * AW;
+  acts[a + j] = rg;
+  acts[a + H + j] = z;
+  acts[a + 2u * H + j] = n;
+  acts[a + 3u * H + j] = hn;
+  hs[((t + 1u) * u.B + b) * H + j] = (1.0 - z) * n + z * hp;
+}
+
+fn simpleStep(t: u32, b: u32, r: u32, j: u32) {
+  let pre = xp[(t * u.B + b) * GH + j] + params[u.bhhOff + j] + recurrentDot(j, r);
+  let next = ((t + 1u) * u.B + b) * H + j;
+  if (CELL == RNN_TANH) {
+    hs[next] = safeTanh(pre);
+  } else if (CELL == RNN_RELU) {
+    hs[next] = max(pre, 0.0);
+  } else {
+    let v = safeTanh(pre);
+    acts[((t + 1u) * u.B + b) * AW + j] = v;
+    hs[next] = (1.0 - LEAK) * hPrev[r * H + j] + LEAK * v;
+  }
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let b0 = wg.x * ROWS;
+  loadPrev(u.t0, b0, lid);
+  workgroupBarrier();
+  for (var t = u.t0; t < u.t1; t++) {
+    for (var idx = lid; idx < ROWS * H; idx += WG) {
+      let r = idx / H;
+      let b = b0 + r;
+      if (b < u.B) {
+        let j = idx % H;
+        if (CELL == LSTM) {
+          lstmStep(t, b, r, j);
+        } else if (CELL == GRU) {
+          gruStep(t, b, r, j);
+        } else {
+          simpleStep(t, b, r, j);
+        }
+      }
+    }
+    workgroupBarrier();
+    // Each thread reads back only what it wrote itself, so no storage barrier is needed.
+    loadPrev(t + 1u, b0, lid);
+    workgroupBarrier();
+  }
+}

@@ -1,0 +1,93 @@
+// Shared pieces of the WebGPU tests: one Dawn device per test file (SwiftShader in CI), random models and
+// batches, and a comparison that reports what differed.
+import { Rng } from '../../src/core/rng';
+import type { Batch, LossKind, LossSteps } from '../../src/core/batch';
+import { paramLayout, type ModelSpec } from '../../src/core/spec';
+import { CpuEngine } from '../../src/engine/cpu/cpuEngine';
+import type { StepOptions, StepResult } from '../../src/engine/engine';
+import { acquireDevice, type GpuContext } from '../../src/engine/webgpu/device';
+import { nodeGpu } from '../../src/engine/webgpu/nodeGpu';
+import { WebGpuEngine } from '../../src/engine/webgpu/webgpuEngine';
+
+let shared: Promise<GpuContext> | null = null;
+
+/** One device for the whole test file (creating a Dawn device per engine is slow). */
+export function sharedContext(): Promise<GpuContext> {
+  shared ??= nodeGpu().then((gpu) => acquireDevice(gpu, 'rnnlab-tests'));
+  return shared;
+}
+
+export function randomParams(spec: ModelSpec, rng: Rng, scale = 0.6): Float32Array {
+  const p = new Float32Array(paramLayout(spec).size);
+  for (let i = 0; i < p.length; i++) p[i] = rng.uniform(-scale, scale);
+  return p;
+}
+
+export function randomBatch(spec: ModelSpec, T: number, B: number, loss: LossKind, lossSteps: LossSteps, rng: Rng): Batch {
+  const { inputSize: X, outputSize: Y } = spec;
+  const x = new Float32Array(T * B * X).map(() => rng.uniform(-1, 1));
+  const batch: Batch = { T, B, X, x, loss, lossSteps };
+  if (loss === 'mse') batch.y = new Float32Array(T * B * Y).map(() => rng.uniform(-1, 1));
+  else batch.labels = new Int32Array(T * B).map(() => rng.int(Y));
+  return batch;
+}
+
+export const gradOnly: StepOptions = {
+  optimizer: { kind: 'sgd', lr: 0, momentum: 0, beta1: 0.9, beta2: 0.999, alpha: 0.99, eps: 1e-8 },
+  clip: { mode: 'none', threshold: 1 },
+  penalty: { l2: 0, omega: 0 },
+  bptt: { mode: 'full' },
+  carryState: false,
+  update: false,
+};
+
+/** max |a − b| relative to max |b| (with a floor, so all-zero references compare absolutely). */
+export function maxRelativeDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return Infinity;
+  let d = 0;
+  let m = 0;
+  for (let i = 0; i < b.length; i++) {
+    d = Math.max(d, Math.abs(a[i] - b[i]));
+    m = Math.max(m, Math.abs(b[i]));
+  }
+  return d / Math.max(m, 1e-3);
+}
+
+/** Names every field of two step results that differ by more than `tol` (relative); [] when they agree. */
+export function compareSteps(gpu: StepResult, cpu: StepResult, tol = 1e-4): string[] {
+  const bad: string[] = [];
+  const scalar = (name: string, a: number, b: number) => {
+    if (!(Math.abs(a - b) <= tol * Math.max(Math.abs(b), 1e-3))) bad.push(`${name}: gpu ${a} vs cpu ${b}`);
+  };
+  scalar('loss', gpu.loss, cpu.loss);
+  scalar('penalty', gpu.penalty, cpu.penalty);
+  scalar('gradNorm', gpu.gradNorm, cpu.gradNorm);
+  scalar('clipFactor', gpu.clipFactor, cpu.clipFactor);
+  if (gpu.updates !== cpu.updates) bad.push(`updates: ${gpu.updates} vs ${cpu.updates}`);
+  if (gpu.finite !== cpu.finite) bad.push(`finite: ${gpu.finite} vs ${cpu.finite}`);
+  const arrays = (name: string, a: Float64Array[] | undefined, b: Float64Array[] | undefined) => {
+    if (!a !== !b) return bad.push(`${name}: present on one engine only`);
+    a?.forEach((x, l) => {
+      const e = maxRelativeDiff(x, b![l]);
+      if (!(e <= tol)) bad.push(`${name}[${l}]: rel ${e.toExponential(2)}`);
+    });
+  };
+  arrays('dhNorm', gpu.dhNorm, cpu.dhNorm);
+  arrays('dcNorm', gpu.dcNorm, cpu.dcNorm);
+  if (cpu.grads) {
+    const e = gpu.grads ? maxRelativeDiff(gpu.grads, cpu.grads) : Infinity;
+    if (!(e <= tol)) bad.push(`grads: rel ${e.toExponential(2)}`);
+  }
+  return bad;
+}
+
+/** A CPU and a WebGPU engine on the same model and parameters. */
+export async function enginePair(spec: ModelSpec, params: Float32Array): Promise<{ cpu: CpuEngine; gpu: WebGpuEngine }> {
+  const cpu = new CpuEngine();
+  await cpu.init(spec, params);
+  const gpu = new WebGpuEngine({ context: await sharedContext() });
+  await gpu.init(spec, params);
+  return { cpu, gpu };
+}
+
+export { Rng };
