@@ -1,0 +1,378 @@
+// The Trainer: the training loop shared by the CLI and the page's Web Worker. Pure TypeScript (no DOM).
+// It owns the run: seeded streams for init and data, batches from the task, engine.step() with options built
+// from the Config, divergence checks, a ring of finite checkpoints, validation, the spectral statistics of
+// W_rec, and live interventions (W_rec rescale, learning rate, reset, engine switch).
+// Every public method runs one at a time (an internal queue), so a UI can call them while a step is running.
+import { lossAndGrad } from '../core/loss';
+import type { Batch } from '../core/batch';
+import type { Config } from '../core/config';
+import { initParams, recurrentStats, rescaleRecurrent, rescaleReservoir } from '../core/init';
+import { fitReadout } from '../core/ridge';
+import { Rng } from '../core/rng';
+import { modelToSafetensors } from '../core/safetensors';
+import { findTensor, makeSpec, paramLayout, validateSpec, type ModelSpec } from '../core/spec';
+import type { Task, TaskMetric } from '../core/tasks/task';
+import type { Checkpoint, Engine, StepOptions } from '../engine/engine';
+
+export interface TrainerOptions {
+  /** Validate (loss and task metric on a fixed validation batch) every this many steps. */
+  valEvery: number;
+  /** Batch size of the validation batch. */
+  valBatchSize: number;
+  /** Take a checkpoint every this many steps (only when the step was finite). */
+  checkpointEvery: number;
+  /** How many checkpoints the ring keeps. */
+  checkpointRing: number;
+  /**
+   * Recompute σ_max and spectral radius every this many steps. 'auto': every step when H ≤ 64; beyond, as
+   * often as keeps them at ~5% of the time spent training (their cost grows as H³).
+   */
+  statsEvery: number | 'auto';
+  /** A finite loss above this multiple of the best loss so far counts as divergence. */
+  explosionFactor: number;
+}
+
+export const DEFAULT_TRAINER_OPTIONS: TrainerOptions = {
+  valEvery: 10,
+  valBatchSize: 64,
+  checkpointEvery: 25,
+  checkpointRing: 4,
+  statsEvery: 'auto',
+  explosionFactor: 1e3,
+};
+
+/** Everything one training step reports. Arrays are per layer, index 0 the bottom layer. */
+export interface MetricFrame {
+  step: number; // steps completed, counting this one (1-based)
+  loss: number; // data loss of the training batch (mean over the selected steps), without penalties
+  penalty: number;
+  gradNorm: number; // global L2 norm before clipping
+  clipFactor: number; // ‖clipped‖ / ‖raw‖
+  clipped: boolean;
+  updates: number; // optimiser updates made (TBPTT makes one per chunk)
+  lr: number;
+  dhNorm: Float64Array[]; // ‖∂L/∂h_t‖ per layer, each (T)
+  dhNormTop: Float64Array; // the top layer's
+  dcNorm: Float64Array[] | null; // LSTM only: ‖∂L/∂c_t‖ per layer
+  dcNormTop: Float64Array | null;
+  sigmaMax: number[]; // latest σ_max of each layer's stacked weight_hh (the W_rec scale)
+  spectralRadius: number[]; // latest spectral radius per layer (see recurrentStats)
+  statsStep: number; // the step at which sigmaMax / spectralRadius were computed
+  valLoss: number | null; // on the steps where validation ran
+  metric: TaskMetric | null;
+  diverged: boolean;
+  message: string | null; // "diverged at step N, gradient norm X"
+  ms: number; // wall time of this step, stats and validation included
+}
+
+/** The ModelSpec a Config describes for a task. ESN always has one layer. */
+export function specFromConfig(config: Config, task: Pick<Task, 'inputSize' | 'outputSize'>): ModelSpec {
+  return makeSpec({
+    cell: config.cell,
+    inputSize: task.inputSize,
+    hiddenSize: config.H,
+    outputSize: task.outputSize,
+    numLayers: config.cell === 'esn' ? 1 : config.layers,
+    variant: config.variant,
+    esn: { spectralRadius: config.rho, leak: config.leak, inputScale: config.inScale },
+  });
+}
+
+/** StepOptions from a Config (Adam β 0.9/0.999, ε 1e-8; RMSProp α 0.99 — PyTorch's defaults). */
+export function stepOptionsFromConfig(config: Config, lr = config.lr): StepOptions {
+  return {
+    optimizer: { kind: config.opt, lr, momentum: config.mom, beta1: 0.9, beta2: 0.999, alpha: 0.99, eps: 1e-8 },
+    clip: { mode: config.clip, threshold: config.clipAt },
+    penalty: { l2: config.l2, omega: config.omega },
+    bptt: config.bptt === 'truncated' ? { mode: 'truncated', k1: config.k1, k2: config.k2 } : { mode: 'full' },
+    carryState: false, // every batch is a fresh set of independent sequences
+    update: true,
+  };
+}
+
+interface StoredCheckpoint {
+  step: number;
+  checkpoint: Checkpoint;
+}
+
+export class Trainer {
+  readonly config: Config;
+  readonly task: Task;
+  readonly spec: ModelSpec;
+  readonly options: TrainerOptions;
+  private currentEngine: Engine;
+  private initRng!: Rng;
+  private dataRng!: Rng;
+  private valBatch!: Batch;
+  private lr: number;
+  private stepCount = 0;
+  private bestLoss = Infinity;
+  private ring: StoredCheckpoint[] = [];
+  private stats = { sigmaMax: [] as number[], spectralRadius: [] as number[], step: -1 };
+  private statsDue = true;
+  private timeTraining = 0; // ms in engine.step, for the 'auto' stats budget
+  private timeStats = 0; // ms in stats
+  private initialised = false;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(engine: Engine, config: Config, task: Task, options: Partial<TrainerOptions> = {}) {
+    this.currentEngine = engine;
+    this.config = { ...config };
+    this.task = task;
+    this.options = { ...DEFAULT_TRAINER_OPTIONS, ...options };
+    this.spec = specFromConfig(config, task);
+    const problem = validateSpec(this.spec);
+    if (problem) throw new Error(problem);
+    this.lr = config.lr;
+  }
+
+  /** Builds a Trainer and initialises its engine with fresh parameters. */
+  static async create(engine: Engine, config: Config, task: Task, options: Partial<TrainerOptions> = {}): Promise<Trainer> {
+    const trainer = new Trainer(engine, config, task, options);
+    await trainer.init();
+    return trainer;
+  }
+
+  get engine(): Engine {
+    return this.currentEngine;
+  }
+
+  get step(): number {
+    return this.stepCount;
+  }
+
+  get learningRate(): number {
+    return this.lr;
+  }
+
+  /** Fresh parameters and data streams from the seed; the engine's optimiser state is reset. */
+  init(): Promise<void> {
+    return this.exclusive(() => this.initNow());
+  }
+
+  private async initNow(): Promise<void> {
+    // One root stream per seed, forked into independent streams, so changing how much data one part draws
+    // never shifts another part's numbers.
+    const root = new Rng(this.config.seed);
+    this.initRng = root.fork();
+    this.dataRng = root.fork();
+    const valRng = root.fork();
+    this.valBatch = this.task.batch('val', this.options.valBatchSize, this.config.T, valRng);
+    const params = initParams(this.spec, { init: this.config.init, wrec: this.config.wrec }, this.initRng);
+    await this.currentEngine.init(this.spec, params);
+    this.stepCount = 0;
+    this.bestLoss = Infinity;
+    this.ring = [];
+    this.statsDue = true;
+    this.timeTraining = 0;
+    this.timeStats = 0;
+    await this.refreshStats();
+    await this.saveCheckpoint();
+    this.initialised = true;
+  }
+
+  /** One training step: a train batch, engine.step, checks, checkpoint, stats and validation when due. */
+  stepOnce(): Promise<MetricFrame> {
+    return this.exclusive(() => this.stepNow());
+  }
+
+  private async stepNow(): Promise<MetricFrame> {
+    if (!this.initialised) await this.initNow();
+    const started = now();
+    const batch = this.task.batch('train', this.config.B, this.config.T, this.dataRng);
+    const result = await this.currentEngine.step(batch, stepOptionsFromConfig(this.config, this.lr));
+    this.timeTraining += now() - started;
+    this.stepCount++;
+    const step = this.stepCount;
+
+    const finite = result.finite && Number.isFinite(result.loss) && Number.isFinite(result.gradNorm);
+    const exploded = finite && this.bestLoss > 0 && this.bestLoss < Infinity && result.loss > this.options.explosionFactor * this.bestLoss;
+    const diverged = !finite || exploded;
+    if (finite && !exploded) this.bestLoss = Math.min(this.bestLoss, result.loss);
+
+    if (!diverged && step % this.options.checkpointEvery === 0) await this.saveCheckpoint();
+    if (!diverged && this.statsAreDue(step)) await this.refreshStats();
+
+    let valLoss: number | null = null;
+    let metric: TaskMetric | null = null;
+    if (!diverged && step % this.options.valEvery === 0) ({ valLoss, metric } = await this.validateNow());
+
+    const top = this.spec.numLayers - 1;
+    return {
+      step,
+      loss: result.loss,
+      penalty: result.penalty,
+      gradNorm: result.gradNorm,
+      clipFactor: result.clipFactor,
+      clipped: result.clipFactor < 1,
+      updates: result.updates,
+      lr: this.lr,
+      dhNorm: result.dhNorm,
+      dhNormTop: result.dhNorm[top],
+      dcNorm: result.dcNorm ?? null,
+      dcNormTop: result.dcNorm ? result.dcNorm[top] : null,
+      sigmaMax: [...this.stats.sigmaMax],
+      spectralRadius: [...this.stats.spectralRadius],
+      statsStep: this.stats.step,
+      valLoss,
+      metric,
+      diverged,
+      message: diverged ? `diverged at step ${step}, gradient norm ${formatNumber(result.gradNorm)}` : null,
+      ms: now() - started,
+    };
+  }
+
+  /** Loss and task metric on the fixed validation batch (engine.forward from a zero state). */
+  validate(): Promise<{ valLoss: number; metric: TaskMetric }> {
+    return this.exclusive(() => this.validateNow());
+  }
+
+  private async validateNow(): Promise<{ valLoss: number; metric: TaskMetric }> {
+    const batch = this.valBatch;
+    const { outputs } = await this.currentEngine.forward(batch);
+    const value = lossAndGrad(Float64Array.from(outputs), batch, this.spec.outputSize, 0, batch.T, null);
+    return { valLoss: value.count > 0 ? value.sum / value.count : 0, metric: this.task.metric(outputs, batch) };
+  }
+
+  /** The validation batch and the model's outputs on it, for the task's view. */
+  snapshot(): Promise<{ batch: Batch; outputs: Float32Array }> {
+    return this.exclusive(async () => ({ batch: this.valBatch, outputs: (await this.currentEngine.forward(this.valBatch)).outputs }));
+  }
+
+  /** Restores the newest checkpoint (all of them were taken after finite steps). Returns its step. */
+  rewind(): Promise<number> {
+    return this.exclusive(async () => {
+      const last = this.ring[this.ring.length - 1];
+      if (!last) throw new Error('no checkpoint to rewind to');
+      await this.currentEngine.writeCheckpoint(last.checkpoint);
+      this.stepCount = last.step;
+      this.statsDue = true;
+      await this.refreshStats();
+      return last.step;
+    });
+  }
+
+  /**
+   * Rescales each layer's live W_rec (stacked weight_hh) to σ_max = scale; for an ESN, rescales the reservoir
+   * to spectral radius = scale instead. The optimiser state is kept.
+   */
+  setWrec(scale: number): Promise<void> {
+    return this.exclusive(async () => {
+      const params = await this.currentEngine.readParams();
+      if (this.spec.cell === 'esn') rescaleReservoir(params, this.spec, scale);
+      else rescaleRecurrent(params, this.spec, scale);
+      await this.currentEngine.writeParams(params);
+      this.statsDue = true;
+      await this.refreshStats();
+    });
+  }
+
+  setLearningRate(lr: number): void {
+    if (!(lr > 0 && Number.isFinite(lr))) throw new Error(`learning rate must be a positive number, got ${lr}`);
+    this.lr = lr;
+  }
+
+  /** Back to step 0: the same seed gives the same parameters and data as the first time. */
+  reset(): Promise<void> {
+    this.lr = this.config.lr;
+    return this.init();
+  }
+
+  /** Moves the run (parameters, optimiser state, carried state) to another engine and disposes the old one. */
+  switchEngine(next: Engine): Promise<void> {
+    return this.exclusive(async () => {
+      if (next === this.currentEngine) return;
+      if (!this.initialised) {
+        this.currentEngine.dispose();
+        this.currentEngine = next;
+        return;
+      }
+      const checkpoint = await this.currentEngine.readCheckpoint();
+      await next.writeCheckpoint(checkpoint);
+      this.currentEngine.dispose();
+      this.currentEngine = next;
+    });
+  }
+
+  /**
+   * ESN only: fits the readout (head) in one shot by ridge regression of a training batch's targets on the
+   * reservoir states, instead of by gradient. Returns the training loss after the fit.
+   */
+  fitReadout(lambda = 1e-6, batchSize = Math.max(this.config.B, 64)): Promise<number> {
+    return this.exclusive(async () => {
+      if (this.spec.cell !== 'esn') throw new Error('a one-shot readout fit applies to echo-state networks only');
+      const batch = this.task.batch('train', batchSize, this.config.T, this.dataRng);
+      const forward = await this.currentEngine.forward(batch);
+      const H = this.spec.hiddenSize;
+      const Y = this.spec.outputSize;
+      const readout = fitReadout(forward.hidden[this.spec.numLayers - 1], batch, H, Y, lambda);
+      const params = await this.currentEngine.readParams();
+      const layout = paramLayout(this.spec);
+      const weight = findTensor(layout, 'head_weight', -1)!;
+      const bias = findTensor(layout, 'head_bias', -1)!;
+      params.set(readout.weight, weight.offset);
+      params.set(readout.bias, bias.offset);
+      await this.currentEngine.writeParams(params);
+      const { outputs } = await this.currentEngine.forward(batch);
+      const value = lossAndGrad(Float64Array.from(outputs), batch, Y, 0, batch.T, null);
+      return value.count > 0 ? value.sum / value.count : 0;
+    });
+  }
+
+  readParams(): Promise<Float32Array> {
+    return this.exclusive(() => this.currentEngine.readParams());
+  }
+
+  /** The current weights as a safetensors file (PyTorch names, cell and sizes in the metadata). */
+  exportSafetensors(extraMetadata: Record<string, string> = {}): Promise<Uint8Array> {
+    return this.exclusive(async () => modelToSafetensors(this.spec, await this.currentEngine.readParams(), { step: String(this.stepCount), ...extraMetadata }));
+  }
+
+  dispose(): void {
+    this.currentEngine.dispose();
+  }
+
+  private statsAreDue(step: number): boolean {
+    if (this.statsDue) return true;
+    const every = this.options.statsEvery;
+    if (every !== 'auto') return step % every === 0;
+    // Small models: every step (cheap, and the frames stay identical from run to run).
+    if (this.spec.hiddenSize <= 64) return true;
+    // Keep the stats at ≤ 5% of the time: recompute once the training time since the last stats
+    // is 20× what the stats took.
+    return this.timeTraining >= 20 * this.timeStats;
+  }
+
+  private async refreshStats(): Promise<void> {
+    const started = now();
+    const params = await this.currentEngine.readParams();
+    const stats = recurrentStats(params, this.spec);
+    this.stats = { ...stats, step: this.stepCount };
+    this.statsDue = false;
+    this.timeStats = now() - started;
+    this.timeTraining = 0;
+  }
+
+  private async saveCheckpoint(): Promise<void> {
+    const checkpoint = await this.currentEngine.readCheckpoint();
+    if (!checkpoint.params.every(Number.isFinite)) return;
+    this.ring.push({ step: this.stepCount, checkpoint });
+    while (this.ring.length > this.options.checkpointRing) this.ring.shift();
+  }
+
+  /** Runs fn after every earlier call has finished (a failed call does not block later ones). */
+  private exclusive<R>(fn: () => Promise<R>): Promise<R> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}
+
+function formatNumber(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  return Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(2) : x.toPrecision(3);
+}
