@@ -152,3 +152,18 @@ describe('generated series tasks through createTask', () => {
     expect(m.value).toBeLessThan(0.2 * m.chance);
   });
 });
+
+describe('free-running forecast', () => {
+  test('feeds its own predictions back, with a bounded window', async () => {
+    const { freeRunForecast } = await import('../../src/core/tasks/series');
+    const seen: number[] = [];
+    // "Model": next = last input + 1 at every step.
+    const forward = async (x: Float32Array, T: number) => {
+      seen.push(T);
+      return x.map((v) => v + 1);
+    };
+    const out = await freeRunForecast(forward, [0, 1, 2], 4, 2);
+    expect(Array.from(out)).toEqual([3, 4, 5, 6]);
+    expect(seen).toEqual([2, 2, 2, 2]);
+  });
+});

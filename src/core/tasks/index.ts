@@ -8,12 +8,12 @@ import { TemporalOrderTask } from './temporalOrder';
 import { CharTask, prepareUserText } from './text';
 import type { Task, TaskData } from './task';
 
-export type { Task, TaskData, TaskMetric } from './task';
+export type { ForwardOne, Task, TaskData, TaskMetric } from './task';
 export { AddingTask, addingAccuracy, ADDING_CHANCE_MSE } from './adding';
 export { CopyTask, copyAccuracy, copyPaperBaseline, COPY_CHANCE_XENT } from './copy';
 export { TemporalOrderTask, TEMPORAL_CLASSES, TEMPORAL_SYMBOLS } from './temporalOrder';
 export { ReberTask, reberScores, REBER_SYMBOLS } from './reber';
-export { SeriesTask, persistenceMse, minimumLength } from './series';
+export { SeriesTask, persistenceMse, minimumLength, freeRunForecast } from './series';
 export { CharTask, Vocabulary, buildVocabulary, sampleFromLogits, sampleText, perplexity, decodeUserTextBytes, prepareUserText } from './text';
 export { parseCsv, csvColumn, defaultColumn, decodeCsvBytes, checkCsvSize, seriesFromCsvBytes, MAX_CSV_BYTES } from './csv';
 

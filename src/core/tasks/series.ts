@@ -6,7 +6,7 @@
 import type { Batch } from '../batch';
 import { Rng } from '../rng';
 import { meanSquaredError, scored } from './metrics';
-import { checkBatchSize, type Task, type TaskMetric } from './task';
+import { checkBatchSize, type ForwardOne, type Task, type TaskMetric } from './task';
 
 export const TRAIN_FRACTION = 0.8;
 
@@ -227,4 +227,22 @@ export function generatedSeriesTask(name: GeneratedSeriesName, T: number, seed: 
   const rng = new Rng((seed ^ 0x51ed270b) >>> 0); // a stream of its own, apart from init and batches
   const raw = GENERATED_SERIES[name](generatedLength(T), rng);
   return new SeriesTask(name, raw, T);
+}
+
+/**
+ * Free-running forecast: from a history of (normalised) values the model predicts the next one, which
+ * is appended and fed back, `horizon` times. The model sees the last `window` values each time (it was
+ * trained on windows of T from a zero state). Returns the `horizon` predictions.
+ */
+export async function freeRunForecast(forward: ForwardOne, history: ArrayLike<number>, horizon: number, window: number): Promise<Float32Array> {
+  const values = Array.from(history);
+  const out = new Float32Array(horizon);
+  for (let k = 0; k < horizon; k++) {
+    const context = Float32Array.from(values.slice(-Math.max(1, window))); // (T, 1, 1)
+    const outputs = await forward(context, context.length);
+    const next = outputs[context.length - 1];
+    out[k] = next;
+    values.push(next);
+  }
+  return out;
 }

@@ -52,3 +52,6 @@ export function checkBatchSize(taskName: string, B: number, T: number, minT = 1)
   if (!(Number.isInteger(B) && B >= 1)) throw new Error(`${taskName}: batch size must be a whole number ≥ 1 (got ${B})`);
   if (!(Number.isInteger(T) && T >= minT)) throw new Error(`${taskName}: T must be a whole number ≥ ${minT} (got ${T})`);
 }
+
+/** Runs the model on one sequence: x (T, 1, X) → head outputs (T, 1, Y). The page and CLI wrap engine.forward. */
+export type ForwardOne = (x: Float32Array, T: number) => Promise<Float32Array>;

@@ -4,7 +4,7 @@
 import type { Batch } from '../batch';
 import type { Rng } from '../rng';
 import { meanCrossEntropy } from './metrics';
-import { checkBatchSize, type Task, type TaskMetric } from './task';
+import { checkBatchSize, type ForwardOne, type Task, type TaskMetric } from './task';
 
 export const MAX_TEXT_BYTES = 2 * 1024 * 1024;
 export const MAX_VOCAB = 256; // including the unknown symbol when there is one
@@ -237,13 +237,11 @@ export function sampleFromLogits(logits: ArrayLike<number>, temperature: number,
   return best; // rounding left a sliver: the mode is as good as any
 }
 
-/** Runs the model on one sequence: x (T, 1, X) → outputs (T, 1, Y). The page and CLI wrap engine.forward. */
-export type ForwardOne = (x: Float32Array, T: number) => Promise<Float32Array>;
-
 /**
  * Samples `length` characters after `prime`. The model sees at most the last `context` characters
  * (it was trained on windows of T from a zero state), so each new character costs one forward of ≤ T steps.
  * Characters of the prime outside the vocabulary become the unknown symbol (or are dropped if there is none).
+ * `onChar` sees each character as it comes (for streaming); `signal.aborted` stops early.
  */
 export async function sampleText(
   task: CharTask,
@@ -254,6 +252,7 @@ export async function sampleText(
   rng: Rng,
   context: number,
   onChar?: (ch: string) => void,
+  signal?: { readonly aborted: boolean },
 ): Promise<string> {
   const ids: number[] = [];
   for (const cp of codePoints(prime)) {
@@ -266,7 +265,7 @@ export async function sampleText(
   if (ids.length === 0) ids.push(task.ids[task.split]); // no usable prime: start from a character of the text
   const V = task.vocab.size;
   let out = '';
-  for (let i = 0; i < length; i++) {
+  for (let i = 0; i < length && !signal?.aborted; i++) {
     const window = ids.slice(-Math.max(1, context));
     const outputs = await forward(task.oneHot(window), window.length);
     const last = outputs.subarray((window.length - 1) * V, window.length * V);
