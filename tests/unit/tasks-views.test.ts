@@ -10,7 +10,7 @@ import type { SeriesTask } from '../../src/core/tasks/series';
 import type { CharTask } from '../../src/core/tasks/text';
 import { DataInput, TaskView } from '../../src/ui/tasks/TaskView';
 import {
-  addingScatter, appendHistory, charGuesses, copyRows, familyOf, forecastAnchor, overlayPoints, reberSteps, snapshotFits, temporalRows, verdict, visibleChar,
+  addingScatter, appendHistory, metricAxis, charGuesses, copyRows, familyOf, forecastAnchor, overlayPoints, reberSteps, snapshotFits, temporalRows, verdict, visibleChar,
 } from '../../src/ui/tasks/viewLogic';
 
 const grammar = loadCorpusFromDisk('grammar');
@@ -33,6 +33,9 @@ describe('view logic', () => {
     let h: { n: number; value: number }[] = [];
     for (let i = 0; i < 10; i++) h = appendHistory(h, i, 4);
     expect(h.map((p) => p.n)).toEqual([7, 8, 9, 10]);
+    expect(metricAxis({ name: 'acc', value: 0.3, chance: 0.25, higherIsBetter: true }, [0.3])).toEqual({ domain: [0, 1], ticks: [0, 0.25, 0.5, 0.75, 1] });
+    expect(metricAxis({ name: 'mse', value: 0.01, chance: 1 / 6, higherIsBetter: false }, [0.3, 0.01])).toEqual({ domain: [0, 0.4], ticks: [0, 0.1, 0.2, 0.3, 0.4] });
+    expect(metricAxis({ name: 'bpc', value: 3, chance: 4.2, higherIsBetter: false }, [NaN, 5.5]).domain).toEqual([0, 6]);
     expect(visibleChar('\n') + visibleChar(' ') + visibleChar('a')).toBe('↵␣a');
   });
 

@@ -60,8 +60,8 @@ function AddingDetail({ snapshot }: { snapshot: Snapshot }) {
       <ResponsiveContainer width="100%" height={240}>
         <ScatterChart margin={{ top: 8, right: 16, bottom: 16, left: 4 }}>
           <CartesianGrid stroke="#e6e8ec" />
-          <XAxis dataKey="truth" type="number" domain={[0, 2]} tick={{ fontSize: 12 }} label={{ value: 'true sum', position: 'insideBottom', offset: -8, fontSize: 12 }} />
-          <YAxis dataKey="prediction" type="number" domain={[-0.2, 2.2]} tick={{ fontSize: 12 }} tickFormatter={(v: number) => formatValue(v, 2)} width={44} allowDataOverflow />
+          <XAxis dataKey="truth" type="number" domain={[0, 2]} ticks={[0, 0.5, 1, 1.5, 2]} tick={{ fontSize: 12 }} label={{ value: 'true sum', position: 'insideBottom', offset: -8, fontSize: 12 }} />
+          <YAxis dataKey="prediction" type="number" domain={[0, 2]} ticks={[0, 0.5, 1, 1.5, 2]} tick={{ fontSize: 12 }} width={44} allowDataOverflow label={{ value: 'predicted', angle: -90, position: 'insideLeft', fontSize: 12 }} />
           <Tooltip formatter={(v) => formatValue(Number(v))} isAnimationActive={false} />
           <ReferenceLine segment={[{ x: 0, y: 0 }, { x: 2, y: 2 }]} stroke={PALETTE.grey} strokeDasharray="6 4" />
           <ReferenceLine y={1} stroke={PALETTE.orange} strokeDasharray="2 4" />

@@ -3,16 +3,13 @@ import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Too
 import type { TaskMetric } from '../../core/tasks/task';
 import { formatValue } from '../format';
 import { PALETTE } from '../palette';
-import { verdict } from './viewLogic';
+import { metricAxis, verdict } from './viewLogic';
 
 export function MetricPanel({ metric, history, chanceLabel = 'chance' }: { metric: TaskMetric | null; history: { n: number; value: number }[]; chanceLabel?: string }) {
   if (!metric) return <p className="muted">The metric appears once training has produced a snapshot.</p>;
   const words = verdict(metric);
   const good = words.startsWith('far') || words.startsWith('better');
-  const values = history.map((h) => h.value).filter(Number.isFinite);
-  const lo = Math.min(metric.chance, ...values);
-  const hi = Math.max(metric.chance, ...values);
-  const pad = (hi - lo) * 0.08 || Math.abs(hi) * 0.1 || 0.1;
+  const axis = metricAxis(metric, history.map((h) => h.value));
   return (
     <div className="metric-panel">
       <div className="metric-head">
@@ -28,7 +25,7 @@ export function MetricPanel({ metric, history, chanceLabel = 'chance' }: { metri
           <LineChart data={history} margin={{ top: 8, right: 16, bottom: 4, left: 4 }}>
             <CartesianGrid stroke="#e6e8ec" />
             <XAxis dataKey="n" type="number" domain={['dataMin', 'dataMax']} tick={{ fontSize: 12 }} label={{ value: 'snapshot', position: 'insideBottomRight', offset: -2, fontSize: 12 }} />
-            <YAxis domain={[lo - pad, hi + pad]} tick={{ fontSize: 12 }} tickFormatter={(v: number) => formatValue(v, 2)} width={52} allowDataOverflow />
+            <YAxis domain={axis.domain} ticks={axis.ticks} tick={{ fontSize: 12 }} tickFormatter={(v: number) => formatValue(v, 2)} width={52} allowDataOverflow />
             <Tooltip formatter={(v) => formatValue(Number(v))} labelFormatter={(n) => `snapshot ${n}`} isAnimationActive={false} />
             <ReferenceLine y={metric.chance} stroke={PALETTE.grey} strokeDasharray="6 4" label={{ value: chanceLabel, position: 'insideTopRight', fontSize: 12, fill: '#5b6472' }} />
             <Line dataKey="value" name={metric.name} stroke={PALETTE.blue} strokeWidth={2} dot={false} isAnimationActive={false} />

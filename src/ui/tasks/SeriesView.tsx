@@ -63,8 +63,11 @@ export function SeriesView({ task, config, snapshot, metric, history, forward }:
     ...Array.from(past, (v, k) => ({ t: k - past.length + 1, past: task.denormalize(v) })),
     ...Array.from(truth, (v, k) => ({ t: k + 1, truth: task.denormalize(v), forecast: forecast && k < forecast.length ? task.denormalize(forecast[k]) : undefined })),
   ];
-  // The forecast line starts from the last known value so it visibly continues the history.
-  if (forecast && past.length) Object.assign(forecastData[past.length - 1], { forecast: task.denormalize(past[past.length - 1]) });
+  // Truth and forecast start from the last known value so they visibly continue the history.
+  if (past.length) {
+    const last = task.denormalize(past[past.length - 1]);
+    Object.assign(forecastData[past.length - 1], { truth: last, ...(forecast ? { forecast: last } : {}) });
+  }
 
   return (
     <div className="task-view" data-testid="series-view">

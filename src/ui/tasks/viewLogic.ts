@@ -1,6 +1,7 @@
 // Pure view logic for the task views: snapshots (outputs + batch) → what the charts and tables show.
 // No React here, so it is unit-tested directly.
 import type { Batch } from '../../core/batch';
+import { niceStep } from '../axes';
 import type { Task, TaskMetric } from '../../core/tasks/task';
 import { COPY_ALPHABET, COPY_LENGTH } from '../../core/tasks/copy';
 import { argmax } from '../../core/tasks/metrics';
@@ -37,6 +38,21 @@ export function verdict(metric: TaskMetric): string {
   if (!better || ratio < 1.05) return 'at chance: nothing learnt beyond the baseline yet';
   if (ratio < 2) return 'better than chance';
   return 'far better than chance';
+}
+
+/**
+ * A calm y-axis for a metric's history: from 0 (every metric here is ≥ 0) to a round number above both
+ * the values and the chance line; accuracies get 0–1.
+ */
+export function metricAxis(metric: TaskMetric, values: number[]): { domain: [number, number]; ticks: number[] } {
+  if (metric.higherIsBetter && metric.chance <= 1) return { domain: [0, 1], ticks: [0, 0.25, 0.5, 0.75, 1] };
+  const finite = values.filter(Number.isFinite);
+  const top = Math.max(metric.chance, ...finite, 1e-12) * 1.05;
+  const step = niceStep(top, 4);
+  const max = Math.ceil(top / step - 1e-9) * step;
+  const ticks: number[] = [];
+  for (let k = 0; k * step <= max + step * 1e-9; k++) ticks.push(Number((k * step).toPrecision(6)));
+  return { domain: [0, max], ticks };
 }
 
 /** Row `b` of a one-step-ahead series batch, in the data's own units. */
