@@ -101,12 +101,12 @@ function readableOn(color: string): string {
 
 /**
  * Gates in [0, 1] on a light-to-dark blue ramp (closed = pale, open = dark); signed values (states, the
- * candidate, flows) on purple–orange diverging around 0, squashed by tanh so an unbounded cell state still
+ * candidate, flows) on purple (−) – white (0) – orange (+), squashed by tanh so an unbounded cell state still
  * maps. Both ramps are ColorBrewer's colour-blind-safe schemes. Non-finite values are grey.
  */
 export function paintValue(value: number, range: 'unit' | 'signed'): Paint {
   if (!Number.isFinite(value)) return { fill: '#bdbdbd', text: '#111111' };
-  const fill = range === 'unit' ? interpolateBlues(0.08 + 0.84 * Math.min(1, Math.max(0, value))) : interpolatePuOr(0.5 - 0.45 * Math.tanh(value));
+  const fill = range === 'unit' ? interpolateBlues(0.08 + 0.84 * Math.min(1, Math.max(0, value))) : interpolatePuOr(0.5 + 0.45 * Math.tanh(value));
   return { fill, text: readableOn(fill) };
 }
 

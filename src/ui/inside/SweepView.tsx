@@ -1,0 +1,135 @@
+// A sweep: the final metric against one setting's value, one curve per cell type, with progress and a
+// cancel button. Diverged runs are drawn as caps at the top edge (not silently dropped).
+import { memo, useState } from 'react';
+import { contestantLabel, type Contestant } from '../../core/inspect/race';
+import { parseSweepValues, SWEEP_LABELS, SWEEP_SETTINGS, sweepAxisIsLog, type SweepProgress, type SweepResult, type SweepSetting } from '../../core/inspect/sweep';
+import { CELLS, type CellKind } from '../../core/spec';
+import { SvgChart } from '../SvgChart';
+import { CONTESTANT_STYLES, percent, sweepPoints, type SweepField } from './views';
+import './inside.css';
+
+export interface SweepViewProps {
+  result: SweepResult | null;
+  progress: SweepProgress | null;
+  running: boolean;
+  onCancel?: () => void;
+}
+
+function SweepViewImpl({ result, progress, running, onCancel }: SweepViewProps) {
+  const [field, setField] = useState<SweepField>('metric');
+  const log = result ? sweepAxisIsLog(result.setting) : false;
+  const curves = result ? sweepPoints(result, field) : [];
+  const yName = field === 'metric' ? (result?.metricName ?? 'task metric') : field === 'valLoss' ? 'validation loss' : 'final training loss';
+  const diverged = result ? result.curves.reduce((n, c) => n + c.points.filter((p) => p.diverged).length, 0) : 0;
+  return (
+    <section className="panel" aria-labelledby="sweep-title" data-testid="sweep-view">
+      <div className="panel-head">
+        <h2 id="sweep-title">Sweep{result ? `: ${SWEEP_LABELS[result.setting]}` : ''}</h2>
+        <label>
+          show{' '}
+          <select value={field} onChange={(e) => setField(e.target.value as SweepField)} aria-label="quantity to plot">
+            <option value="metric">task metric</option>
+            <option value="valLoss">validation loss</option>
+            <option value="finalLoss">final training loss</option>
+          </select>
+        </label>
+      </div>
+      {progress && (
+        <div className="sweep-progress">
+          <progress max={1} value={progress.fraction} aria-label="sweep progress" data-testid="sweep-progress" />
+          <span className="readout">
+            {progress.runsDone} / {progress.runsTotal} runs · {percent(progress.fraction)}
+            {running && progress.current ? ` · ${progress.current.label} at ${progress.current.value}` : ''}
+            {result?.cancelled ? ' · cancelled' : ''}
+          </span>
+          {running && onCancel && (
+            <button type="button" onClick={onCancel}>
+              Cancel
+            </button>
+          )}
+        </div>
+      )}
+      {result && (
+        <>
+          <SvgChart
+            series={result.curves.map((c, k) => ({ id: `c${k}`, label: c.label, color: CONTESTANT_STYLES[k % 4].color, dashed: k > 0, points: curves[k] }))}
+            height={240}
+            xLabel={log ? `log₁₀ ${SWEEP_LABELS[result.setting]}` : SWEEP_LABELS[result.setting]}
+            yLabel={yName}
+            yLog={field !== 'metric' || !result.higherIsBetter}
+            ariaLabel={`${yName} against ${SWEEP_LABELS[result.setting]}, one line per cell`}
+            testId="sweep-chart"
+          />
+          <p className="muted">
+            {result.higherIsBetter && field === 'metric' ? 'Higher is better.' : 'Lower is better.'} Each point is one run from the same seed.
+            {diverged > 0 && ` ${diverged} run${diverged === 1 ? '' : 's'} diverged (marked at the top edge).`}
+          </p>
+        </>
+      )}
+    </section>
+  );
+}
+
+export const SweepView = memo(SweepViewImpl);
+
+export interface SweepSetupProps {
+  disabled?: boolean;
+  initialSetting?: SweepSetting;
+  onStart: (plan: { setting: SweepSetting; values: number[]; contestants: Contestant[]; steps: number }) => void;
+}
+
+const DEFAULT_VALUES: Record<SweepSetting, string> = { T: '10, 20, 40, 80', wrec: '0.5, 0.9, 1, 1.1, 1.5, 2', H: '8, 16, 32, 64', lr: '0.0003, 0.001, 0.003, 0.01, 0.03' };
+const SWEEP_CELLS: CellKind[] = CELLS.filter((c) => c !== 'esn');
+
+/** Choose the setting, its values (typed as a list), the cells and the steps per run. */
+export function SweepSetup({ disabled, initialSetting = 'T', onStart }: SweepSetupProps) {
+  const [setting, setSetting] = useState<SweepSetting>(initialSetting);
+  const [text, setText] = useState(DEFAULT_VALUES[initialSetting]);
+  const [cells, setCells] = useState<CellKind[]>(['rnn_tanh', 'lstm', 'gru']);
+  const [steps, setSteps] = useState(200);
+  const parsed = parseSweepValues(setting, text);
+  const error = parsed.error ?? (cells.length === 0 ? 'choose at least one cell' : null);
+  return (
+    <div className="inside-form" data-testid="sweep-setup">
+      <label>
+        sweep{' '}
+        <select
+          value={setting}
+          onChange={(e) => {
+            const s = e.target.value as SweepSetting;
+            setSetting(s);
+            setText(DEFAULT_VALUES[s]);
+          }}
+          disabled={disabled}
+        >
+          {SWEEP_SETTINGS.map((s) => (
+            <option key={s} value={s}>
+              {SWEEP_LABELS[s]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        values <input type="text" value={text} onChange={(e) => setText(e.target.value)} disabled={disabled} aria-invalid={parsed.error !== null} />
+      </label>
+      {SWEEP_CELLS.map((c) => (
+        <label key={c}>
+          <input type="checkbox" checked={cells.includes(c)} onChange={(e) => setCells(e.target.checked ? [...cells, c] : cells.filter((x) => x !== c))} disabled={disabled} />
+          {contestantLabel({ cell: c, variant: 'none' })}
+        </label>
+      ))}
+      <label>
+        steps per run <input type="number" min={1} max={100000} value={steps} onChange={(e) => setSteps(Math.max(1, Math.round(Number(e.target.value) || 1)))} disabled={disabled} style={{ width: '6rem' }} />
+      </label>
+      <button
+        type="button"
+        className="primary"
+        disabled={disabled || error !== null}
+        onClick={() => onStart({ setting, values: parsed.values, contestants: SWEEP_CELLS.filter((c) => cells.includes(c)).slice(0, 4).map((cell) => ({ cell, variant: 'none' })), steps })}
+      >
+        Start sweep
+      </button>
+      {error && <span className="error">{error}</span>}
+    </div>
+  );
+}
