@@ -7,6 +7,7 @@ import { reberScores } from '../../core/tasks/reber';
 import type { Task, TaskMetric } from '../../core/tasks/task';
 import { formatValue } from '../format';
 import { PALETTE } from '../palette';
+import { LagSweep } from './LagSweep';
 import { MetricPanel } from './MetricPanel';
 import { addingScatter, copyRows, reberSteps, temporalRows, type Snapshot } from './viewLogic';
 
@@ -35,6 +36,7 @@ export function MemoryView({ task, config, snapshot, metric, history }: {
       <p className="task-intro">{intro(task.name, config.T)}</p>
       <MetricPanel metric={metric} history={history} />
       {snapshot ? <Detail name={task.name} snapshot={snapshot} /> : <p className="muted">Start training to look inside a batch.</p>}
+      <LagSweep config={config} />
     </div>
   );
 }
