@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+// The `rnnlab` command. Node 20 cannot run TypeScript, so this bundles src/cli/main.ts with esbuild into
+// node_modules/.cache/rnnlab/cli.mjs (again whenever a file under src/, shaders/ or bench/ is newer than the
+// bundle)
+// and runs it. WGSL files are imported with `?raw` as in Vite; `optional:` imports resolve to a stand-in
+// module when their file is absent (see src/cli/optional.d.ts); the `webgpu` package stays external.
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const entry = join(root, 'src', 'cli', 'main.ts');
+const cacheDir = join(root, 'node_modules', '.cache', 'rnnlab');
+const bundle = join(cacheDir, 'cli.mjs');
+
+function newestSourceTime() {
+  let newest = statSync(fileURLToPath(import.meta.url)).mtimeMs;
+  const walk = (dir) => {
+    if (!existsSync(dir)) return;
+    newest = Math.max(newest, statSync(dir).mtimeMs); // changes when a file is added or removed
+    for (const ent of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, ent.name);
+      if (ent.isDirectory()) walk(path);
+      else newest = Math.max(newest, statSync(path).mtimeMs);
+    }
+  };
+  walk(join(root, 'src'));
+  walk(join(root, 'shaders'));
+  walk(join(root, 'bench'));
+  return newest;
+}
+
+/** Resolves `optional:./x` next to the importer: the module if x.ts (or x/index.ts) exists, else a stand-in. */
+const optionalPlugin = {
+  name: 'rnnlab-optional',
+  setup(build) {
+    build.onResolve({ filter: /^optional:/ }, (args) => {
+      const base = resolve(args.resolveDir, args.path.slice('optional:'.length));
+      for (const candidate of [`${base}.ts`, `${base}.tsx`, join(base, 'index.ts')]) {
+        if (existsSync(candidate)) return { path: candidate };
+      }
+      return { path: relative(root, base), namespace: 'rnnlab-missing' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'rnnlab-missing' }, (args) => ({
+      contents: `export const missing = ${JSON.stringify(`${args.path}.ts is missing`)};`,
+      loader: 'js',
+    }));
+  },
+};
+
+/** `import text from './x.wgsl?raw'`: the file's text, as Vite does. */
+const rawPlugin = {
+  name: 'rnnlab-raw',
+  setup(build) {
+    build.onResolve({ filter: /\?raw$/ }, (args) => ({ path: resolve(args.resolveDir, args.path.slice(0, -'?raw'.length)), namespace: 'rnnlab-raw' }));
+    build.onLoad({ filter: /.*/, namespace: 'rnnlab-raw' }, (args) => ({ contents: readFileSync(args.path, 'utf8'), loader: 'text' }));
+  },
+};
+
+async function ensureBundle() {
+  if (existsSync(bundle) && statSync(bundle).mtimeMs >= newestSourceTime()) return;
+  let esbuild;
+  try {
+    esbuild = await import('esbuild');
+  } catch {
+    fail('esbuild is not installed; run `npm ci` in the repository first');
+  }
+  let result;
+  try {
+    result = await esbuild.build({
+      entryPoints: [entry],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      write: false,
+      logLevel: 'silent',
+      // Native or heavy packages load from node_modules at run time instead of being bundled.
+      external: ['webgpu', 'esbuild', 'playwright-core', 'playwright', '@playwright/test', 'vite', '@vitejs/plugin-react'],
+      plugins: [optionalPlugin, rawPlugin],
+      banner: { js: "import { createRequire as __rnnlabRequire } from 'node:module'; const require = __rnnlabRequire(import.meta.url);" },
+    });
+  } catch (e) {
+    const first = e?.errors?.[0];
+    const where = first?.location ? ` (${first.location.file}:${first.location.line})` : '';
+    fail(`could not build the CLI from src/: ${first?.text ?? e?.message ?? e}${where}`);
+  }
+  mkdirSync(cacheDir, { recursive: true });
+  // Write then rename, so a concurrent rnnlab never imports a half-written bundle.
+  const temp = `${bundle}.${process.pid}.tmp`;
+  writeFileSync(temp, result.outputFiles[0].contents);
+  renameSync(temp, bundle);
+}
+
+function fail(message) {
+  process.stderr.write(`rnnlab: ${message}\n`);
+  process.exit(1);
+}
+
+await ensureBundle();
+const { run } = await import(pathToFileURL(bundle).href);
+await run(process.argv.slice(2));

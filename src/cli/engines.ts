@@ -1,0 +1,36 @@
+// The engines the CLI can run on. The WebGPU engine is loaded only when asked for, so the CPU path never
+// needs a GPU, Dawn, or even the WebGPU sources.
+import { CpuEngine } from '../engine/cpu/cpuEngine';
+import type { Engine } from '../engine/engine';
+import { CliError } from './args';
+
+export async function createEngine(kind: 'cpu' | 'webgpu'): Promise<Engine> {
+  if (kind === 'cpu') return new CpuEngine();
+  const mod = (await import('optional:../engine/webgpu/webgpuEngine')) as unknown as {
+    missing?: string;
+    WebGpuEngine?: new (options: { gpu?: GPU }) => Engine;
+  };
+  if (mod.missing || !mod.WebGpuEngine) throw new CliError(`--engine webgpu: the WebGPU engine is not part of this build (${mod.missing ?? 'no WebGpuEngine export'})`);
+  let gpu: GPU;
+  try {
+    const { nodeGpu } = await import('../engine/webgpu/nodeGpu');
+    gpu = await nodeGpu();
+  } catch (e) {
+    throw new CliError(`--engine webgpu: WebGPU is not available in Node here (the "webgpu" package failed to load: ${firstLine(e)})`);
+  }
+  return new mod.WebGpuEngine({ gpu });
+}
+
+/** Runs engine.init, turning a missing adapter or device into a clear one-line error. */
+export async function initEngine(engine: Engine, init: () => Promise<void>): Promise<void> {
+  try {
+    await init();
+  } catch (e) {
+    if (engine.kind === 'webgpu') throw new CliError(`--engine webgpu: ${firstLine(e)}`);
+    throw e;
+  }
+}
+
+export function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0];
+}

@@ -1,0 +1,71 @@
+// The `rnnlab` command: grad, train, bench. Bad input exits with status 2 and one line "rnnlab: <problem>"
+// on stderr, never a stack trace (set RNNLAB_DEBUG=1 to see one).
+import { CliError } from './args';
+import { firstLine } from './engines';
+import { GRAD_HELP, gradCommand } from './grad';
+import { TRAIN_HELP, trainCommand } from './train';
+
+const HELP = `rnnlab — recurrent networks, their gradients, and training, from the command line
+
+Usage:
+  rnnlab grad  --model M.safetensors --batch B.json [--engine cpu|webgpu]
+  rnnlab train --config "<playground URL or query string>" --steps N [--engine cpu|webgpu] [--out DIR]
+  rnnlab bench [...]           the WebGPU/CPU benchmark
+  rnnlab <command> --help      details of one command`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  const wantsHelp = args.includes('--help') || args.includes('-h');
+  switch (command) {
+    case undefined:
+    case '--help':
+    case '-h':
+    case 'help':
+      await write(process.stdout, `${HELP}\n`);
+      return command === undefined ? 2 : 0;
+    case 'grad':
+      if (wantsHelp) return (await write(process.stdout, `${GRAD_HELP}\n`), 0);
+      await write(process.stdout, `${await gradCommand(args)}\n`);
+      return 0;
+    case 'train': {
+      if (wantsHelp) return (await write(process.stdout, `${TRAIN_HELP}\n`), 0);
+      const pending: Promise<void>[] = [];
+      const status = await trainCommand(
+        args,
+        (line) => pending.push(write(process.stdout, `${line}\n`)),
+        (line) => process.stderr.write(`${line}\n`),
+      );
+      await Promise.all(pending);
+      return status;
+    }
+    case 'bench': {
+      type Bench = (args: string[]) => Promise<number | void>;
+      const mod = (await import('optional:./bench')) as unknown as { missing?: string; runBench?: Bench };
+      if (mod.missing || typeof mod.runBench !== 'function') {
+        throw new CliError(`bench: the benchmark is not part of this build (${mod.missing ?? 'src/cli/bench.ts exports no runBench(args)'})`);
+      }
+      return (await mod.runBench(args)) ?? 0;
+    }
+    default:
+      throw new CliError(`unknown command "${command.slice(0, 40)}" (expected grad, train or bench; see rnnlab --help)`);
+  }
+}
+
+function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
+  return new Promise((resolve, reject) => stream.write(text, (e) => (e ? reject(e) : resolve())));
+}
+
+/** Runs the command and exits; the exit waits for stdout to drain (large gradient JSON). */
+export async function run(argv: string[]): Promise<void> {
+  let status: number;
+  try {
+    status = await main(argv);
+  } catch (e) {
+    if (process.env.RNNLAB_DEBUG) console.error(e);
+    const message = firstLine(e);
+    process.stderr.write(`rnnlab: ${e instanceof CliError ? message : `error: ${message}`}\n`);
+    status = 2;
+  }
+  // Dawn keeps the event loop alive; exit explicitly once the output is flushed.
+  process.exit(status);
+}
