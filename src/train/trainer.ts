@@ -24,8 +24,8 @@ export interface TrainerOptions {
   /** How many checkpoints the ring keeps. */
   checkpointRing: number;
   /**
-   * Recompute σ_max and spectral radius every this many steps. 'auto': every step when H ≤ 64; beyond, as
-   * often as keeps them at ~5% of the time spent training (their cost grows as H³).
+   * Recompute σ_max and spectral radius every this many steps. 'auto': every step on the CPU engine when
+   * H ≤ 64; otherwise as often as keeps them (parameter readback included) at ~5% of the training time.
    */
   statsEvery: number | 'auto';
   /** A finite loss above this multiple of the best loss so far counts as divergence. */
@@ -336,8 +336,8 @@ export class Trainer {
     if (this.statsDue) return true;
     const every = this.options.statsEvery;
     if (every !== 'auto') return step % every === 0;
-    // Small models: every step (cheap, and the frames stay identical from run to run).
-    if (this.spec.hiddenSize <= 64) return true;
+    // Small models on the CPU engine: every step (cheap, and the frames stay identical from run to run).
+    if (this.spec.hiddenSize <= 64 && this.currentEngine.kind === 'cpu') return true;
     // Keep the stats at ≤ 5% of the time: recompute once the training time since the last stats
     // is 20× what the stats took.
     return this.timeTraining >= 20 * this.timeStats;
