@@ -5,6 +5,7 @@
 // and runs it. WGSL files are imported with `?raw` as in Vite; `optional:` imports resolve to a stand-in
 // module when their file is absent (see src/cli/optional.d.ts); the `webgpu` package stays external.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -57,8 +58,8 @@ const rawPlugin = {
   },
 };
 
-async function ensureBundle() {
-  if (existsSync(bundle) && statSync(bundle).mtimeMs >= newestSourceTime()) return;
+async function ensureBundle(target = bundle) {
+  if (existsSync(target) && statSync(target).mtimeMs >= newestSourceTime()) return target;
   let esbuild;
   try {
     esbuild = await import('esbuild');
@@ -85,11 +86,16 @@ async function ensureBundle() {
     const where = first?.location ? ` (${first.location.file}:${first.location.line})` : '';
     fail(`could not build the CLI from src/: ${first?.text ?? e?.message ?? e}${where}`);
   }
-  mkdirSync(cacheDir, { recursive: true });
-  // Write then rename, so a concurrent rnnlab never imports a half-written bundle.
-  const temp = `${bundle}.${process.pid}.tmp`;
-  writeFileSync(temp, result.outputFiles[0].contents);
-  renameSync(temp, bundle);
+  return writeBundle(target, result.outputFiles[0].contents);
+}
+
+/** Write then rename, so a concurrent rnnlab never imports a half-written bundle. */
+function writeBundle(path, contents) {
+  mkdirSync(dirname(path), { recursive: true });
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, contents);
+  renameSync(temp, path);
+  return path;
 }
 
 function fail(message) {
@@ -97,6 +103,14 @@ function fail(message) {
   process.exit(1);
 }
 
-await ensureBundle();
-const { run } = await import(pathToFileURL(bundle).href);
+let built;
+try {
+  built = await ensureBundle();
+} catch (e) {
+  // node_modules not writable: build into the system's temporary directory instead.
+  if (e?.code !== 'EACCES' && e?.code !== 'EROFS' && e?.code !== 'EPERM') throw e;
+  built = join(tmpdir(), `rnnlab-cli-${process.getuid?.() ?? 'user'}`, 'cli.mjs');
+  await ensureBundle(built);
+}
+const { run } = await import(pathToFileURL(built).href);
 await run(process.argv.slice(2));
