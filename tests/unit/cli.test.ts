@@ -128,6 +128,25 @@ describe.concurrent('rnnlab grad', () => {
     expect(Object.keys(JSON.parse(res.stdout).grads)).toContain('rnn.weight_hh_l0');
   });
 
+  it('--engine webgpu agrees with the CPU engine (skips where Node has no WebGPU adapter)', async () => {
+    const spec = makeSpec({ cell: 'lstm', inputSize: 2, hiddenSize: 4, outputSize: 3, numLayers: 2 });
+    const { params, json } = randomCase(spec, 5, 2, 'xent', 'all', 6);
+    const args = ['grad', '--model', file('gpu.safetensors', modelToSafetensors(spec, params)), '--batch', file('gpu.json', JSON.stringify(json))];
+    const [gpu, cpu] = await Promise.all([rnnlab([...args, '--engine', 'webgpu']), rnnlab(args)]);
+    if (gpu.status === 2 && /--engine webgpu: /.test(gpu.stderr)) {
+      console.warn(`skipped: ${gpu.stderr.trim().split('\n').at(-1)}`);
+      return;
+    }
+    expect(gpu.status).toBe(0);
+    const a = JSON.parse(gpu.stdout);
+    const b = JSON.parse(cpu.stdout);
+    const relative = (x: number[], y: number[]) => Math.sqrt(x.reduce((s, v, i) => s + (v - y[i]) ** 2, 0) / y.reduce((s, v) => s + v * v, 0));
+    expect(Math.abs(a.loss - b.loss) / b.loss).toBeLessThan(1e-5);
+    for (const name of Object.keys(b.grads)) expect(relative(a.grads[name], b.grads[name])).toBeLessThan(1e-4);
+    expect(relative(a.dhNorm, b.dhNorm)).toBeLessThan(1e-4);
+    expect(relative(a.dcNorm, b.dcNorm)).toBeLessThan(1e-4);
+  });
+
   it('accepts PyTorch-style metadata (cell "LSTM", no numLayers)', async () => {
     const spec = makeSpec({ cell: 'lstm', inputSize: 2, hiddenSize: 3, outputSize: 2 });
     const { params, json } = randomCase(spec, 4, 2, 'mse', 'all', 4);
