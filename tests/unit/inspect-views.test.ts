@@ -22,7 +22,7 @@ import { GateHistograms } from '../../src/ui/inside/GateHistograms';
 import { RaceSetup, RaceView } from '../../src/ui/inside/RaceView';
 import { SweepSetup, SweepView } from '../../src/ui/inside/SweepView';
 import { UnitText } from '../../src/ui/inside/UnitText';
-import { activationColors, histogramBars, memorySpan, percent, raceRows, sweepPoints, visibleChar } from '../../src/ui/inside/views';
+import { activationColors, histogramBars, memorySpan, percent, raceRows, sweepRows, visibleChar } from '../../src/ui/inside/views';
 import { parseColor } from '../../src/ui/colormap';
 
 /** Server-rendered HTML without React's text separators. */
@@ -89,6 +89,27 @@ describe('view logic', () => {
   });
 });
 
+test('sweep rows: one per value, a gap where a run diverged or never ran', () => {
+  const point = (value: number, metric: number, diverged: string | null = null) => ({ value, finalLoss: metric, valLoss: metric, metric, diverged, steps: 5 });
+  const rows = sweepRows(
+    {
+      setting: 'wrec',
+      metricName: 'MSE',
+      higherIsBetter: false,
+      cancelled: true,
+      curves: [
+        { contestant: { cell: 'rnn_tanh', variant: 'none' }, label: 'RNN', points: [point(0.5, 0.2), point(2, NaN, 'diverged at step 3')] },
+        { contestant: { cell: 'gru', variant: 'none' }, label: 'GRU', points: [point(0.5, 0.1)] },
+      ],
+    },
+    'metric',
+  );
+  expect(rows).toEqual([
+    { value: 0.5, c0: 0.2, c1: 0.1 },
+    { value: 2, c0: null, c1: null },
+  ]);
+});
+
 describe('views render from real computations', () => {
   test('gate histograms, cell diagram, unit text and connectivity from one char-LM forward pass', async () => {
     const text = 'f(a, "b c") + [d];\n'.repeat(20);
@@ -140,8 +161,9 @@ describe('views render from real computations', () => {
     expect(render(createElement(RaceSetup, { initial: [], onStart: () => {} }))).toContain('Start race');
 
     const sweep = await runSweep({ base, setting: 'lr', values: [0.001, 0.01], contestants: [{ cell: 'gru', variant: 'none' }], steps: 2 }, (c) => createTask(c), makeTrainer);
-    const points = sweepPoints(sweep, 'metric');
-    expect(points[0].map((p) => p.x)).toEqual([-3, -2]); // log10 of the learning rates
+    const rows = sweepRows(sweep, 'finalLoss');
+    expect(rows.map((r) => r.value)).toEqual([0.001, 0.01]);
+    expect(rows.every((r) => typeof r.c0 === 'number' && r.c0 > 0)).toBe(true);
     const sweepHtml = render(createElement(SweepView, { result: sweep, progress: { runsDone: 2, runsTotal: 2, fraction: 1, current: null }, running: false }));
     expect(sweepHtml).toContain('learning rate');
     expect(render(createElement(SweepSetup, { onStart: () => {} }))).toContain('Start sweep');

@@ -1,7 +1,7 @@
 // The cell, drawn in the manner of Olah's "Understanding LSTM Networks": the carried state as a line along
 // the top, the gates as boxes (σ σ tanh σ), pointwise ⊗ and ⊕ nodes, and the flows between them — each
 // painted with its live value for one unit at one time step. A slider and buttons step through the sequence.
-import { useEffect, useState } from 'react';
+import { createContext, useContext, useEffect, useId, useState } from 'react';
 import { paintValue, shortValue, type CellStepValues, type GruStepValues, type LstmStepValues } from './cellDiagram';
 import './inside.css';
 
@@ -17,8 +17,8 @@ export interface CellDiagramProps {
   caption?: string;
 }
 
-const BOX_W = 58;
-const BOX_H = 46;
+const BOX_W = 72;
+const BOX_H = 58;
 
 function GateBox({ x, y, symbol, name, value, range }: { x: number; y: number; symbol: string; name: string; value: number; range: 'unit' | 'signed' }) {
   const paint = paintValue(value, range);
@@ -26,14 +26,14 @@ function GateBox({ x, y, symbol, name, value, range }: { x: number; y: number; s
     <g className="cd-gate" data-gate={name}>
       <title>{`${name} = ${shortValue(value)}`}</title>
       <rect x={x - BOX_W / 2} y={y - BOX_H / 2} width={BOX_W} height={BOX_H} rx={6} fill={paint.fill} stroke="#3d4552" strokeWidth={1.2} />
-      <text x={x} y={y - 6} textAnchor="middle" fill={paint.text} className="cd-symbol">
+      <text x={x} y={y - 15} textAnchor="middle" fill={paint.text} className="cd-gate-name">
+        {name}
+      </text>
+      <text x={x} y={y + 5} textAnchor="middle" fill={paint.text} className={symbol === 'σ' ? 'cd-symbol' : 'cd-symbol-small'}>
         {symbol}
       </text>
-      <text x={x} y={y + 14} textAnchor="middle" fill={paint.text} className="cd-value">
+      <text x={x} y={y + 22} textAnchor="middle" fill={paint.text} className="cd-value">
         {shortValue(value)}
-      </text>
-      <text x={x} y={y + BOX_H / 2 + 14} textAnchor="middle" className="cd-name">
-        {name}
       </text>
     </g>
   );
@@ -67,7 +67,11 @@ function Chip({ x, y, label, value, anchor = 'start', range = 'signed' }: { x: n
   );
 }
 
-const Line = ({ d }: { d: string }) => <path d={d} className="cd-flow" markerEnd="url(#cd-arrow)" />;
+/** The arrowhead marker's id, unique per diagram so two diagrams on one page do not share it. */
+const ArrowId = createContext('cd-arrow');
+function Line({ d }: { d: string }) {
+  return <path d={d} className="cd-flow" markerEnd={`url(#${useContext(ArrowId)})`} />;
+}
 const Wire = ({ d }: { d: string }) => <path d={d} className="cd-flow" />;
 
 function LstmDrawing({ v, input }: { v: LstmStepValues; input: string }) {
@@ -76,23 +80,23 @@ function LstmDrawing({ v, input }: { v: LstmStepValues; input: string }) {
       <rect x={70} y={32} width={500} height={282} rx={18} className="cd-body" />
       {/* the cell state: the constant error carousel */}
       <Wire d="M 20 70 L 167 70" />
-      <Line d="M 193 70 L 305 70" />
-      <Line d="M 333 70 L 620 70" />
+      <Line d="M 193 70 L 325 70" />
+      <Line d="M 353 70 L 620 70" />
       <Op x={180} y={70} op="×" title="forget: f · c(t−1)" />
-      <Op x={320} y={70} op="+" title="c(t) = f · c(t−1) + i · g" />
+      <Op x={340} y={70} op="+" title="c(t) = f · c(t−1) + i · g" />
       {/* input bus: h(t−1) from the left, x(t) from below */}
       <Wire d="M 20 285 L 420 285" />
       <Wire d="M 110 350 L 110 285" />
-      <Line d="M 180 285 L 180 240" />
-      <Line d="M 260 285 L 260 240" />
-      <Line d="M 330 285 L 330 240" />
-      <Line d="M 420 285 L 420 240" />
+      <Line d="M 180 285 L 180 246" />
+      <Line d="M 260 285 L 260 246" />
+      <Line d="M 340 285 L 340 246" />
+      <Line d="M 420 285 L 420 246" />
       {/* gates to the pointwise nodes */}
-      <Line d="M 180 192 L 180 85" />
-      <Wire d="M 260 192 L 260 140 L 305 140" />
-      <Line d="M 330 192 L 330 155" />
-      <Op x={330} y={140} op="×" title="write: i · g" />
-      <Line d="M 330 127 L 330 85" />
+      <Line d="M 180 186 L 180 85" />
+      <Line d="M 260 186 L 260 140 L 325 140" />
+      <Line d="M 340 186 L 340 155" />
+      <Op x={340} y={140} op="×" title="write: i · g" />
+      <Line d="M 340 127 L 340 85" />
       {/* output: tanh(c) times o */}
       <Line d="M 500 70 L 500 124" />
       <ellipse cx={500} cy={140} rx={26} ry={15} fill={paintValue(v.squashed, 'signed').fill} stroke="#3d4552" strokeWidth={1.2} />
@@ -100,25 +104,25 @@ function LstmDrawing({ v, input }: { v: LstmStepValues; input: string }) {
         tanh
       </text>
       <Line d="M 500 156 L 500 201" />
-      <Line d="M 450 215 L 486 215" />
+      <Line d="M 452 215 L 486 215" />
       <Op x={500} y={215} op="×" title="h(t) = o · tanh(c(t))" />
-      <Wire d="M 500 229 L 500 285 L 560 285" />
-      <Line d="M 560 285 L 620 285" />
-      <Line d="M 560 285 L 560 14" />
+      <Wire d="M 500 229 L 500 285 L 600 285" />
+      <Line d="M 600 285 L 630 285" />
+      <Line d="M 600 285 L 600 14" />
 
       <GateBox x={180} y={215} symbol="σ" name="forget f" value={v.f} range="unit" />
       <GateBox x={260} y={215} symbol="σ" name="input i" value={v.i} range="unit" />
-      <GateBox x={330} y={215} symbol="tanh" name="candidate g" value={v.g} range="signed" />
+      <GateBox x={340} y={215} symbol="tanh" name="candidate g" value={v.g} range="signed" />
       <GateBox x={420} y={215} symbol="σ" name="output o" value={v.o} range="unit" />
 
       <Chip x={20} y={52} label="c(t−1)" value={v.cPrev} />
       <Chip x={198} y={98} label="f·c(t−1)" value={v.kept} />
-      <Chip x={345} y={110} label="i·g" value={v.written} />
-      <Chip x={620} y={52} label="c(t)" value={v.c} anchor="end" />
-      <Chip x={530} y={172} label="tanh c" value={v.squashed} />
+      <Chip x={356} y={110} label="i·g" value={v.written} />
+      <Chip x={590} y={52} label="c(t)" value={v.c} anchor="end" />
+      <Chip x={516} y={172} label="tanh c" value={v.squashed} />
       <Chip x={20} y={305} label="h(t−1)" value={v.hPrev} />
-      <Chip x={620} y={305} label="h(t)" value={v.h} anchor="end" />
-      <text x={110} y={352} textAnchor="middle" className="cd-input">
+      <Chip x={630} y={305} label="h(t)" value={v.h} anchor="end" />
+      <text x={118} y={346} className="cd-input">
         x(t) {input}
       </text>
     </>
@@ -139,20 +143,20 @@ function GruDrawing({ v, input }: { v: GruStepValues; input: string }) {
       {/* h(t−1) drops to the gates; x(t) joins from below */}
       <Wire d="M 90 70 L 90 285 L 460 285" />
       <Wire d="M 120 350 L 120 285" />
-      <Line d="M 170 285 L 170 240" />
-      <Line d="M 280 285 L 280 240" />
-      <Line d="M 460 285 L 460 240" />
+      <Line d="M 170 285 L 170 246" />
+      <Line d="M 280 285 L 280 246" />
+      <Line d="M 460 285 L 460 246" />
       {/* r scales the recurrent part of the candidate */}
-      <Line d="M 170 192 L 170 160 L 445 160 L 445 190" />
+      <Line d="M 170 186 L 170 160 L 445 160 L 445 184" />
       {/* z keeps the old state and, through 1 − z, lets the candidate in */}
-      <Wire d="M 280 192 L 280 110 L 440 110" />
+      <Wire d="M 280 186 L 280 110 L 440 110" />
       <Line d="M 440 110 L 440 85" />
       <Line d="M 440 110 L 500 110 L 500 135" />
       <Op x={500} y={150} op="1−" title="1 − z" />
       <Line d="M 513 150 L 545 150" />
       <Op x={560} y={150} op="×" title="write: (1 − z) · n" />
-      <Wire d="M 475 192 L 475 180 L 560 180" />
-      <Line d="M 560 180 L 560 165" />
+      <Wire d="M 475 186 L 475 176 L 560 176" />
+      <Line d="M 560 176 L 560 165" />
       <Line d="M 560 137 L 560 85" />
 
       <GateBox x={170} y={215} symbol="σ" name="reset r" value={v.r} range="unit" />
@@ -160,14 +164,14 @@ function GruDrawing({ v, input }: { v: GruStepValues; input: string }) {
       <GateBox x={460} y={215} symbol="tanh" name="candidate n" value={v.n} range="signed" />
 
       <Chip x={20} y={52} label="h(t−1)" value={v.hPrev} />
-      <Chip x={330} y={95} label="z·h(t−1)" value={v.kept} />
+      <Chip x={440} y={44} label="z·h(t−1)" value={v.kept} anchor="middle" />
       <Chip x={380} y={132} label="1−z" value={oneMinusZ} anchor="end" range="unit" />
-      <Chip x={575} y={112} label="(1−z)·n" value={v.written} />
+      <Chip x={578} y={150} label="(1−z)·n" value={v.written} />
       <Chip x={625} y={52} label="h(t)" value={v.h} anchor="end" />
       <text x={300} y={175} className="cd-note">
         r ⊙ (W_hn h + b_hn)
       </text>
-      <text x={120} y={352} textAnchor="middle" className="cd-input">
+      <text x={128} y={346} className="cd-input">
         x(t) {input}
       </text>
     </>
@@ -176,6 +180,9 @@ function GruDrawing({ v, input }: { v: GruStepValues; input: string }) {
 
 export function CellDiagram({ cell, values, step, onStep, inputLabels, caption }: CellDiagramProps) {
   const [playing, setPlaying] = useState(false);
+  const uid = useId().replace(/[^a-zA-Z0-9_-]/g, '');
+  const arrowId = `cd-arrow-${uid}`;
+  const titleId = `cd-title-${uid}`;
   const T = values.length;
   const t = Math.max(0, Math.min(step, T - 1));
   useEffect(() => {
@@ -200,18 +207,18 @@ export function CellDiagram({ cell, values, step, onStep, inputLabels, caption }
   const input = inputLabels?.[t] !== undefined ? `= ${JSON.stringify(inputLabels[t]).slice(1, -1)}` : '';
   const title = cell === 'lstm' ? 'LSTM cell' : 'GRU cell';
   return (
-    <section className="panel inside-cell" aria-labelledby="cell-diagram-title" data-testid="cell-diagram">
+    <section className="panel inside-cell" aria-labelledby={titleId} data-testid="cell-diagram">
       <div className="panel-head">
-        <h2 id="cell-diagram-title">{title}, drawn</h2>
+        <h2 id={titleId}>{title}, drawn</h2>
         {caption && <span className="readout">{caption}</span>}
       </div>
-      <svg viewBox="0 0 640 362" className="cd-svg" role="img" aria-label={`${title} at step ${t}: values of one unit`}>
+      <svg viewBox={`0 0 ${cell === 'lstm' ? 640 : 690} 362`} className="cd-svg" role="img" aria-label={`${title} at step ${t}: values of one unit`}>
         <defs>
-          <marker id="cd-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+          <marker id={arrowId} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
             <path d="M 0 0 L 10 5 L 0 10 z" fill="#3d4552" />
           </marker>
         </defs>
-        {v.kind === 'lstm' ? <LstmDrawing v={v} input={input} /> : <GruDrawing v={v} input={input} />}
+        <ArrowId.Provider value={arrowId}>{v.kind === 'lstm' ? <LstmDrawing v={v} input={input} /> : <GruDrawing v={v} input={input} />}</ArrowId.Provider>
       </svg>
       <div className="cd-controls">
         <button type="button" onClick={() => onStep(Math.max(0, t - 1))} disabled={t === 0} aria-label="previous step">

@@ -80,7 +80,7 @@ function ConnectivityChartImpl({ values, t, T, onPickT, perRow, matrix, caption 
           {caption ? ` · ${caption}` : ''}
         </span>
       </div>
-      <SvgChart series={series} height={220} xLabel="input step s" yLabel="‖∂y_t/∂x_s‖" yLog xDomain={[0, Math.max(1, T - 1)]} guides={[]} ariaLabel={`gradient norm of output ${t} with respect to each input step`} testId="connectivity-chart" />
+      <SvgChart series={series} height={220} xLabel="input step s" yLabel="‖∂y_t/∂x_s‖" yLog xDomain={[0, Math.max(1, t)]} guides={[]} ariaLabel={`gradient norm of output ${t} with respect to each input step`} testId="connectivity-chart" />
       {onPickT && (
         <div className="cd-controls">
           <label htmlFor="conn-t">output step t</label>

@@ -1,11 +1,13 @@
 // A sweep: the final metric against one setting's value, one curve per cell type, with progress and a
-// cancel button. Diverged runs are drawn as caps at the top edge (not silently dropped).
+// cancel button. Diverged runs leave a gap in their curve and are named under the chart (never silently dropped).
 import { memo, useState } from 'react';
+import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { contestantLabel, type Contestant } from '../../core/inspect/race';
 import { parseSweepValues, SWEEP_LABELS, SWEEP_SETTINGS, sweepAxisIsLog, type SweepProgress, type SweepResult, type SweepSetting } from '../../core/inspect/sweep';
 import { CELLS, type CellKind } from '../../core/spec';
-import { SvgChart } from '../SvgChart';
-import { CONTESTANT_STYLES, percent, sweepPoints, type SweepField } from './views';
+import { domainOf } from '../axes';
+import { formatValue } from '../format';
+import { CONTESTANT_STYLES, percent, sweepRows, type SweepField } from './views';
 import './inside.css';
 
 export interface SweepViewProps {
@@ -18,9 +20,11 @@ export interface SweepViewProps {
 function SweepViewImpl({ result, progress, running, onCancel }: SweepViewProps) {
   const [field, setField] = useState<SweepField>('metric');
   const log = result ? sweepAxisIsLog(result.setting) : false;
-  const curves = result ? sweepPoints(result, field) : [];
+  const rows = result ? sweepRows(result, field) : [];
+  const yLog = field !== 'metric' || !result?.higherIsBetter;
+  const yDomain = domainOf(rows.flatMap((r) => result!.curves.map((_, k) => r[`c${k}`] ?? NaN)), yLog);
   const yName = field === 'metric' ? (result?.metricName ?? 'task metric') : field === 'valLoss' ? 'validation loss' : 'final training loss';
-  const diverged = result ? result.curves.reduce((n, c) => n + c.points.filter((p) => p.diverged).length, 0) : 0;
+  const diverged = result ? result.curves.flatMap((c) => c.points.filter((p) => p.diverged).map((p) => `${c.label} at ${p.value}`)) : [];
   return (
     <section className="panel" aria-labelledby="sweep-title" data-testid="sweep-view">
       <div className="panel-head">
@@ -51,18 +55,42 @@ function SweepViewImpl({ result, progress, running, onCancel }: SweepViewProps) 
       )}
       {result && (
         <>
-          <SvgChart
-            series={result.curves.map((c, k) => ({ id: `c${k}`, label: c.label, color: CONTESTANT_STYLES[k % 4].color, dashed: k > 0, points: curves[k] }))}
-            height={240}
-            xLabel={log ? `log₁₀ ${SWEEP_LABELS[result.setting]}` : SWEEP_LABELS[result.setting]}
-            yLabel={yName}
-            yLog={field !== 'metric' || !result.higherIsBetter}
-            ariaLabel={`${yName} against ${SWEEP_LABELS[result.setting]}, one line per cell`}
-            testId="sweep-chart"
-          />
+          <div data-testid="sweep-chart" aria-label={`${yName} against ${SWEEP_LABELS[result.setting]}, one line per cell`} role="img">
+            <ResponsiveContainer width="100%" height={240}>
+              <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+                <CartesianGrid stroke="#e6e8ec" />
+                <XAxis
+                  dataKey="value"
+                  type="number"
+                  scale={log ? 'log' : 'linear'}
+                  domain={['dataMin', 'dataMax']}
+                  ticks={rows.map((r) => r.value)}
+                  tick={{ fontSize: 11 }}
+                  tickFormatter={(v: number) => formatValue(v)}
+                  label={{ value: SWEEP_LABELS[result.setting], position: 'insideBottom', offset: -4, fontSize: 12 }}
+                  height={40}
+                />
+                <YAxis type="number" scale={yLog ? 'log' : 'linear'} domain={yDomain} allowDataOverflow tick={{ fontSize: 11 }} tickFormatter={(v: number) => formatValue(v, 2)} width={56} label={{ value: yName, angle: -90, position: 'insideLeft', fontSize: 12 }} />
+                <Tooltip formatter={(v) => formatValue(Number(v))} labelFormatter={(v) => `${result.setting} = ${formatValue(Number(v))}`} isAnimationActive={false} />
+                {result.curves.map((c, k) => (
+                  <Line key={k} dataKey={`c${k}`} name={c.label} stroke={CONTESTANT_STYLES[k % 4].color} strokeDasharray={CONTESTANT_STYLES[k % 4].dash} strokeWidth={2} dot={{ r: 4, fill: CONTESTANT_STYLES[k % 4].color }} isAnimationActive={false} connectNulls={false} />
+                ))}
+              </LineChart>
+            </ResponsiveContainer>
+          </div>
+          <div className="legend">
+            {result.curves.map((c, k) => (
+              <span key={k} className="legend-item">
+                <svg width="26" height="10" aria-hidden="true">
+                  <line x1="1" x2="25" y1="5" y2="5" stroke={CONTESTANT_STYLES[k % 4].color} strokeWidth="3" strokeDasharray={CONTESTANT_STYLES[k % 4].dash} />
+                </svg>
+                {c.label}
+              </span>
+            ))}
+          </div>
           <p className="muted">
             {result.higherIsBetter && field === 'metric' ? 'Higher is better.' : 'Lower is better.'} Each point is one run from the same seed.
-            {diverged > 0 && ` ${diverged} run${diverged === 1 ? '' : 's'} diverged (marked at the top edge).`}
+            {diverged.length > 0 && ` Diverged (no point drawn): ${diverged.join(', ')}.`}
           </p>
         </>
       )}

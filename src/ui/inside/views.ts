@@ -3,7 +3,7 @@
 import { interpolateRdBu } from 'd3-scale-chromatic';
 import type { GateHistogram } from '../../core/inspect/gates';
 import type { RaceResult } from '../../core/inspect/race';
-import { sweepAxisIsLog, type SweepResult } from '../../core/inspect/sweep';
+import type { SweepResult } from '../../core/inspect/sweep';
 import { parseColor } from '../colormap';
 import { PALETTE } from '../palette';
 import type { XY } from '../plotPath';
@@ -153,8 +153,24 @@ export function memorySpan(values: ArrayLike<number>, fraction = 0.01): number {
 
 export type SweepField = 'metric' | 'finalLoss' | 'valLoss';
 
-/** Points (x = value, or log10 of it for a log setting) for each curve; diverged runs become NaN (a cap). */
-export function sweepPoints(result: SweepResult, field: SweepField): XY[][] {
-  const log = sweepAxisIsLog(result.setting);
-  return result.curves.map((c) => c.points.map((p) => ({ x: log ? Math.log10(p.value) : p.value, y: p[field] })));
+export interface SweepRow {
+  value: number;
+  [curve: string]: number | null;
+}
+
+/**
+ * Rows for a recharts LineChart, one per swept value: { value, c0, c1, … } with the chosen quantity of each
+ * curve; null where a run diverged, was not run (cancelled) or is not positive on a log axis.
+ */
+export function sweepRows(result: SweepResult, field: SweepField): SweepRow[] {
+  const yLog = field !== 'metric' || !result.higherIsBetter;
+  const values = [...new Set(result.curves.flatMap((c) => c.points.map((p) => p.value)))].sort((a, b) => a - b);
+  return values.map((value) => {
+    const row: SweepRow = { value };
+    result.curves.forEach((c, k) => {
+      const v = c.points.find((p) => p.value === value)?.[field];
+      row[`c${k}`] = v !== undefined && Number.isFinite(v) && (!yLog || v > 0) ? v : null;
+    });
+    return row;
+  });
 }
