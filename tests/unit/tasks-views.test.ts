@@ -33,8 +33,12 @@ describe('view logic', () => {
     let h: { n: number; value: number }[] = [];
     for (let i = 0; i < 10; i++) h = appendHistory(h, i, 4);
     expect(h.map((p) => p.n)).toEqual([7, 8, 9, 10]);
-    expect(metricAxis({ name: 'acc', value: 0.3, chance: 0.25, higherIsBetter: true }, [0.3])).toEqual({ domain: [0, 1], ticks: [0, 0.25, 0.5, 0.75, 1] });
-    expect(metricAxis({ name: 'mse', value: 0.01, chance: 1 / 6, higherIsBetter: false }, [0.3, 0.01])).toEqual({ domain: [0, 0.4], ticks: [0, 0.1, 0.2, 0.3, 0.4] });
+    expect(metricAxis({ name: 'acc', value: 0.3, chance: 0.25, higherIsBetter: true }, [0.3])).toEqual({ scale: 'linear', domain: [0, 1], ticks: [0, 0.25, 0.5, 0.75, 1] });
+    expect(metricAxis({ name: 'mse', value: 0.01, chance: 1 / 6, higherIsBetter: false }, [0.3, 0.01])).toEqual({ scale: 'linear', domain: [0, 0.4], ticks: [0, 0.1, 0.2, 0.3, 0.4] });
+    const falling = metricAxis({ name: 'mse', value: 0.002, chance: 0.04, higherIsBetter: false }, [0.4, 0.05, 0.002]);
+    expect(falling.scale).toBe('log');
+    expect(falling.domain).toEqual([1e-3, 1]);
+    expect(falling.ticks[0]).toBeCloseTo(1e-3, 12);
     expect(metricAxis({ name: 'bpc', value: 3, chance: 4.2, higherIsBetter: false }, [NaN, 5.5]).domain).toEqual([0, 6]);
     expect(visibleChar('\n') + visibleChar(' ') + visibleChar('a')).toBe('↵␣a');
   });

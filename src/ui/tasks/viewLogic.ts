@@ -1,7 +1,7 @@
 // Pure view logic for the task views: snapshots (outputs + batch) → what the charts and tables show.
 // No React here, so it is unit-tested directly.
 import type { Batch } from '../../core/batch';
-import { niceStep } from '../axes';
+import { logTicks, niceStep } from '../axes';
 import type { Task, TaskMetric } from '../../core/tasks/task';
 import { COPY_ALPHABET, COPY_LENGTH } from '../../core/tasks/copy';
 import { argmax } from '../../core/tasks/metrics';
@@ -41,18 +41,26 @@ export function verdict(metric: TaskMetric): string {
 }
 
 /**
- * A calm y-axis for a metric's history: from 0 (every metric here is ≥ 0) to a round number above both
- * the values and the chance line; accuracies get 0–1.
+ * A calm y-axis for a metric's history. Accuracies get 0–1. Other metrics (all ≥ 0 here) go from 0 to a
+ * round number above both the values and the chance line — or, when the history spans more than a
+ * factor of 30 (an MSE falling by decades), a log axis at powers of ten.
  */
-export function metricAxis(metric: TaskMetric, values: number[]): { domain: [number, number]; ticks: number[] } {
-  if (metric.higherIsBetter && metric.chance <= 1) return { domain: [0, 1], ticks: [0, 0.25, 0.5, 0.75, 1] };
-  const finite = values.filter(Number.isFinite);
+export function metricAxis(metric: TaskMetric, values: number[]): { scale: 'linear' | 'log'; domain: [number, number]; ticks: number[] } {
+  if (metric.higherIsBetter && metric.chance <= 1) return { scale: 'linear', domain: [0, 1], ticks: [0, 0.25, 0.5, 0.75, 1] };
+  const finite = values.filter((v) => Number.isFinite(v));
+  const positive = [...finite, metric.chance].filter((v) => v > 0);
+  const lo = Math.min(...positive);
+  const hi = Math.max(...positive);
+  if (positive.length > 1 && hi / lo > 30) {
+    const domain: [number, number] = [10 ** Math.floor(Math.log10(lo)), 10 ** Math.ceil(Math.log10(hi))];
+    return { scale: 'log', domain, ticks: logTicks(domain[0], domain[1], 6).map((t) => t.value) };
+  }
   const top = Math.max(metric.chance, ...finite, 1e-12) * 1.05;
   const step = niceStep(top, 4);
   const max = Math.ceil(top / step - 1e-9) * step;
   const ticks: number[] = [];
   for (let k = 0; k * step <= max + step * 1e-9; k++) ticks.push(Number((k * step).toPrecision(6)));
-  return { domain: [0, max], ticks };
+  return { scale: 'linear', domain: [0, max], ticks };
 }
 
 /** Row `b` of a one-step-ahead series batch, in the data's own units. */
