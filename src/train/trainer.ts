@@ -253,14 +253,25 @@ export class Trainer {
   }
 
   /**
-   * Rescales each layer's live W_rec (stacked weight_hh) to σ_max = scale; for an ESN, rescales the reservoir
-   * to spectral radius = scale instead. The optimiser state is kept.
+   * Rescales each layer's live W_rec (stacked weight_hh) to σ_max = scale. The optimiser state is kept.
+   * An ESN ignores it, as at initialisation (its reservoir has setReservoirRadius).
    */
   setWrec(scale: number): Promise<void> {
     return this.exclusive(async () => {
+      if (this.spec.cell === 'esn') return;
       const params = await this.currentEngine.readParams();
-      if (this.spec.cell === 'esn') rescaleReservoir(params, this.spec, scale);
-      else rescaleRecurrent(params, this.spec, scale);
+      rescaleRecurrent(params, this.spec, scale);
+      await this.currentEngine.writeParams(params);
+      this.statsDue = true;
+      await this.refreshStats();
+    });
+  }
+
+  /** ESN only: rescales the live reservoir to spectral radius `rho`. */
+  setReservoirRadius(rho: number): Promise<void> {
+    return this.exclusive(async () => {
+      const params = await this.currentEngine.readParams();
+      rescaleReservoir(params, this.spec, rho);
       await this.currentEngine.writeParams(params);
       this.statsDue = true;
       await this.refreshStats();

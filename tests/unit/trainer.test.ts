@@ -130,6 +130,10 @@ describe('Trainer on the CPU engine', () => {
     const fitted = await trainer.fitReadout();
     expect(fitted).toBeLessThan(0.1 * before);
     expect((await trainer.stepOnce()).spectralRadius[0]).toBeCloseTo(0.9, 5);
+    await trainer.setWrec(3); // ignored by an ESN
+    expect((await trainer.stepOnce()).spectralRadius[0]).toBeCloseTo(0.9, 5);
+    await trainer.setReservoirRadius(1.3);
+    expect((await trainer.stepOnce()).spectralRadius[0]).toBeCloseTo(1.3, 5);
   });
 
   it('builds StepOptions from the Config', () => {
