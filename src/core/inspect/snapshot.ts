@@ -1,0 +1,158 @@
+// One call that computes everything the "inside the cell" views show, for the worker to run on request:
+// forward ONE sequence on the active engine (gates, states), then gate histograms, the chosen unit's cell
+// values per step, unit rankings against text features (char task), and the connectivity ‖∂y_t/∂x_s‖
+// of the training network's current parameters. Every field is structured-clone friendly (postMessage).
+import type { Batch } from '../batch';
+import type { ModelSpec } from '../spec';
+import type { Task } from '../tasks/task';
+import { REBER_SYMBOLS } from '../tasks/reber';
+import { TEMPORAL_SYMBOLS } from '../tasks/temporalOrder';
+import { CharTask } from '../tasks/text';
+import { ConnectivityProbe, type ConnectivityResult } from './connectivity';
+import { gateNotes, gateStatistics, type GateHistogram } from './gates';
+import { rankUnits, textFeatures, textProbe, type FeatureRanking } from './units';
+
+/** What an engine's forward pass returns (the Engine contract's ForwardResult). */
+export interface ForwardOutputs {
+  outputs: Float32Array; // (T, B, Y)
+  hidden: Float32Array[]; // per layer (T, B, H)
+  cells?: Float32Array[]; // LSTM per layer (T, B, H)
+  gates?: Float32Array[]; // per layer (T, B, G·H)
+}
+
+export interface InspectRequest {
+  layer: number; // which layer's gates and states (0 = bottom); clamped
+  unit: number; // which unit for the cell diagram; clamped
+  /** Output step for connectivity; default the last step. Clamped to the sequence. */
+  t?: number;
+  /** Char task: how many characters of the validation text to read (default 200). */
+  textLength?: number;
+  /** Also the whole lower triangle C(t, s) (costs T·Y backward passes; only for short sequences). */
+  matrix?: boolean;
+}
+
+export interface InspectSnapshot {
+  spec: ModelSpec;
+  layer: number;
+  unit: number;
+  T: number; // steps of the inspected sequence
+  /** The input at each step as a student reads it: a character, a symbol, or the numbers. */
+  inputLabels: string[];
+  hidden: Float32Array; // (T, 1, H) of the chosen layer
+  cells: Float32Array | null; // LSTM (T, 1, H)
+  gates: Float32Array | null; // LSTM/GRU (T, 1, G·H)
+  gateStats: GateHistogram[]; // empty for cells without gates
+  gateNotes: Record<string, string>;
+  /** Char task: the characters and the unit rankings for hidden (and cell) states of the chosen layer. */
+  text: { chars: string[]; hidden: FeatureRanking[]; cells: FeatureRanking[] | null } | null;
+  connectivity: ConnectivityResult;
+  matrix: Float64Array[] | null;
+}
+
+/** Row b of a batch as a batch of one sequence: x (T, 1, X), targets alike. */
+export function batchRow(batch: Batch, b: number): Batch {
+  const { T, B, X } = batch;
+  if (!(b >= 0 && b < B)) throw new Error(`batch row ${b} is not in 0..${B - 1}`);
+  const x = new Float32Array(T * X);
+  for (let t = 0; t < T; t++) x.set(batch.x.subarray((t * B + b) * X, (t * B + b + 1) * X), t * X);
+  const row: Batch = { T, B: 1, X, x, loss: batch.loss, lossSteps: batch.lossSteps };
+  if (batch.y) {
+    const Y = batch.y.length / (T * B);
+    const y = new Float32Array(T * Y);
+    for (let t = 0; t < T; t++) y.set(batch.y.subarray((t * B + b) * Y, (t * B + b + 1) * Y), t * Y);
+    row.y = y;
+  }
+  if (batch.labels) row.labels = Int32Array.from({ length: T }, (_, t) => batch.labels![t * B + b]);
+  if (batch.mask) row.mask = Float32Array.from({ length: T }, (_, t) => batch.mask![t * B + b]);
+  return row;
+}
+
+/** The symbols a one-hot task's inputs stand for, when the task has names for them. */
+function symbolsOf(task: Task): readonly string[] | null {
+  if (task instanceof CharTask) return task.vocab.symbols;
+  if (task.name === 'reber') return REBER_SYMBOLS;
+  if (task.name === 'temporal_order') return TEMPORAL_SYMBOLS;
+  return null;
+}
+
+/** One label per step of a single sequence x (T, 1, X): the symbol of a one-hot row, else the numbers. */
+export function inputLabels(x: Float32Array, T: number, X: number, symbols: readonly string[] | null = null): string[] {
+  const labels: string[] = [];
+  for (let t = 0; t < T; t++) {
+    const row = x.subarray(t * X, (t + 1) * X);
+    let hot = -1;
+    let ones = 0;
+    let others = 0;
+    for (let i = 0; i < X; i++) {
+      if (row[i] === 1) {
+        hot = i;
+        ones++;
+      } else if (row[i] !== 0) others++;
+    }
+    if (X > 1 && ones === 1 && others === 0) labels.push(symbols?.[hot] ?? `#${hot}`);
+    else if (X > 1 && ones === 0 && others === 0) labels.push('∅');
+    else labels.push(Array.from(row, (v) => (Math.abs(v) >= 100 ? v.toExponential(1) : Number(v.toFixed(2)).toString())).join(', '));
+  }
+  return labels;
+}
+
+function clampInt(v: number, lo: number, hi: number): number {
+  return Math.max(lo, Math.min(hi, Math.round(Number.isFinite(v) ? v : lo)));
+}
+
+/**
+ * Computes a snapshot. `forward` is the active engine's forward pass (engine.forward) and `params` its
+ * current parameters (engine.readParams() / trainer.readParams()); `sequence` is the batch to inspect
+ * (for non-char tasks, e.g. the trainer's validation batch — row 0 is used). For the char task a stretch of
+ * the validation text (textProbe) is used instead.
+ */
+export async function inspectSnapshot(
+  spec: ModelSpec,
+  task: Task,
+  forward: (batch: Batch) => Promise<ForwardOutputs>,
+  params: ArrayLike<number>,
+  sequence: Batch,
+  request: InspectRequest,
+): Promise<InspectSnapshot> {
+  const H = spec.hiddenSize;
+  const layer = clampInt(request.layer, 0, spec.numLayers - 1);
+  const unit = clampInt(request.unit, 0, H - 1);
+  let batch: Batch;
+  let chars: string[] | null = null;
+  if (task instanceof CharTask) {
+    const probe = textProbe(task, request.textLength ?? 200);
+    batch = probe.batch;
+    chars = probe.chars;
+  } else {
+    batch = batchRow(sequence, 0);
+  }
+  const T = batch.T;
+  const fwd = await forward(batch);
+  const hidden = fwd.hidden[layer];
+  const cells = fwd.cells?.[layer] ?? null;
+  const gates = fwd.gates?.[layer] ?? null;
+  const gated = (spec.cell === 'lstm' || spec.cell === 'gru') && gates !== null;
+  const gateStats = gated ? gateStatistics({ cell: spec.cell as 'lstm' | 'gru', gates: gates!, T, B: 1, H }) : [];
+  let text: InspectSnapshot['text'] = null;
+  if (chars) {
+    const features = textFeatures(chars);
+    text = { chars, hidden: rankUnits(hidden, T, 1, H, features), cells: cells ? rankUnits(cells, T, 1, H, features) : null };
+  }
+  const probe = new ConnectivityProbe(spec, params, batch);
+  const t = clampInt(request.t ?? T - 1, 0, T - 1);
+  return {
+    spec,
+    layer,
+    unit,
+    T,
+    inputLabels: chars ?? inputLabels(batch.x, T, batch.X, symbolsOf(task)),
+    hidden,
+    cells,
+    gates,
+    gateStats,
+    gateNotes: gated ? gateNotes(spec.cell as 'lstm' | 'gru', spec.variant) : {},
+    text,
+    connectivity: probe.at(t),
+    matrix: request.matrix ? Array.from({ length: T }, (_, s) => probe.at(s).mean) : null,
+  };
+}
