@@ -1,8 +1,8 @@
 // Races and sweeps orchestrate real Trainers on the CPU engine: tiny runs give aligned series, identical
 // data (two identical contestants train identically), progress that reaches 1, and they stop on cancel.
 import { describe, expect, test } from 'vitest';
-import { defaultConfig, type Config } from '../../src/core/config';
-import { decodeRace, encodeRace, gradientReach, runRace, type Contestant, type MakeTrainer, type RaceTrainer } from '../../src/core/inspect/race';
+import { decodeConfig, defaultConfig, encodeConfig, type Config } from '../../src/core/config';
+import { decodeRace, encodeRace, gradientReach, takeRace, withRace, runRace, type Contestant, type MakeTrainer, type RaceTrainer } from '../../src/core/inspect/race';
 import { parseSweepValues, runSweep, type SweepProgress } from '../../src/core/inspect/sweep';
 import { createTask } from '../../src/core/tasks';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine';
@@ -91,6 +91,19 @@ describe('race', () => {
     expect(decodeRace('lstm,gru,rnn_tanh,rnn_relu,esn').contestants).toHaveLength(4);
     expect(gradientReach(Float64Array.from([0.01, 0.1, 1]))).toBeCloseTo(0.01);
     expect(gradientReach(new Float64Array(3))).toBe(0);
+  });
+
+  test('a race link: the Config keys plus race=…, split apart again without notices', () => {
+    const config: Config = { ...base, cell: 'gru', T: 30 };
+    const query = withRace(encodeConfig(config), cells);
+    expect(query).toContain('race=rnn_tanh,lstm:cifg,gru');
+    const { contestants, notices, query: rest } = takeRace(`https://example.org/rnnlab/?${query}`);
+    expect(contestants).toEqual(cells);
+    expect(notices).toEqual([]);
+    const decoded = decodeConfig(rest);
+    expect(decoded.notices).toEqual([]);
+    expect(decoded.config).toEqual(config);
+    expect(takeRace('?task=copy')).toEqual({ contestants: [], notices: [], query: 'task=copy' });
   });
 
   test('a race needs 2–4 models', async () => {

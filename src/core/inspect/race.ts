@@ -66,6 +66,30 @@ export function decodeRace(value: string): { contestants: Contestant[]; notices:
   return { contestants, notices };
 }
 
+/** The query parameter that carries a race next to the run's Config keys. */
+export const RACE_PARAM = 'race';
+
+/** A query string (as encodeConfig writes it) with the race added: "v=1&task=adding&race=rnn_tanh,lstm,gru". */
+export function withRace(query: string, contestants: Contestant[]): string {
+  const params = new URLSearchParams(query.replace(/^\?/, ''));
+  params.set(RACE_PARAM, encodeRace(contestants));
+  return params.toString().replace(/%2C/gi, ',').replace(/%3A/gi, ':');
+}
+
+/**
+ * Splits a URL (or query string) into its race and the rest, so the rest can go to decodeConfig without an
+ * "unknown setting" notice. No `race` key: contestants is empty and the query comes back unchanged.
+ */
+export function takeRace(input: string): { contestants: Contestant[]; notices: string[]; query: string } {
+  const at = input.indexOf('?');
+  const raw = (at >= 0 ? input.slice(at + 1) : input).replace(/^#/, '').split('#')[0];
+  const params = new URLSearchParams(raw);
+  const value = params.get(RACE_PARAM);
+  if (value === null) return { contestants: [], notices: [], query: raw };
+  params.delete(RACE_PARAM);
+  return { ...decodeRace(value), query: params.toString() };
+}
+
 /** The per-contestant Configs: the base with only the cell and variant changed (ESN keeps one layer). */
 export function raceConfigs(base: Config, contestants: Contestant[]): Config[] {
   return contestants.map((c) => ({ ...base, cell: c.cell, variant: c.cell === 'lstm' ? c.variant : 'none' }));
