@@ -5,6 +5,8 @@
         -> {"uint32": [...], "uniform": [...], "normal": [...]} from the script's Rng
     python3 export_harness.py batches SCRIPT SPLIT B T SEED COUNT [DATA [COLUMN]]
         -> [batch, ...]: COUNT batches drawn one after another from Rng(SEED) by the script's task
+    python3 export_harness.py rewrite SCRIPT IN OUT
+        -> reads IN with the script's read_safetensors and writes OUT with its write_safetensors
     python3 export_harness.py streams SCRIPT SKIP COUNT [DATA]
         -> {"val": the validation batch, "train": COUNT training batches after SKIP}, as playground_streams gives
 """
@@ -37,6 +39,10 @@ def main(argv):
         task = script.make_task(args)
         rng = script.Rng(seed)
         out = [task.batch(split, B, T, rng) for _ in range(count)]
+    elif command == 'rewrite':
+        tensors, metadata = script.read_safetensors(argv[2])
+        script.write_safetensors(argv[3], [(name, shape, values) for name, (shape, values) in tensors.items()], script.METADATA)
+        out = {'metadata': metadata, 'names': list(tensors)}
     elif command == 'streams':
         skip, count = int(argv[2]), int(argv[3])
         args = types.SimpleNamespace(data=argv[4] if len(argv) > 4 else None, column=None)

@@ -10,7 +10,7 @@ import type { Batch } from '../../src/core/batch';
 import { defaultConfig, TASKS, type Config } from '../../src/core/config';
 import { pytorchScript, scriptFileName } from '../../src/core/export/pytorch';
 import { Rng } from '../../src/core/rng';
-import { modelToSafetensors } from '../../src/core/safetensors';
+import { modelFromSafetensors, modelToSafetensors } from '../../src/core/safetensors';
 import { CELLS, LSTM_VARIANTS, makeSpec, paramLayout, type ModelSpec } from '../../src/core/spec';
 import { createTask } from '../../src/core/tasks';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine';
@@ -130,6 +130,23 @@ describe('generated script: the same random stream and batches', () => {
       }
     });
   }
+});
+
+describe('generated script: safetensors in Python', () => {
+  test('the script reads the playground\'s file and writes one the playground imports (round trip)', () => {
+    const spec = makeSpec({ cell: 'lstm', variant: 'fgr', inputSize: 3, hiddenSize: 4, outputSize: 2, numLayers: 2 });
+    const rng = new Rng(5);
+    const params = new Float32Array(paramLayout(spec).size).map(() => rng.uniform(-1, 1));
+    const script = join(dir, 'roundtrip.py');
+    writeFileSync(script, pytorchScript({ ...defaultConfig(), cell: 'lstm', variant: 'fgr' }, spec));
+    writeFileSync(join(dir, 'in.safetensors'), modelToSafetensors(spec, params, { step: '12' }));
+    const report = JSON.parse(python([HARNESS, 'rewrite', script, join(dir, 'in.safetensors'), join(dir, 'out.safetensors')]));
+    expect(report.metadata.step).toBe('12');
+    expect(report.names).toEqual(paramLayout(spec).tensors.map((t) => t.name));
+    const back = modelFromSafetensors(readFileSync(join(dir, 'out.safetensors')));
+    expect(back.spec).toEqual(spec);
+    expect(back.params).toEqual(params);
+  });
 });
 
 describe('generated script: the Trainer\'s streams', () => {

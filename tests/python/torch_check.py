@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""The PyTorch side of tests/unit/export-torch.test.ts: runs generated train_<task>.py scripts in PyTorch.
+
+    python3 torch_check.py JOBS.json   -> one JSON result per job, as a list
+
+Each job is {"kind": "forward", "script", "weights", "check"}: the model's outputs on check["x"] against the
+playground's check["outputs"] -> {"max_abs_diff"}; or {"kind": "step", "script", "weights", "skip", "data"}:
+one training step with the script's own functions on the batch the playground would draw after "skip" steps,
+from a fresh optimiser -> {"loss", "grad_norm", "params": {name: flat list}}.
+
+Without torch it prints a note and exits with status 0 having run nothing (the test skips the same way).
+"""
+import importlib.util
+import json
+import sys
+import types
+
+try:
+    import torch
+except ImportError:
+    print('SKIP: PyTorch is not installed for this python3; the torch export check did not run.', file=sys.stderr)
+    sys.exit(0)
+
+
+def load(path):
+    spec = importlib.util.spec_from_file_location(f'exported_{abs(hash(path))}', path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def forward(job):
+    script = load(job['script'])
+    model = script.Model()
+    script.load_weights(model, job['weights'])
+    with open(job['check']) as f:
+        check = json.load(f)
+    with torch.no_grad():
+        out, _ = model(torch.tensor(check['x'], dtype=torch.float32))
+    return {'max_abs_diff': script.max_abs_diff(out.tolist(), check['outputs'])}
+
+
+def step(job):
+    script = load(job['script'])
+    torch.manual_seed(0)
+    model = script.Model()
+    script.load_weights(model, job['weights'])
+    task = script.make_task(types.SimpleNamespace(data=job.get('data'), column=job.get('column')))
+    train_rng, _ = script.playground_streams(task, job['skip'])
+    data = script.to_tensors(task.batch('train', script.BATCH, script.T, train_rng))
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    optimizer = script.make_optimizer(trainable)
+    step_fn = script.train_step_truncated if script.BPTT == 'truncated' else script.train_step
+    loss, grad_norm = step_fn(model, optimizer, trainable, data)
+    params = {name: p.detach().reshape(-1).tolist() for name, p in model.state_dict().items()}
+    return {'loss': loss, 'grad_norm': grad_norm, 'params': params}
+
+
+def main():
+    with open(sys.argv[1]) as f:
+        jobs = json.load(f)
+    results = [forward(job) if job['kind'] == 'forward' else step(job) for job in jobs]
+    json.dump(results, sys.stdout)
+
+
+if __name__ == '__main__':
+    main()
