@@ -59,6 +59,12 @@ export async function trainCommand(args: string[], out: (line: string) => void, 
     let lastVal: MetricFrame | null = null;
     while (trainer.step < steps && !stop) {
       const frame = await trainer.stepOnce();
+      if (trainer.step === steps && frame.valLoss === null && !frame.diverged) {
+        // The last step always reports validation, however short the run.
+        const v = await trainer.validate();
+        frame.valLoss = v.valLoss;
+        frame.metric = v.metric;
+      }
       lastFrame = frame;
       if (frame.valLoss !== null) lastVal = frame;
       out(JSON.stringify(frameJson(frame)));
