@@ -24,7 +24,7 @@ export function MetricPanel({ metric, history, chanceLabel = 'chance' }: { metri
         <ResponsiveContainer width="100%" height={170}>
           <LineChart data={axis.scale === 'log' ? history.filter((h) => h.value > 0) : history} margin={{ top: 8, right: 16, bottom: 4, left: 4 }}>
             <CartesianGrid stroke="#e6e8ec" />
-            <XAxis dataKey="n" type="number" domain={['dataMin', 'dataMax']} tick={{ fontSize: 12 }} label={{ value: 'snapshot', position: 'insideBottomRight', offset: -2, fontSize: 12 }} />
+            <XAxis dataKey="n" type="number" allowDecimals={false} domain={['dataMin', 'dataMax']} tick={{ fontSize: 12 }} label={{ value: 'snapshot', position: 'insideBottomRight', offset: -2, fontSize: 12 }} />
             <YAxis scale={axis.scale} domain={axis.domain} ticks={axis.ticks} tick={{ fontSize: 12 }} tickFormatter={(v: number) => formatValue(v, 2)} width={52} allowDataOverflow />
             <Tooltip formatter={(v) => formatValue(Number(v))} labelFormatter={(n) => `snapshot ${n}`} isAnimationActive={false} />
             <ReferenceLine y={metric.chance} stroke={PALETTE.grey} strokeDasharray="6 4" label={{ value: chanceLabel, position: 'insideTopRight', fontSize: 12, fill: '#5b6472' }} />
