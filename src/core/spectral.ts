@@ -246,13 +246,24 @@ function reduceToHessenberg(H: Float64Array, n: number): void {
     for (let i = k + 1; i < n; i++) {
       const vi = v[i];
       const row = i * n;
-      let d = 0;
-      for (let j = j0; j < n; j++) {
-        const h = H[row + j];
-        w[j] += vi * h;
-        d += h * v[j];
+      // Two accumulators: the dot product is otherwise one long chain of dependent additions.
+      let d0 = 0;
+      let d1 = 0;
+      let j = j0;
+      for (; j + 1 < n; j += 2) {
+        const h0 = H[row + j];
+        const h1 = H[row + j + 1];
+        w[j] += vi * h0;
+        w[j + 1] += vi * h1;
+        d0 += h0 * v[j];
+        d1 += h1 * v[j + 1];
       }
-      hv[i] = tau * d;
+      if (j < n) {
+        const h0 = H[row + j];
+        w[j] += vi * h0;
+        d0 += h0 * v[j];
+      }
+      hv[i] = tau * (d0 + d1);
     }
     let wv = 0;
     for (let j = j0; j < n; j++) {
@@ -269,10 +280,16 @@ function reduceToHessenberg(H: Float64Array, n: number): void {
     // Rows 0..k: right reflection only.
     for (let i = 0; i <= k; i++) {
       const row = i * n;
-      let d = 0;
-      for (let j = j0; j < n; j++) d += H[row + j] * v[j];
-      d *= tau;
-      for (let j = j0; j < n; j++) H[row + j] -= d * v[j];
+      let d0 = 0;
+      let d1 = 0;
+      let j = j0;
+      for (; j + 1 < n; j += 2) {
+        d0 += H[row + j] * v[j];
+        d1 += H[row + j + 1] * v[j + 1];
+      }
+      if (j < n) d0 += H[row + j] * v[j];
+      const d = tau * (d0 + d1);
+      for (let jj = j0; jj < n; jj++) H[row + jj] -= d * v[jj];
     }
   }
 }
