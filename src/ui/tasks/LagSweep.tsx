@@ -8,6 +8,7 @@ import type { CellKind } from '../../core/spec';
 import { DEFAULT_LAGS, parseLags, SOLVED_GAP, sweepChartRows, sweepJobs, SWEEP_TASKS, type SweepResult, type SweepTaskName } from '../../core/tasks/sweep';
 import { formatValue } from '../format';
 import { PALETTE } from '../palette';
+import { CHART_FONT } from './viewLogic';
 import type { FromSweepWorker, ToSweepWorker } from './sweepWorker';
 
 const CELL_CHOICES: { cell: CellKind; label: string; color: string }[] = [
@@ -136,10 +137,10 @@ export function LagSweep({ config }: { config: Config }) {
           <ResponsiveContainer width="100%" height={230}>
             <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 16, left: 4 }}>
               <CartesianGrid stroke="#e6e8ec" />
-              <XAxis dataKey="T" type="category" tick={{ fontSize: 12 }} label={{ value: 'lag T', position: 'insideBottom', offset: -8, fontSize: 12 }} />
-              <YAxis domain={[0, 1]} ticks={[0, 0.25, 0.5, 0.75, 1]} tick={{ fontSize: 12 }} width={44} label={{ value: 'gap closed', angle: -90, position: 'insideLeft', fontSize: 12 }} />
+              <XAxis dataKey="T" type="category" tick={{ fontSize: CHART_FONT }} label={{ value: 'lag T', position: 'insideBottom', offset: -8, fontSize: CHART_FONT }} />
+              <YAxis domain={[0, 1]} ticks={[0, 0.25, 0.5, 0.75, 1]} tick={{ fontSize: CHART_FONT }} width={44} label={{ value: 'gap closed', angle: -90, position: 'insideLeft', fontSize: CHART_FONT }} />
               <Tooltip formatter={(v) => formatValue(Number(v))} labelFormatter={(T) => `T = ${T}`} isAnimationActive={false} />
-              <ReferenceLine y={SOLVED_GAP} stroke={PALETTE.grey} strokeDasharray="6 4" label={{ value: 'solved', position: 'insideTopRight', fontSize: 12, fill: '#5b6472' }} />
+              <ReferenceLine y={SOLVED_GAP} stroke={PALETTE.grey} strokeDasharray="6 4" label={{ value: 'solved', position: 'insideTopRight', fontSize: CHART_FONT, fill: '#5b6472' }} />
               <Legend verticalAlign="top" height={24} />
               {shownCells.map((c) => (
                 <Line key={c.cell} dataKey={c.cell} name={c.label} stroke={c.color} strokeWidth={2} isAnimationActive={false} connectNulls={false} dot={{ r: 4 }} />

@@ -9,7 +9,7 @@ import { formatValue } from '../format';
 import { PALETTE } from '../palette';
 import { LagSweep } from './LagSweep';
 import { MetricPanel } from './MetricPanel';
-import { addingScatter, copyRows, reberSteps, temporalRows, type Snapshot } from './viewLogic';
+import { CHART_FONT, addingScatter, copyRows, reberSteps, temporalRows, type Snapshot } from './viewLogic';
 
 function intro(name: string, T: number): string {
   switch (name) {
@@ -62,8 +62,8 @@ function AddingDetail({ snapshot }: { snapshot: Snapshot }) {
       <ResponsiveContainer width="100%" height={240}>
         <ScatterChart margin={{ top: 8, right: 16, bottom: 16, left: 4 }}>
           <CartesianGrid stroke="#e6e8ec" />
-          <XAxis dataKey="truth" type="number" domain={[0, 2]} ticks={[0, 0.5, 1, 1.5, 2]} tick={{ fontSize: 12 }} label={{ value: 'true sum', position: 'insideBottom', offset: -8, fontSize: 12 }} />
-          <YAxis dataKey="prediction" type="number" domain={[0, 2]} ticks={[0, 0.5, 1, 1.5, 2]} tick={{ fontSize: 12 }} width={44} allowDataOverflow label={{ value: 'predicted', angle: -90, position: 'insideLeft', fontSize: 12 }} />
+          <XAxis dataKey="truth" type="number" domain={[0, 2]} ticks={[0, 0.5, 1, 1.5, 2]} tick={{ fontSize: CHART_FONT }} label={{ value: 'true sum (x) · predicted (y)', position: 'insideBottom', offset: -8, fontSize: CHART_FONT }} />
+          <YAxis dataKey="prediction" type="number" domain={[0, 2]} ticks={[0, 0.5, 1, 1.5, 2]} tick={{ fontSize: CHART_FONT }} width={52} allowDataOverflow />
           <Tooltip formatter={(v) => formatValue(Number(v))} isAnimationActive={false} />
           <ReferenceLine segment={[{ x: 0, y: 0 }, { x: 2, y: 2 }]} stroke={PALETTE.grey} strokeDasharray="6 4" />
           <ReferenceLine y={1} stroke={PALETTE.orange} strokeDasharray="2 4" />

@@ -8,7 +8,7 @@ import type { ForwardOne, TaskMetric } from '../../core/tasks/task';
 import { formatValue } from '../format';
 import { PALETTE } from '../palette';
 import { MetricPanel } from './MetricPanel';
-import { forecastAnchor, overlayPoints, type Snapshot } from './viewLogic';
+import { CHART_FONT, forecastAnchor, overlayPoints, type Snapshot } from './viewLogic';
 
 const INTROS: Record<string, string> = {
   sine: 'A pure sine wave. Each step the network sees one value and predicts the next.',
@@ -80,8 +80,8 @@ export function SeriesView({ task, config, snapshot, metric, history, forward }:
             <ResponsiveContainer width="100%" height={220}>
               <LineChart data={overlay} margin={{ top: 8, right: 16, bottom: 4, left: 4 }}>
                 <CartesianGrid stroke="#e6e8ec" />
-                <XAxis dataKey="t" type="number" domain={[0, T - 1]} tick={{ fontSize: 12 }} label={{ value: 'step in window', position: 'insideBottomRight', offset: -2, fontSize: 12 }} />
-                <YAxis domain={['auto', 'auto']} tick={{ fontSize: 12 }} tickFormatter={(v: number) => formatValue(v, 3)} width={56} />
+                <XAxis dataKey="t" type="number" domain={[0, T - 1]} tick={{ fontSize: CHART_FONT }} label={{ value: 'step in window', position: 'insideBottomRight', offset: -2, fontSize: CHART_FONT }} />
+                <YAxis domain={['auto', 'auto']} tick={{ fontSize: CHART_FONT }} tickFormatter={(v: number) => formatValue(v, 3)} width={56} />
                 <Tooltip formatter={(v) => formatValue(Number(v))} labelFormatter={(t) => `step ${t}`} isAnimationActive={false} />
                 <Line dataKey="target" name="target (next value)" stroke={PALETTE.black} strokeWidth={2} dot={false} isAnimationActive={false} />
                 <Line dataKey="prediction" name="prediction" stroke={PALETTE.blue} strokeWidth={2} strokeDasharray="5 3" dot={false} isAnimationActive={false} />
@@ -100,8 +100,8 @@ export function SeriesView({ task, config, snapshot, metric, history, forward }:
           <ResponsiveContainer width="100%" height={220}>
             <LineChart data={forecastData} margin={{ top: 8, right: 16, bottom: 4, left: 4 }}>
               <CartesianGrid stroke="#e6e8ec" />
-              <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} tick={{ fontSize: 12 }} label={{ value: 'steps ahead', position: 'insideBottomRight', offset: -2, fontSize: 12 }} />
-              <YAxis domain={['auto', 'auto']} tick={{ fontSize: 12 }} tickFormatter={(v: number) => formatValue(v, 3)} width={56} />
+              <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} tick={{ fontSize: CHART_FONT }} label={{ value: 'steps ahead', position: 'insideBottomRight', offset: -2, fontSize: CHART_FONT }} />
+              <YAxis domain={['auto', 'auto']} tick={{ fontSize: CHART_FONT }} tickFormatter={(v: number) => formatValue(v, 3)} width={56} />
               <Tooltip formatter={(v) => formatValue(Number(v))} labelFormatter={(t) => `step ${t}`} isAnimationActive={false} />
               <ReferenceLine x={0} stroke={PALETTE.grey} strokeDasharray="3 3" />
               <Line dataKey="past" name="history the model sees" stroke={PALETTE.grey} strokeWidth={2} dot={false} isAnimationActive={false} />

@@ -180,3 +180,6 @@ export function snapshotFits(task: Task, snapshot: Snapshot | null): snapshot is
   const { batch, outputs } = snapshot;
   return batch.X === task.inputSize && outputs.length === batch.T * batch.B * task.outputSize;
 }
+
+/** Chart text in rem, so presenter mode (a larger root font) enlarges the charts' labels too. */
+export const CHART_FONT = '0.8rem';
