@@ -47,7 +47,7 @@ describe('inspectSnapshot', () => {
     const config: Config = { ...defaultConfig(), task: 'adding', T: 6, B: 3, H: 4, cell: 'rnn_tanh' };
     const { trainer, task } = await trained(config);
     const { batch } = await trainer.snapshot();
-    const snap = await inspectSnapshot(trainer.spec, task, (b) => trainer.engine.forward(b), await trainer.readParams(), batch, { layer: 5, unit: 0, t: 3 });
+    const snap = await inspectSnapshot(trainer.spec, task, (b) => trainer.engine.forward(b), await trainer.readParams(), batch, { layer: 5, unit: 0, t: 3, window: 5, matrix: true });
     expect(snap.layer).toBe(0);
     expect(snap.gateStats).toEqual([]);
     expect(snap.gates).toBeNull();
@@ -55,7 +55,8 @@ describe('inspectSnapshot', () => {
     expect(snap.T).toBe(6);
     expect(snap.inputLabels[0]).toBe(`${Number(batch.x[0].toFixed(2))}, ${batch.x[1]}`);
     expect(snap.connectivity.mean).toHaveLength(4);
-    expect(snap.matrix).toBeNull();
+    expect(snap.window).toBe(5);
+    expect(snap.matrix).toHaveLength(5); // rows t < window
     trainer.dispose();
   });
 });

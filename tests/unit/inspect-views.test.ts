@@ -22,6 +22,8 @@ import { GateHistograms } from '../../src/ui/inside/GateHistograms';
 import { RaceSetup, RaceView } from '../../src/ui/inside/RaceView';
 import { SweepSetup, SweepView } from '../../src/ui/inside/SweepView';
 import { UnitText } from '../../src/ui/inside/UnitText';
+import { InsidePanel } from '../../src/ui/inside/InsidePanel';
+import { inspectSnapshot } from '../../src/core/inspect/snapshot';
 import { activationColors, histogramBars, memorySpan, percent, raceRows, sweepRows, visibleChar } from '../../src/ui/inside/views';
 import { parseColor } from '../../src/ui/colormap';
 
@@ -167,5 +169,23 @@ describe('views render from real computations', () => {
     const sweepHtml = render(createElement(SweepView, { result: sweep, progress: { runsDone: 2, runsTotal: 2, fraction: 1, current: null }, running: false }));
     expect(sweepHtml).toContain('learning rate');
     expect(render(createElement(SweepSetup, { onStart: () => {} }))).toContain('Start sweep');
+  });
+
+  test('the inside panel lays out every view of one snapshot', async () => {
+    const text = 'call(x, "y z") [1];\n'.repeat(15);
+    const task = new CharTask(text, 12);
+    const spec = makeSpec({ cell: 'gru', inputSize: task.inputSize, hiddenSize: 5, outputSize: task.outputSize, numLayers: 2 });
+    const rng = new Rng(9);
+    const params = new Float32Array(paramLayout(spec).size).map(() => rng.uniform(-0.5, 0.5));
+    const engine = new CpuEngine();
+    await engine.init(spec, params);
+    const snap = await inspectSnapshot(spec, task, (b) => engine.forward(b), params, task.batch('val', 1, 12, new Rng(1)), { layer: 1, unit: 2, textLength: 30, window: 12 });
+    const html = render(createElement(InsidePanel, { snapshot: snap, step: 42, onRequest: () => {} }));
+    expect(html).toContain('GRU cell, drawn');
+    expect(html).toContain('layer 1 · unit 2 · step 42');
+    expect(html).toContain('data-testid="gate-histograms"');
+    expect(html).toContain('data-testid="unit-text"');
+    expect(html).toContain('what output 11 still sees');
+    expect(render(createElement(InsidePanel, { snapshot: null, onRequest: () => {} }))).toContain('No inspection yet');
   });
 });

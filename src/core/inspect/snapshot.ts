@@ -27,15 +27,24 @@ export interface InspectRequest {
   t?: number;
   /** Char task: how many characters of the validation text to read (default 200). */
   textLength?: number;
-  /** Also the whole lower triangle C(t, s) (costs T·Y backward passes; only for short sequences). */
+  /**
+   * Connectivity uses the first `window` steps of the sequence (default all). Pass the training length
+   * config.T: the model learnt on windows of T from a zero state, and the cost grows as window² · Y.
+   */
+  window?: number;
+  /** Also the whole lower triangle C(t, s), t < min(window, MATRIX_MAX_STEPS) (costs about window/3 single-t probes). */
   matrix?: boolean;
 }
+
+/** The connectivity heat map covers at most this many output steps. */
+export const MATRIX_MAX_STEPS = 64;
 
 export interface InspectSnapshot {
   spec: ModelSpec;
   layer: number;
   unit: number;
   T: number; // steps of the inspected sequence
+  window: number; // steps the connectivity was computed over (≤ T)
   /** The input at each step as a student reads it: a character, a symbol, or the numbers. */
   inputLabels: string[];
   hidden: Float32Array; // (T, 1, H) of the chosen layer
@@ -138,13 +147,15 @@ export async function inspectSnapshot(
     const features = textFeatures(chars);
     text = { chars, hidden: rankUnits(hidden, T, 1, H, features), cells: cells ? rankUnits(cells, T, 1, H, features) : null };
   }
-  const probe = new ConnectivityProbe(spec, params, batch);
-  const t = clampInt(request.t ?? T - 1, 0, T - 1);
+  const window = clampInt(request.window ?? T, 1, T);
+  const probe = new ConnectivityProbe(spec, params, window === T ? batch : { T: window, B: 1, X: batch.X, x: batch.x.subarray(0, window * batch.X) });
+  const t = clampInt(request.t ?? window - 1, 0, window - 1);
   return {
     spec,
     layer,
     unit,
     T,
+    window,
     inputLabels: chars ?? inputLabels(batch.x, T, batch.X, symbolsOf(task)),
     hidden,
     cells,
@@ -153,6 +164,6 @@ export async function inspectSnapshot(
     gateNotes: gated ? gateNotes(spec.cell as 'lstm' | 'gru', spec.variant) : {},
     text,
     connectivity: probe.at(t),
-    matrix: request.matrix ? Array.from({ length: T }, (_, s) => probe.at(s).mean) : null,
+    matrix: request.matrix ? Array.from({ length: Math.min(window, MATRIX_MAX_STEPS) }, (_, s) => probe.at(s).mean) : null,
   };
 }

@@ -1,7 +1,7 @@
 // Connectivity: ‖∂y_t/∂x_s‖ for one output step t against every input step s ≤ t, on a log axis — how much
 // each earlier input still moves the output now. Computed from the network that is training (not a
 // pretrained one). Optionally the whole lower triangle as a heat map (rows t, columns s); click a row to pick t.
-import { memo, useEffect, useMemo, useRef } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { buildLut, colorOf, heatmapRange } from '../colormap';
 import { PALETTE } from '../palette';
 import { SvgChart, type ChartSeries } from '../SvgChart';
@@ -71,6 +71,10 @@ function ConnectivityChartImpl({ values, t, T, onPickT, perRow, matrix, caption 
     { id: 'mean', label: perRow && perRow.length > 1 ? 'mean over sequences' : `‖∂y_${t}/∂x_s‖`, color: PALETTE.blue, points: connectivityPoints(values, t) },
   ];
   const span = memorySpan(values);
+  // The slider follows the hand at once; the chart follows when the caller delivers C for the new t.
+  const [dragT, setDragT] = useState<number | null>(null);
+  useEffect(() => setDragT(null), [t, values]);
+  const shownT = dragT ?? t;
   return (
     <section className="panel" aria-labelledby="conn-title" data-testid="connectivity">
       <div className="panel-head">
@@ -84,9 +88,20 @@ function ConnectivityChartImpl({ values, t, T, onPickT, perRow, matrix, caption 
       {onPickT && (
         <div className="cd-controls">
           <label htmlFor="conn-t">output step t</label>
-          <input id="conn-t" type="range" min={0} max={T - 1} value={t} onChange={(e) => onPickT(Number(e.target.value))} />
+          <input
+            id="conn-t"
+            type="range"
+            min={0}
+            max={T - 1}
+            value={shownT}
+            onChange={(e) => {
+              setDragT(Number(e.target.value));
+              onPickT(Number(e.target.value));
+            }}
+          />
           <span className="readout">
-            t = {t} / {T - 1}
+            t = {shownT} / {T - 1}
+            {shownT !== t ? ' (computing…)' : ''}
           </span>
         </div>
       )}

@@ -1,0 +1,112 @@
+// "Inside the cell": every view of one inspection snapshot (inspectSnapshot, computed in the worker) with
+// the pickers that ask for the next one — layer, unit, output step. The panel holds only view state (the
+// diagram's step); what to compute is the caller's (it posts the request to the worker).
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { InspectRequest, InspectSnapshot } from '../../core/inspect/snapshot';
+import { cellStepValues } from './cellDiagram';
+import { CellDiagram } from './CellDiagram';
+import { ConnectivityChart } from './ConnectivityChart';
+import { GateHistograms } from './GateHistograms';
+import { UnitText } from './UnitText';
+import './inside.css';
+
+export interface InsidePanelProps {
+  snapshot: InspectSnapshot | null;
+  /** The training step the snapshot was taken at (for the captions). */
+  step?: number;
+  /** Ask for a new snapshot (another layer, unit or output step). */
+  onRequest: (request: InspectRequest) => void;
+  /** True while a requested snapshot is being computed. */
+  busy?: boolean;
+}
+
+export function InsidePanel({ snapshot, step, onRequest, busy }: InsidePanelProps) {
+  const [diagramStep, setDiagramStep] = useState(0);
+  const [textState, setTextState] = useState<'hidden' | 'cells'>('hidden');
+  // The t slider moves fast; ask for a new connectivity only once it rests for a moment.
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(() => () => {
+    if (timer.current) clearTimeout(timer.current);
+  }, []);
+  const values = useMemo(() => {
+    if (!snapshot || !snapshot.gates || (snapshot.spec.cell !== 'lstm' && snapshot.spec.cell !== 'gru')) return null;
+    const { spec, T, unit } = snapshot;
+    return cellStepValues(
+      { hidden: [snapshot.hidden], cells: snapshot.cells ? [snapshot.cells] : undefined, gates: [snapshot.gates] },
+      { cell: spec.cell as 'lstm' | 'gru', variant: spec.variant, T, B: 1, H: spec.hiddenSize, unit },
+    );
+  }, [snapshot]);
+
+  if (!snapshot) {
+    return (
+      <section className="panel" data-testid="inside-panel">
+        <h2>Inside the cell</h2>
+        <p className="muted">{busy ? 'Computing…' : 'No inspection yet: train a few steps, then look inside.'}</p>
+      </section>
+    );
+  }
+  const { spec, layer, unit, T } = snapshot;
+  const request = (patch: Partial<InspectRequest>) => onRequest({ layer, unit, t: snapshot.connectivity.t, window: snapshot.window, matrix: snapshot.matrix !== null, ...patch });
+  const requestT = (t: number) => {
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = setTimeout(() => request({ t }), 200);
+  };
+  const caption = `layer ${layer} · unit ${unit}${step !== undefined ? ` · step ${step}` : ''}`;
+  const useCells = textState === 'cells' && snapshot.cells && snapshot.text?.cells;
+  return (
+    <div className="inside-panel" data-testid="inside-panel" aria-busy={busy}>
+      <div className="panel inside-form">
+        <strong>Inside the cell</strong>
+        {spec.numLayers > 1 && (
+          <label>
+            layer{' '}
+            <select value={layer} onChange={(e) => request({ layer: Number(e.target.value) })}>
+              {Array.from({ length: spec.numLayers }, (_, l) => (
+                <option key={l} value={l}>
+                  {l}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        <label>
+          unit <input type="number" min={0} max={spec.hiddenSize - 1} value={unit} onChange={(e) => request({ unit: Number(e.target.value) })} style={{ width: '5rem' }} />
+        </label>
+        <label>
+          <input type="checkbox" checked={snapshot.matrix !== null} onChange={(e) => request({ matrix: e.target.checked })} /> connectivity for every t
+        </label>
+        {busy && <span className="muted">updating…</span>}
+      </div>
+      {values && (
+        <CellDiagram cell={spec.cell as 'lstm' | 'gru'} values={values} step={Math.min(diagramStep, T - 1)} onStep={setDiagramStep} inputLabels={snapshot.inputLabels} caption={caption} />
+      )}
+      {snapshot.gateStats.length > 0 && <GateHistograms stats={snapshot.gateStats} notes={snapshot.gateNotes} caption={`layer ${layer} · one sequence of ${T} steps`} />}
+      {snapshot.text && (
+        <>
+          {snapshot.cells && (
+            <div className="inside-form">
+              <label>
+                <input type="radio" name="inside-state" checked={textState === 'hidden'} onChange={() => setTextState('hidden')} /> hidden state h
+              </label>
+              <label>
+                <input type="radio" name="inside-state" checked={textState === 'cells'} onChange={() => setTextState('cells')} /> cell state c
+              </label>
+            </div>
+          )}
+          <UnitText
+            key={`${textState}-${layer}`}
+            chars={snapshot.text.chars}
+            states={useCells ? snapshot.cells! : snapshot.hidden}
+            B={1}
+            H={spec.hiddenSize}
+            rankings={useCells ? snapshot.text.cells! : snapshot.text.hidden}
+            stateName={useCells ? 'cell c' : 'hidden h'}
+            initialUnit={unit}
+            onPickUnit={(u) => request({ unit: u })}
+          />
+        </>
+      )}
+      <ConnectivityChart values={snapshot.connectivity.mean} t={snapshot.connectivity.t} T={snapshot.window} onPickT={(t) => requestT(t)} matrix={snapshot.matrix ?? undefined} caption={step !== undefined ? `step ${step}` : undefined} />
+    </div>
+  );
+}
