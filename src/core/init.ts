@@ -187,16 +187,31 @@ export function randomOrthogonal(n: number, rng: Rng): Float64Array {
   for (let i = 0; i < Q.length; i++) Q[i] = rng.normal();
   for (let r = 0; r < n; r++) {
     const row = Q.subarray(r * n, (r + 1) * n);
-    for (let p = 0; p < r; p++) {
-      const prev = Q.subarray(p * n, (p + 1) * n);
-      let d = 0;
-      for (let j = 0; j < n; j++) d += row[j] * prev[j];
-      for (let j = 0; j < n; j++) row[j] -= d * prev[j];
-    }
+    for (let p = 0; p < r; p++) project(row, Q.subarray(p * n, (p + 1) * n));
     let norm = 0;
     for (let j = 0; j < n; j++) norm += row[j] * row[j];
     norm = Math.sqrt(norm);
     for (let j = 0; j < n; j++) row[j] /= norm;
   }
   return Q;
+}
+
+/** row −= (row · unit) unit, for a unit vector. */
+function project(row: Float64Array, unit: Float64Array): void {
+  const n = row.length;
+  // Four accumulators: a single one makes the dot product a chain of dependent additions.
+  let d0 = 0;
+  let d1 = 0;
+  let d2 = 0;
+  let d3 = 0;
+  let j = 0;
+  for (; j + 3 < n; j += 4) {
+    d0 += row[j] * unit[j];
+    d1 += row[j + 1] * unit[j + 1];
+    d2 += row[j + 2] * unit[j + 2];
+    d3 += row[j + 3] * unit[j + 3];
+  }
+  for (; j < n; j++) d0 += row[j] * unit[j];
+  const d = d0 + d1 + d2 + d3;
+  for (let k = 0; k < n; k++) row[k] -= d * unit[k];
 }
