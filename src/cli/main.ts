@@ -52,11 +52,17 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
-  return new Promise((resolve, reject) => stream.write(text, (e) => (e ? reject(e) : resolve())));
+  return new Promise((resolve, reject) =>
+    stream.write(text, (e) => (e && (e as NodeJS.ErrnoException).code !== 'EPIPE' ? reject(e) : resolve())),
+  );
 }
 
 /** Runs the command and exits; the exit waits for stdout to drain (large gradient JSON). */
 export async function run(argv: string[]): Promise<void> {
+  // A reader that stops early (`rnnlab train … | head`) closes the pipe: that is a normal end, not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+  });
   let status: number;
   try {
     status = await main(argv);
