@@ -24,7 +24,7 @@ import { SweepSetup, SweepView } from '../../src/ui/inside/SweepView';
 import { UnitText } from '../../src/ui/inside/UnitText';
 import { InsidePanel } from '../../src/ui/inside/InsidePanel';
 import { inspectSnapshot } from '../../src/core/inspect/snapshot';
-import { activationColors, histogramBars, memorySpan, percent, raceRows, sweepRows, visibleChar } from '../../src/ui/inside/views';
+import { activationColors, followUpRequest, histogramBars, memorySpan, percent, raceRows, sweepRows, visibleChar } from '../../src/ui/inside/views';
 import { parseColor } from '../../src/ui/colormap';
 
 /** Server-rendered HTML without React's text separators. */
@@ -181,6 +181,7 @@ describe('views render from real computations', () => {
     await engine.init(spec, params);
     const snap = await inspectSnapshot(spec, task, (b) => engine.forward(b), params, task.batch('val', 1, 12, new Rng(1)), { layer: 1, unit: 2, textLength: 30, window: 12 });
     const html = render(createElement(InsidePanel, { snapshot: snap, step: 42, onRequest: () => {} }));
+    expect(followUpRequest(snap, { unit: 4 })).toEqual({ layer: 1, unit: 4, t: 11, window: 12, matrix: false, textLength: 30 });
     expect(html).toContain('GRU cell, drawn');
     expect(html).toContain('layer 1 · unit 2 · step 42');
     expect(html).toContain('data-testid="gate-histograms"');

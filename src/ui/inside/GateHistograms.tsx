@@ -54,9 +54,6 @@ function GateHistogramImpl({ stat, note }: { stat: GateHistogram; note?: string 
         <g transform={`translate(0, ${H + 18})`}>
           <rect x={0} y={0} width={W} height={SPARK_H} fill="#fafbfc" stroke="#eceef1" />
           {T > 0 && <path d={spark} fill="none" stroke="#222" strokeWidth={1.3} />}
-          <text x={W - 3} y={9} textAnchor="end" className="tick">
-            saturated, by t
-          </text>
         </g>
       </svg>
       <div className="sat">

@@ -4,6 +4,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { InspectRequest, InspectSnapshot } from '../../core/inspect/snapshot';
 import { cellStepValues } from './cellDiagram';
+import { followUpRequest } from './views';
 import { CellDiagram } from './CellDiagram';
 import { ConnectivityChart } from './ConnectivityChart';
 import { GateHistograms } from './GateHistograms';
@@ -46,7 +47,7 @@ export function InsidePanel({ snapshot, step, onRequest, busy }: InsidePanelProp
     );
   }
   const { spec, layer, unit, T } = snapshot;
-  const request = (patch: Partial<InspectRequest>) => onRequest({ layer, unit, t: snapshot.connectivity.t, window: snapshot.window, matrix: snapshot.matrix !== null, ...patch });
+  const request = (patch: Partial<InspectRequest>) => onRequest(followUpRequest(snapshot, patch));
   const requestT = (t: number) => {
     if (timer.current) clearTimeout(timer.current);
     timer.current = setTimeout(() => request({ t }), 200);

@@ -2,6 +2,7 @@
 // aligned chart rows for a race, and series for the connectivity and sweep charts.
 import { interpolateRdBu } from 'd3-scale-chromatic';
 import type { GateHistogram } from '../../core/inspect/gates';
+import type { InspectRequest, InspectSnapshot } from '../../core/inspect/snapshot';
 import type { RaceResult } from '../../core/inspect/race';
 import type { SweepResult } from '../../core/inspect/sweep';
 import { parseColor } from '../colormap';
@@ -173,4 +174,19 @@ export function sweepRows(result: SweepResult, field: SweepField): SweepRow[] {
     });
     return row;
   });
+}
+
+// ---- inspection requests ----
+
+/** The request for the next snapshot: everything as in this one (layer, unit, t, window, text length, heat map) but the patch. */
+export function followUpRequest(snapshot: InspectSnapshot, patch: Partial<InspectRequest>): InspectRequest {
+  return {
+    layer: snapshot.layer,
+    unit: snapshot.unit,
+    t: snapshot.connectivity.t,
+    window: snapshot.window,
+    matrix: snapshot.matrix !== null,
+    textLength: snapshot.text ? snapshot.T : undefined,
+    ...patch,
+  };
 }
