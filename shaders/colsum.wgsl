@@ -16,10 +16,10 @@ struct Params {
 @group(1) @binding(0) var<uniform> u: Params;
 
 const COLS: u32 = 16u;
-const LANES: u32 = 16u;
-var<workgroup> partial: array<f32, 256>; // (LANES, COLS)
+override LANES: u32 = 16u; // rows summed in parallel per column (1 on software adapters: no barrier traffic)
+var<workgroup> partial: array<f32, COLS * LANES>; // (LANES, COLS)
 
-@compute @workgroup_size(16, 16)
+@compute @workgroup_size(16, LANES)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let n = wg.x * COLS + lid.x;
   let lane = lid.y;

@@ -28,32 +28,33 @@ struct Params {
 @group(0) @binding(4) var<storage, read_write> counter: array<f32>;
 @group(1) @binding(0) var<uniform> u: Params;
 
-var<workgroup> sums: array<vec4<f32>, 256>; // gradSq, clippedSq, W², loss
-var<workgroup> omegaSums: array<f32, 256>;
+override WG: u32 = 256u; // a power of two; 1 on software adapters
+var<workgroup> sums: array<vec4<f32>, WG>; // gradSq, clippedSq, W², loss
+var<workgroup> omegaSums: array<f32, WG>;
 
 fn isFinite(x: f32) -> bool {
   return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u;
 }
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn main(@builtin(local_invocation_index) lid: u32) {
   var acc = vec4<f32>(0.0);
-  for (var w = lid; w < u.nwg; w += 256u) {
+  for (var w = lid; w < u.nwg; w += WG) {
     acc.x += partials[w * 4u];
     acc.y += partials[w * 4u + 1u];
     acc.z += partials[w * 4u + 2u];
   }
-  for (var r = u.t0 * u.B + lid; r < u.t1 * u.B; r += 256u) {
+  for (var r = u.t0 * u.B + lid; r < u.t1 * u.B; r += WG) {
     acc.w += rowLoss[r];
   }
   var omega = 0.0;
-  for (var r = lid; r < u.omegaRows; r += 256u) {
+  for (var r = lid; r < u.omegaRows; r += WG) {
     omega += omegaTerms[r];
   }
   sums[lid] = acc;
   omegaSums[lid] = omega;
   workgroupBarrier();
-  for (var stride = 128u; stride > 0u; stride >>= 1u) {
+  for (var stride = WG / 2u; stride > 0u; stride >>= 1u) {
     if (lid < stride) {
       sums[lid] += sums[lid + stride];
       omegaSums[lid] += omegaSums[lid + stride];

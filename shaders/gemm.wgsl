@@ -60,3 +60,72 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
     C[u.cOff + row * u.cRowStride + col] = acc;
   }
 }
+
+// The same product without workgroup memory or barriers, for software adapters (SwiftShader), where barriers
+// cost far more than the reuse they buy: each thread computes a 4×4 block of C straight from storage, 8 loads
+// per 16 multiply-adds. Loads use clamped indices so they stay in bounds; only in-range outputs are stored.
+@compute @workgroup_size(8, 8)
+fn direct4x4(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let r0 = gid.y * 4u;
+  let c0 = gid.x * 4u;
+  if (r0 >= u.M || c0 >= u.N) {
+    return;
+  }
+  let lane = vec4<u32>(0u, 1u, 2u, 3u);
+  let rows = min(vec4<u32>(r0) + lane, vec4<u32>(u.M - 1u));
+  let cols = min(vec4<u32>(c0) + lane, vec4<u32>(u.N - 1u));
+  var ai = vec4<u32>(u.aOff) + rows * u.aRowStride;
+  var bi = vec4<u32>(u.bOff) + cols * u.bColStride;
+  var acc0 = vec4<f32>(0.0);
+  var acc1 = vec4<f32>(0.0);
+  var acc2 = vec4<f32>(0.0);
+  var acc3 = vec4<f32>(0.0);
+  for (var k = 0u; k < u.K; k++) {
+    let a = vec4<f32>(A[ai.x], A[ai.y], A[ai.z], A[ai.w]);
+    let b = vec4<f32>(Bm[bi.x], Bm[bi.y], Bm[bi.z], Bm[bi.w]);
+    acc0 += a.x * b;
+    acc1 += a.y * b;
+    acc2 += a.z * b;
+    acc3 += a.w * b;
+    ai += vec4<u32>(u.aColStride);
+    bi += vec4<u32>(u.bRowStride);
+  }
+  var bv = vec4<f32>(0.0);
+  if (u.hasBias != 0u) {
+    bv = vec4<f32>(bias[u.biasOff + cols.x], bias[u.biasOff + cols.y], bias[u.biasOff + cols.z], bias[u.biasOff + cols.w]);
+  }
+  let acc = array<vec4<f32>, 4>(acc0 + bv, acc1 + bv, acc2 + bv, acc3 + bv);
+  for (var i = 0u; i < 4u; i++) {
+    let r = r0 + i;
+    if (r < u.M) {
+      for (var j = 0u; j < 4u; j++) {
+        if (c0 + j < u.N) {
+          C[u.cOff + r * u.cRowStride + c0 + j] = acc[i][j];
+        }
+      }
+    }
+  }
+}
+
+// One output per thread, for products with few outputs and long sums (weight gradients of small layers),
+// where 4×4 blocks would leave too few threads to spread over the CPU cores.
+@compute @workgroup_size(8, 8)
+fn direct1x1(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let row = gid.y;
+  let col = gid.x;
+  if (row >= u.M || col >= u.N) {
+    return;
+  }
+  var acc = 0.0;
+  var a = u.aOff + row * u.aRowStride;
+  var b = u.bOff + col * u.bColStride;
+  for (var k = 0u; k < u.K; k++) {
+    acc += A[a] * Bm[b];
+    a += u.aColStride;
+    b += u.bRowStride;
+  }
+  if (u.hasBias != 0u) {
+    acc += bias[u.biasOff + col];
+  }
+  C[u.cOff + row * u.cRowStride + col] = acc;
+}

@@ -19,12 +19,13 @@ struct Params {
 @group(0) @binding(3) var<storage, read_write> partials: array<f32>; // (NWG, 4)
 @group(1) @binding(0) var<uniform> u: Params;
 
-var<workgroup> sums: array<vec3<f32>, 256>;
+override WG: u32 = 256u; // a power of two; 1 on software adapters
+var<workgroup> sums: array<vec3<f32>, WG>;
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   var acc = vec3<f32>(0.0);
-  for (var i = wg.x * 256u + lid; i < u.P; i += u.nwg * 256u) {
+  for (var i = wg.x * WG + lid; i < u.P; i += u.nwg * WG) {
     let fl = flags[i];
     if ((fl & TRAINABLE) == 0u) {
       continue;
@@ -42,7 +43,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   }
   sums[lid] = acc;
   workgroupBarrier();
-  for (var stride = 128u; stride > 0u; stride >>= 1u) {
+  for (var stride = WG / 2u; stride > 0u; stride >>= 1u) {
     if (lid < stride) {
       sums[lid] += sums[lid + stride];
     }

@@ -4,9 +4,10 @@
 // is read column-wise from the parameter buffer. Weight gradients are left to GEMMs over all steps.
 //
 //   dh   (L, T, B, H)  on entry ∂L/∂h_t from the head or the layer above; on exit the total ∂L/∂h_t
-//   dc   (L, T, B, H)  LSTM: the total ∂L/∂c_t
+//   dc   (L, T, B, H)  LSTM: the total ∂L/∂c_t. Elman cells with OMEGA use this binding for
+//        omegaV (T, B, H): v_t = dpre_t · W_hh for Pascanu's Ω (written at slot t for t > t0)
 //   dG   (T, B, G·H)   pre-activation gradients of the input side; GRU adds the recurrent side at dghOff
-//   omegaV (T, B, H)   with OMEGA: v_t = dpre_t · W_hh for Pascanu's Ω (written at slot t for t > t0)
+// With VEC4 (H % 4 == 0) a thread takes four adjacent units at once and reads W_hh as vec4 rows.
 // hs, cs, acts as in recurrent_forward.wgsl (slot t+1 = after step t).
 
 const RNN_TANH: u32 = 0u;
@@ -32,6 +33,8 @@ override OUT_ACT: bool = true;
 override COUPLED: bool = false;
 override FGR: bool = false;
 override OMEGA: bool = false;
+override VEC4: bool = false;
+override H4: u32 = 1u; // H / 4 with VEC4, else 1 (never 0: it divides)
 
 struct Params {
   B: u32,
@@ -45,13 +48,13 @@ struct Params {
 }
 
 @group(0) @binding(0) var<storage, read> params: array<f32>;
-@group(0) @binding(1) var<storage, read> hs: array<f32>;
-@group(0) @binding(2) var<storage, read> cs: array<f32>;
-@group(0) @binding(3) var<storage, read> acts: array<f32>;
-@group(0) @binding(4) var<storage, read_write> dh: array<f32>;
-@group(0) @binding(5) var<storage, read_write> dc: array<f32>;
-@group(0) @binding(6) var<storage, read_write> dG: array<f32>;
-@group(0) @binding(7) var<storage, read_write> omegaV: array<f32>;
+@group(0) @binding(1) var<storage, read> params4: array<vec4<f32>>; // the same buffer as params
+@group(0) @binding(2) var<storage, read> hs: array<f32>;
+@group(0) @binding(3) var<storage, read> cs: array<f32>;
+@group(0) @binding(4) var<storage, read> acts: array<f32>;
+@group(0) @binding(5) var<storage, read_write> dh: array<f32>;
+@group(0) @binding(6) var<storage, read_write> dc: array<f32>; // omegaV for Elman cells with OMEGA
+@group(0) @binding(7) var<storage, read_write> dG: array<f32>;
 @group(1) @binding(0) var<uniform> u: Params;
 
 var<workgroup> dNext: array<f32, ROWS * GH>; // (ROWS, G·H) recurrent-side dG of step t+1
@@ -62,6 +65,17 @@ fn recurrentDotT(j: u32, r: u32) -> f32 {
   var s = 0.0;
   for (var m = 0u; m < GH; m++) {
     s += params[u.whhOff + m * H + j] * dNext[db + m];
+  }
+  return s;
+}
+
+// (W_hhᵀ · dG_{t+1})[4·j4 … 4·j4+3] for local row r (VEC4).
+fn recurrentDotT4(j4: u32, r: u32) -> vec4<f32> {
+  let db = r * GH;
+  let w4 = u.whhOff / 4u + j4;
+  var s = vec4<f32>(0.0);
+  for (var m = 0u; m < GH; m++) {
+    s += params4[w4 + m * H4] * dNext[db + m];
   }
   return s;
 }
@@ -165,46 +179,71 @@ fn simpleStep(t: u32, b: u32, j: u32, dhT: f32) {
   dG[tb * GH + j] = d;
 }
 
+// One unit's step s: total ∂L/∂h_s from outside plus the recurrent part `rec` (valid when s+1 < t1), then the cell.
+fn unitStep(s: u32, b: u32, r: u32, j: u32, rec: f32) {
+  let tb = s * u.B + b;
+  let at = u.dOff + tb * H + j;
+  var dhT = dh[at];
+  if (s + 1u < u.t1) {
+    dhT += rec;
+    if (OMEGA) { dc[(tb + u.B) * H + j] = rec; }
+    if (CELL == GRU) { dhT += dh[at + u.B * H] * acts[(tb + 2u * u.B) * AW + H + j]; }
+    if (CELL == ESN) { dhT += (1.0 - LEAK) * dh[at + u.B * H]; }
+  }
+  dh[at] = dhT;
+  if (CELL == LSTM) {
+    lstmStep(s, b, r, j, dhT);
+  } else if (CELL == GRU) {
+    gruStep(s, b, j, dhT);
+  } else {
+    simpleStep(s, b, j, dhT);
+  }
+}
+
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let b0 = wg.x * ROWS;
   for (var t = u.t1; t > u.t0; t--) {
     let s = t - 1u; // the step processed now
-    for (var idx = lid; idx < ROWS * H; idx += WG) {
-      let r = idx / H;
-      let b = b0 + r;
-      if (b < u.B) {
-        let j = idx % H;
-        let tb = s * u.B + b;
-        let at = u.dOff + tb * H + j;
-        var dhT = dh[at];
-        if (t < u.t1) {
-          let rec = recurrentDotT(j, r);
-          dhT += rec;
-          if (OMEGA) { omegaV[(tb + u.B) * H + j] = rec; }
-          if (CELL == GRU) { dhT += dh[at + u.B * H] * acts[(tb + 2u * u.B) * AW + H + j]; }
-          if (CELL == ESN) { dhT += (1.0 - LEAK) * dh[at + u.B * H]; }
+    let more = t < u.t1;
+    if (VEC4) {
+      for (var idx = lid; idx < ROWS * H4; idx += WG) {
+        let r = idx / H4;
+        let b = b0 + r;
+        if (b < u.B) {
+          let j4 = idx % H4;
+          var rec = vec4<f32>(0.0);
+          if (more) { rec = recurrentDotT4(j4, r); }
+          for (var q = 0u; q < 4u; q++) {
+            unitStep(s, b, r, 4u * j4 + q, rec[q]);
+          }
         }
-        dh[at] = dhT;
-        if (CELL == LSTM) {
-          lstmStep(s, b, r, j, dhT);
-        } else if (CELL == GRU) {
-          gruStep(s, b, j, dhT);
-        } else {
-          simpleStep(s, b, j, dhT);
+      }
+    } else {
+      for (var idx = lid; idx < ROWS * H; idx += WG) {
+        let r = idx / H;
+        let b = b0 + r;
+        if (b < u.B) {
+          let j = idx % H;
+          var rec = 0.0;
+          if (more) { rec = recurrentDotT(j, r); }
+          unitStep(s, b, r, j, rec);
         }
       }
     }
     workgroupBarrier();
-    // Each thread reads back only its own writes.
-    for (var idx = lid; idx < ROWS * H; idx += WG) {
-      let r = idx / H;
+    // Each thread reads back only its own writes (same unit ownership as above).
+    let per = select(1u, 4u, VEC4);
+    for (var idx = lid; idx < ROWS * H / per; idx += WG) {
+      let r = idx / (H / per);
       let b = b0 + r;
       if (b < u.B) {
-        let j = idx % H;
         let x = u.dghOff + (s * u.B + b) * GH;
-        for (var g = 0u; g < G; g++) {
-          dNext[r * GH + g * H + j] = dG[x + g * H + j];
+        for (var q = 0u; q < per; q++) {
+          let j = (idx % (H / per)) * per + q;
+          for (var g = 0u; g < G; g++) {
+            dNext[r * GH + g * H + j] = dG[x + g * H + j];
+          }
         }
       }
     }

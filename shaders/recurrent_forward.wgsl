@@ -32,6 +32,9 @@ override OUT_ACT: bool = true;
 override COUPLED: bool = false;
 override FGR: bool = false;
 override FGR_SIZE: u32 = 1u; // ROWS·3H with FGR, else 1
+override VEC4: bool = false; // H % 4 == 0: W_hh rows and h read as vec4 (W_hh offsets are then 16-byte aligned)
+override H_SIZE: u32 = 1u; // ROWS·H, or 1 with VEC4
+override H4_SIZE: u32 = 1u; // ROWS·H/4 with VEC4, else 1
 
 struct Params {
   B: u32,
@@ -48,13 +51,24 @@ struct Params {
 @group(0) @binding(2) var<storage, read_write> hs: array<f32>;
 @group(0) @binding(3) var<storage, read_write> cs: array<f32>;
 @group(0) @binding(4) var<storage, read_write> acts: array<f32>;
+@group(0) @binding(5) var<storage, read> params4: array<vec4<f32>>; // the same buffer as params
 @group(1) @binding(0) var<uniform> u: Params;
 
-var<workgroup> hPrev: array<f32, ROWS * H>; // (ROWS, H) h_{t−1}
+var<workgroup> hPrev: array<f32, H_SIZE>; // (ROWS, H) h_{t−1}
+var<workgroup> hPrev4: array<vec4<f32>, H4_SIZE>; // the same, as vec4 (VEC4)
 var<workgroup> aPrev: array<f32, FGR_SIZE>; // (ROWS, 3H) i, f, o of t−1 (FGR)
 
 // W_hh[row, :] · h_{t−1} of local row r.
 fn recurrentDot(row: u32, r: u32) -> f32 {
+  if (VEC4) {
+    let w4 = (u.whhOff + row * H) / 4u;
+    let hb4 = r * H / 4u;
+    var s4 = vec4<f32>(0.0);
+    for (var k = 0u; k < H / 4u; k++) {
+      s4 += params4[w4 + k] * hPrev4[hb4 + k];
+    }
+    return (s4.x + s4.y) + (s4.z + s4.w);
+  }
   let w = u.whhOff + row * H;
   let hb = r * H;
   var s = 0.0;
@@ -62,6 +76,21 @@ fn recurrentDot(row: u32, r: u32) -> f32 {
     s += params[w + k] * hPrev[hb + k];
   }
   return s;
+}
+
+fn readPrev(i: u32) -> f32 {
+  if (VEC4) {
+    return hPrev4[i / 4u][i % 4u];
+  }
+  return hPrev[i];
+}
+
+fn writePrev(i: u32, v: f32) {
+  if (VEC4) {
+    hPrev4[i / 4u][i % 4u] = v;
+  } else {
+    hPrev[i] = v;
+  }
 }
 
 // W_gg[row, :] · [i, f, o]_{t−1} of local row r (FGR).
@@ -82,7 +111,7 @@ fn loadPrev(t: u32, b0: u32, lid: u32) {
     let j = idx % H;
     let b = b0 + r;
     if (b < u.B) {
-      hPrev[idx] = hs[(t * u.B + b) * H + j];
+      writePrev(idx, hs[(t * u.B + b) * H + j]);
       if (FGR) {
         let a = (t * u.B + b) * AW;
         aPrev[r * 3u * H + j] = acts[a + j];
@@ -136,7 +165,7 @@ fn lstmStep(t: u32, b: u32, r: u32, j: u32) {
 
 fn gruStep(t: u32, b: u32, r: u32, j: u32) {
   let x = (t * u.B + b) * GH;
-  let hp = hPrev[r * H + j];
+  let hp = readPrev(r * H + j);
   let rg = sigmoid(xp[x + j] + params[u.bhhOff + j] + recurrentDot(j, r));
   let z = sigmoid(xp[x + H + j] + params[u.bhhOff + H + j] + recurrentDot(H + j, r));
   let hn = params[u.bhhOff + 2u * H + j] + recurrentDot(2u * H + j, r);
@@ -159,7 +188,7 @@ fn simpleStep(t: u32, b: u32, r: u32, j: u32) {
   } else {
     let v = safeTanh(pre);
     acts[((t + 1u) * u.B + b) * AW + j] = v;
-    hs[next] = (1.0 - LEAK) * hPrev[r * H + j] + LEAK * v;
+    hs[next] = (1.0 - LEAK) * readPrev(r * H + j) + LEAK * v;
   }
 }
 

@@ -16,9 +16,10 @@ struct Params {
 @group(0) @binding(2) var<storage, read_write> norms: array<f32>; // (2, L, T)
 @group(1) @binding(0) var<uniform> u: Params;
 
-var<workgroup> partial: array<f32, 64>;
+override WG: u32 = 64u; // a power of two; 1 on software adapters
+var<workgroup> partial: array<f32, WG>;
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let t = u.t0 + wg.x;
   let layer = wg.y;
@@ -26,14 +27,14 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   let n = u.B * u.H;
   let base = (layer * u.T + t) * n;
   var s = 0.0;
-  for (var i = lid; i < n; i += 64u) {
+  for (var i = lid; i < n; i += WG) {
     var v = 0.0;
     if (kind == 0u) { v = dh[base + i]; } else { v = dc[base + i]; }
     s += v * v;
   }
   partial[lid] = s;
   workgroupBarrier();
-  for (var stride = 32u; stride > 0u; stride >>= 1u) {
+  for (var stride = WG / 2u; stride > 0u; stride >>= 1u) {
     if (lid < stride) {
       partial[lid] += partial[lid + stride];
     }

@@ -23,6 +23,7 @@ interface Case {
   opts?: Partial<StepOptions>;
   steps?: number;
   seed?: number;
+  profile?: 'gpu' | 'software';
 }
 
 function specOf(c: Case): ModelSpec {
@@ -42,7 +43,7 @@ function specOf(c: Case): ModelSpec {
 async function runCase(c: Case): Promise<void> {
   const spec = specOf(c);
   const rng = new Rng(c.seed ?? 7);
-  const { cpu, gpu } = await enginePair(spec, randomParams(spec, rng));
+  const { cpu, gpu } = await enginePair(spec, randomParams(spec, rng), c.profile);
   live.push(gpu);
   const opts: StepOptions = { ...gradOnly, ...c.opts };
   for (let s = 0; s < (c.steps ?? 1); s++) {
@@ -123,4 +124,19 @@ describe('optimisers over several steps', () => {
   }
   it('adam with carried state and TBPTT', () =>
     runCase({ cell: 'gru', steps: 3, opts: { optimizer: cases[3][1], update: true, carryState: true, bptt: { mode: 'truncated', k1: 3, k2: 3 } } }));
+});
+
+// H % 4 == 0 takes the vec4 paths of the fused recurrence; the 'gpu' profile takes the tiled GEMM and the wide
+// workgroups with tree reductions (what real GPUs run) — both checked here on the software adapter too.
+describe('vec4 recurrence (H = 8) and both kernel profiles', () => {
+  for (const profile of ['software', 'gpu'] as const) {
+    for (const cell of CELLS) {
+      it(`${cell} ${profile}`, () => runCase({ cell, H: 8, B: 5, layers: cell === 'esn' ? 1 : 2, loss: 'xent', profile }));
+    }
+    it(`lstm fgr ${profile}`, () => runCase({ cell: 'lstm', variant: 'fgr', H: 8, profile, opts: { penalty: { l2: 0.1, omega: 0 } } }));
+    it(`lstm vanilla H = 6 ${profile}`, () => runCase({ cell: 'lstm', variant: 'vanilla', H: 6, B: 9, profile }));
+    it(`Ω ${profile}`, () => runCase({ cell: 'rnn_tanh', H: 8, profile, opts: { penalty: { l2: 0, omega: 0.5 } } }));
+    it(`adam, clipping, TBPTT ${profile}`, () =>
+      runCase({ cell: 'gru', H: 8, steps: 2, profile, opts: { update: true, optimizer: { ...gradOnly.optimizer, kind: 'adam', lr: 0.01 }, clip: { mode: 'value', threshold: 0.02 }, bptt: { mode: 'truncated', k1: 3, k2: 4 } } }));
+  }
 });

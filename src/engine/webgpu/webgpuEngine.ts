@@ -15,7 +15,8 @@ import { LstmParamGradKernel } from './kernels/lstmGrads';
 import { OmegaKernel } from './kernels/omega';
 import { OptimizerKernel } from './kernels/optimizer';
 import { RecurrentBackwardKernel, RecurrentForwardKernel, recurrentShape, type LayerOffsets, type RecurrentShape } from './kernels/recurrent';
-import { FinalizeKernel, GradPartialsKernel, StepNormsKernel, parameterWorkgroups } from './kernels/reductions';
+import { kernelProfile, type KernelProfile, type ProfileName } from './kernels/profile';
+import { FinalizeKernel, GradPartialsKernel, StepNormsKernel } from './kernels/reductions';
 import { GpuResources } from './resources';
 import { StagingRing } from './staging';
 import { UniformArena } from './uniforms';
@@ -27,6 +28,8 @@ export interface WebGpuEngineOptions {
   context?: GpuContext;
   /** Called once when the device is lost; the Trainer falls back to the CPU engine from its last checkpoint. */
   onLost?: (message: string) => void;
+  /** Force the kernel sizing (tests cover both); by default 'software' on software adapters, else 'gpu'. */
+  profile?: ProfileName;
 }
 
 const TRAINABLE = 1;
@@ -120,6 +123,7 @@ interface StateBuffers {
 
 interface Model {
   spec: ModelSpec;
+  profile: KernelProfile;
   layout: ParamLayout;
   P: number;
   G: number;
@@ -202,7 +206,8 @@ export class WebGpuEngine implements Engine {
     if (params.length !== layout.size) throw new Error(`expected ${layout.size} parameters for this model, got ${params.length}`);
     const ctx = await this.device();
     const { device } = ctx;
-    const shape = recurrentShape(spec, device.limits.maxComputeInvocationsPerWorkgroup);
+    const profile = kernelProfile(this.options.profile ?? (ctx.software ? 'software' : 'gpu'));
+    const shape = recurrentShape(spec, device.limits.maxComputeInvocationsPerWorkgroup, profile);
     checkModelLimits(spec, layout, shape, device.limits);
 
     this.releaseModel();
@@ -222,8 +227,8 @@ export class WebGpuEngine implements Engine {
 
     device.pushErrorScope('validation');
     const [gemm, colsum, forward, backward, backwardOmega, loss, peepholes, gateRecurrence, omega, norms, partials, finalize, optimizer] = await Promise.all([
-      GemmKernel.create(device, arena, counter, label),
-      ColumnSumKernel.create(device, arena, counter, label),
+      GemmKernel.create(device, arena, counter, label, profile.gemm),
+      ColumnSumKernel.create(device, arena, counter, label, profile.colsumLanes),
       RecurrentForwardKernel.create(device, arena, counter, label, spec, shape),
       RecurrentBackwardKernel.create(device, arena, counter, label, spec, shape, false),
       omegaCapable ? RecurrentBackwardKernel.create(device, arena, counter, label, spec, shape, true) : Promise.resolve(null),
@@ -231,10 +236,10 @@ export class WebGpuEngine implements Engine {
       flags?.peepholes ? LstmParamGradKernel.create(device, arena, counter, label, H, 'peepholes') : Promise.resolve(null),
       flags?.fullGateRecurrence ? LstmParamGradKernel.create(device, arena, counter, label, H, 'gateRecurrence') : Promise.resolve(null),
       omegaCapable ? OmegaKernel.create(device, arena, counter, label, H) : Promise.resolve(null),
-      StepNormsKernel.create(device, arena, counter, label),
-      GradPartialsKernel.create(device, arena, counter, label),
-      FinalizeKernel.create(device, arena, counter, label),
-      OptimizerKernel.create(device, arena, counter, label),
+      StepNormsKernel.create(device, arena, counter, label, profile),
+      GradPartialsKernel.create(device, arena, counter, label, profile),
+      FinalizeKernel.create(device, arena, counter, label, profile),
+      OptimizerKernel.create(device, arena, counter, label, profile),
     ]);
     const kernels: Kernels = { gemm, colsum, forward, backward, backwardOmega, loss, peepholes, gateRecurrence, omega, norms, partials, finalize, optimizer };
 
@@ -260,11 +265,11 @@ export class WebGpuEngine implements Engine {
     const paramsBuf = res.storage('params', P);
     const gradsBuf = res.storage('grads', P);
     const flagsBuf = res.storage('param-flags', P);
-    const partialsBuf = res.storage('grad-partials', parameterWorkgroups(P) * 4);
+    const partialsBuf = res.storage('grad-partials', profile.parameterWorkgroups(P) * 4);
     writeArray(device.queue, paramsBuf, params);
     writeArray(device.queue, flagsBuf, flagWords);
     const model: Model = {
-      spec, layout, P, G, shape, layers,
+      spec, profile, layout, P, G, shape, layers,
       headWOff: findTensor(layout, 'head_weight', -1)!.offset,
       headBOff: findTensor(layout, 'head_bias', -1)!.offset,
       params: paramsBuf,
@@ -337,9 +342,9 @@ export class WebGpuEngine implements Engine {
       const input = l === 0 ? ws.x : layers[l - 1].hs;
       return {
         inputGemm: k.gemm.bind(`xp-l${l}`, [input, model.params, model.params, lb.xp]),
-        forward: k.forward.bind(`forward-l${l}`, [model.params, lb.xp, lb.hs, lb.cs, lb.acts]),
-        backward: k.backward.bind(`backward-l${l}`, [model.params, lb.hs, lb.cs, lb.acts, ws.dh, ws.dc, ws.dG, model.dummy]),
-        backwardOmega: k.backwardOmega ? k.backwardOmega.bind(`backward-omega-l${l}`, [model.params, lb.hs, lb.cs, lb.acts, ws.dh, ws.dc, ws.dG, ws.omegaV]) : null,
+        forward: k.forward.bind(`forward-l${l}`, [model.params, lb.xp, lb.hs, lb.cs, lb.acts, model.params]),
+        backward: k.backward.bind(`backward-l${l}`, [model.params, model.params, lb.hs, lb.cs, lb.acts, ws.dh, ws.dc, ws.dG]),
+        backwardOmega: k.backwardOmega ? k.backwardOmega.bind(`backward-omega-l${l}`, [model.params, model.params, lb.hs, lb.cs, lb.acts, ws.dh, ws.omegaV, ws.dG]) : null,
         dWih: k.gemm.bind(`dWih-l${l}`, [ws.dG, input, model.params, model.grads]),
         dWhh: k.gemm.bind(`dWhh-l${l}`, [ws.dG, lb.hs, model.params, model.grads]),
         bias: k.colsum.bind(`db-l${l}`, [ws.dG, ws.dG, model.grads]),

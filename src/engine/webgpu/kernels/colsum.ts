@@ -7,12 +7,12 @@ type ColsumField = 'M' | 'N' | 'srcOff0' | 'srcOff1' | 'outOff0' | 'outOff1';
 const FIELDS: readonly ColsumField[] = ['M', 'N', 'srcOff0', 'srcOff1', 'outOff0', 'outOff1'];
 
 export class ColumnSumKernel extends Kernel<ColsumField> {
-  static async create(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string): Promise<ColumnSumKernel> {
-    return new ColumnSumKernel(device, arena, counter, label).build();
+  static async create(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string, lanes: number): Promise<ColumnSumKernel> {
+    return new ColumnSumKernel(device, arena, counter, label, lanes).build();
   }
 
-  private constructor(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string) {
-    super(device, arena, { label: `${label}:colsum`, code: colsumWgsl, bindings: ['read', 'read', 'rw'] }, { fields: FIELDS }, counter);
+  private constructor(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string, lanes: number) {
+    super(device, arena, { label: `${label}:colsum`, code: colsumWgsl, bindings: ['read', 'read', 'rw'], constants: { LANES: lanes } }, { fields: FIELDS }, counter);
   }
 
   /**

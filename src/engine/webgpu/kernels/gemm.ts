@@ -18,6 +18,8 @@ export const rowMajor = (off: number, cols: number): MatView => ({ off, rowStrid
 /** The transpose of a row-major (rows, cols) matrix at `off`: element (r, c) = M[c][r]. */
 export const transposed = (off: number, cols: number): MatView => ({ off, rowStride: 1, colStride: cols });
 
+export type GemmVariant = 'tiled' | 'direct';
+
 export interface GemmCall {
   M: number;
   N: number;
@@ -29,17 +31,22 @@ export interface GemmCall {
   biasOff?: number; // bias (N) at this offset of the bias buffer, added to every row
 }
 
-export class GemmKernel extends Kernel<GemmField> {
-  static async create(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string): Promise<GemmKernel> {
-    return new GemmKernel(device, arena, counter, label).build();
+/** Below this many outputs the software variant computes one output per thread instead of 4×4 blocks. */
+export const BLOCK_MIN_OUTPUTS = 2048;
+
+type Entry = 'main' | 'direct4x4' | 'direct1x1';
+
+class GemmPipeline extends Kernel<GemmField> {
+  static async create(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string, entry: Entry): Promise<GemmPipeline> {
+    return new GemmPipeline(device, arena, counter, label, entry).build();
   }
 
-  private constructor(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string) {
-    super(device, arena, { label: `${label}:gemm`, code: gemmWgsl, bindings: ['read', 'read', 'read', 'rw'] }, { fields: FIELDS }, counter);
+  private constructor(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string, private entry: Entry) {
+    super(device, arena, { label: `${label}:gemm-${entry}`, code: gemmWgsl, entryPoint: entry, bindings: ['read', 'read', 'read', 'rw'] }, { fields: FIELDS }, counter);
   }
 
-  /** Bind group order: A, B, bias, C. */
-  record(pass: GPUComputePassEncoder, group: GPUBindGroup, c: GemmCall): void {
+  run(pass: GPUComputePassEncoder, group: GPUBindGroup, c: GemmCall): void {
+    const per = this.entry === 'main' ? 16 : this.entry === 'direct4x4' ? 32 : 8;
     this.dispatch(
       pass,
       group,
@@ -50,8 +57,35 @@ export class GemmKernel extends Kernel<GemmField> {
         cOff: c.cOff, cRowStride: c.cRowStride,
         biasOff: c.biasOff ?? 0, hasBias: c.biasOff === undefined ? 0 : 1,
       },
-      Math.ceil(c.N / 16),
-      Math.ceil(c.M / 16),
+      Math.ceil(c.N / per),
+      Math.ceil(c.M / per),
     );
+  }
+}
+
+/**
+ * tiled: 16×16 tiles through workgroup memory (GPUs). direct: no barriers (software adapters), 4×4 blocks per
+ * thread for large outputs and one output per thread for small ones. All entry points share one bind-group layout.
+ */
+export class GemmKernel {
+  static async create(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string, variant: GemmVariant): Promise<GemmKernel> {
+    if (variant === 'tiled') return new GemmKernel(await GemmPipeline.create(device, arena, counter, label, 'main'), null);
+    const [block, single] = await Promise.all([
+      GemmPipeline.create(device, arena, counter, label, 'direct4x4'),
+      GemmPipeline.create(device, arena, counter, label, 'direct1x1'),
+    ]);
+    return new GemmKernel(block, single);
+  }
+
+  private constructor(private main: GemmPipeline, private small: GemmPipeline | null) {}
+
+  /** Bind group order: A, B, bias, C. */
+  bind(label: string, buffers: readonly GPUBuffer[]): GPUBindGroup {
+    return this.main.bind(label, buffers);
+  }
+
+  record(pass: GPUComputePassEncoder, group: GPUBindGroup, c: GemmCall): void {
+    if (this.small && c.M * c.N < BLOCK_MIN_OUTPUTS) this.small.run(pass, group, c);
+    else this.main.run(pass, group, c);
   }
 }

@@ -5,6 +5,7 @@ import backwardWgsl from '../../../../shaders/recurrent_backward.wgsl?raw';
 import { gateCount, lstmFlags, type ModelSpec } from '../../../core/spec';
 import type { UniformArena } from '../uniforms';
 import { DispatchCounter, Kernel } from './kernel';
+import { kernelProfile, type KernelProfile } from './profile';
 
 const CELL_CODE = { rnn_tanh: 0, rnn_relu: 1, lstm: 2, gru: 3, esn: 4 } as const;
 
@@ -19,14 +20,14 @@ export interface RecurrentShape {
   backwardWorkgroupBytes: number;
 }
 
-export function recurrentShape(spec: ModelSpec, maxThreads: number): RecurrentShape {
+export function recurrentShape(spec: ModelSpec, maxThreads: number, profile: KernelProfile = kernelProfile('gpu')): RecurrentShape {
   const H = spec.hiddenSize;
   const G = gateCount(spec.cell);
   const AW = spec.cell === 'lstm' || spec.cell === 'gru' ? 4 * H : spec.cell === 'esn' ? H : 1;
   const fgr = spec.cell === 'lstm' && lstmFlags(spec.variant).fullGateRecurrence;
   // Enough rows to give a workgroup about 256 (row, unit) pairs; rows beyond B idle.
-  const rows = Math.max(1, Math.min(8, Math.floor(256 / H)));
-  const threads = Math.min(maxThreads, 256, Math.max(32, 2 ** Math.ceil(Math.log2(rows * H))));
+  const rows = profile.recurrentRows ?? Math.max(1, Math.min(8, Math.floor(256 / H)));
+  const threads = profile.recurrentThreads ?? Math.min(maxThreads, 256, Math.max(32, 2 ** Math.ceil(Math.log2(rows * H))));
   return {
     H, G, AW, rows, threads,
     forwardWorkgroupBytes: 4 * rows * H * (fgr ? 4 : 1),
@@ -54,6 +55,7 @@ function cellConstants(spec: ModelSpec, shape: RecurrentShape): Record<string, n
     OUT_ACT: b(!lstm || f.outputActivation),
     COUPLED: b(lstm && f.coupled),
     FGR: b(lstm && f.fullGateRecurrence),
+    VEC4: b(shape.H % 4 === 0),
   };
 }
 
@@ -72,15 +74,17 @@ export class RecurrentForwardKernel extends Kernel<ForwardField> {
     const constants = cellConstants(spec, shape);
     const fgr = constants.FGR === 1;
     constants.FGR_SIZE = fgr ? shape.rows * 3 * shape.H : 1;
+    constants.H_SIZE = constants.VEC4 ? 1 : shape.rows * shape.H;
+    constants.H4_SIZE = constants.VEC4 ? (shape.rows * shape.H) / 4 : 1;
     return new RecurrentForwardKernel(device, arena, counter, label, constants, shape).build();
   }
 
   private constructor(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string, constants: Record<string, number>, private shape: RecurrentShape) {
-    // params, xp, hs, cs, acts
-    super(device, arena, { label: `${label}:recurrent-forward`, code: forwardWgsl, bindings: ['read', 'read', 'rw', 'rw', 'rw'], constants }, { fields: FORWARD_FIELDS }, counter);
+    // params, xp, hs, cs, acts, params again as vec4
+    super(device, arena, { label: `${label}:recurrent-forward`, code: forwardWgsl, bindings: ['read', 'read', 'rw', 'rw', 'rw', 'read'], constants }, { fields: FORWARD_FIELDS }, counter);
   }
 
-  /** Steps [t0, t1) for a batch of B rows. Bind group order: params, xp, hs, cs, acts. */
+  /** Steps [t0, t1) for a batch of B rows. Bind group order: params, xp, hs, cs, acts, params. */
   record(pass: GPUComputePassEncoder, group: GPUBindGroup, B: number, t0: number, t1: number, off: LayerOffsets): void {
     this.dispatch(pass, group, { B, t0, t1, ...off }, Math.ceil(B / this.shape.rows));
   }
@@ -93,21 +97,22 @@ export class RecurrentBackwardKernel extends Kernel<BackwardField> {
   static async create(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string, spec: ModelSpec, shape: RecurrentShape, omega: boolean): Promise<RecurrentBackwardKernel> {
     const constants = cellConstants(spec, shape);
     constants.G = shape.G;
+    constants.H4 = constants.VEC4 ? shape.H / 4 : 1;
     constants.OMEGA = omega ? 1 : 0;
     return new RecurrentBackwardKernel(device, arena, counter, label, constants, shape).build();
   }
 
   private constructor(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string, constants: Record<string, number>, private shape: RecurrentShape) {
-    // params, hs, cs, acts, dh, dc, dG, omegaV
+    // params, params as vec4, hs, cs, acts, dh, dc (omegaV with Ω), dG
     super(
       device, arena,
-      { label: `${label}:recurrent-backward${constants.OMEGA ? '-omega' : ''}`, code: backwardWgsl, bindings: ['read', 'read', 'read', 'read', 'rw', 'rw', 'rw', 'rw'], constants },
+      { label: `${label}:recurrent-backward${constants.OMEGA ? '-omega' : ''}`, code: backwardWgsl, bindings: ['read', 'read', 'read', 'read', 'read', 'rw', 'rw', 'rw'], constants },
       { fields: BACKWARD_FIELDS },
       counter,
     );
   }
 
-  /** Steps t1−1 down to t0. Bind group order: params, hs, cs, acts, dh, dc, dG, omegaV. */
+  /** Steps t1−1 down to t0. Bind group order: params, params, hs, cs, acts, dh, dc (or omegaV), dG. */
   record(pass: GPUComputePassEncoder, group: GPUBindGroup, B: number, t0: number, t1: number, off: LayerOffsets, dOff: number, dghOff: number): void {
     this.dispatch(pass, group, { B, t0, t1, whhOff: off.whhOff, peepOff: off.peepOff, wggOff: off.wggOff, dOff, dghOff }, Math.ceil(B / this.shape.rows));
   }

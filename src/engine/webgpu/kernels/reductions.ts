@@ -5,17 +5,18 @@ import gradPartialsWgsl from '../../../../shaders/grad_partials.wgsl?raw';
 import stepNormsWgsl from '../../../../shaders/step_norms.wgsl?raw';
 import type { UniformArena } from '../uniforms';
 import { DispatchCounter, Kernel } from './kernel';
+import type { KernelProfile } from './profile';
 
 type NormsField = 'T' | 'B' | 'H' | 'L' | 't0' | 'outOff';
 const NORMS = { fields: ['T', 'B', 'H', 'L', 't0', 'outOff'] as const };
 
 export class StepNormsKernel extends Kernel<NormsField> {
-  static async create(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string): Promise<StepNormsKernel> {
-    return new StepNormsKernel(device, arena, counter, label).build();
+  static async create(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string, profile: KernelProfile): Promise<StepNormsKernel> {
+    return new StepNormsKernel(device, arena, counter, label, profile).build();
   }
 
-  private constructor(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string) {
-    super(device, arena, { label: `${label}:step-norms`, code: stepNormsWgsl, bindings: ['read', 'read', 'rw'] }, NORMS, counter);
+  private constructor(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string, profile: KernelProfile) {
+    super(device, arena, { label: `${label}:step-norms`, code: stepNormsWgsl, bindings: ['read', 'read', 'rw'], constants: { WG: Math.min(64, profile.reductionThreads) } }, NORMS, counter);
   }
 
   /** ‖dh_t‖ (and ‖dc_t‖ when withCells) for t in [t0, t1), all layers. Bind group order: dh, dc, out. */
@@ -27,23 +28,18 @@ export class StepNormsKernel extends Kernel<NormsField> {
 type PartialsField = 'P' | 'nwg' | 'l2' | 'threshold';
 const PARTIALS = { fields: ['P', 'nwg', 'l2', 'threshold'] as const, floats: ['l2', 'threshold'] as const };
 
-/** Workgroups for the grid-stride passes over the flat parameter buffer. */
-export function parameterWorkgroups(P: number): number {
-  return Math.max(1, Math.min(256, Math.ceil(P / 256)));
-}
-
 export class GradPartialsKernel extends Kernel<PartialsField> {
-  static async create(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string): Promise<GradPartialsKernel> {
-    return new GradPartialsKernel(device, arena, counter, label).build();
+  static async create(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string, profile: KernelProfile): Promise<GradPartialsKernel> {
+    return new GradPartialsKernel(device, arena, counter, label, profile).build();
   }
 
-  private constructor(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string) {
+  private constructor(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string, private profile: KernelProfile) {
     // params, grads, flags, partials
-    super(device, arena, { label: `${label}:grad-partials`, code: gradPartialsWgsl, bindings: ['read', 'rw', 'read', 'rw'] }, PARTIALS, counter);
+    super(device, arena, { label: `${label}:grad-partials`, code: gradPartialsWgsl, bindings: ['read', 'rw', 'read', 'rw'], constants: { WG: profile.reductionThreads } }, PARTIALS, counter);
   }
 
   record(pass: GPUComputePassEncoder, group: GPUBindGroup, P: number, l2: number, threshold: number): void {
-    const nwg = parameterWorkgroups(P);
+    const nwg = this.profile.parameterWorkgroups(P);
     this.dispatch(pass, group, { P, nwg, l2, threshold: Number.isFinite(threshold) ? threshold : 3.4e38 }, nwg);
   }
 }
@@ -57,13 +53,13 @@ const FINALIZE = {
 export const CLIP_CODE = { none: 0, norm: 1, value: 2 } as const;
 
 export class FinalizeKernel extends Kernel<FinalizeField> {
-  static async create(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string): Promise<FinalizeKernel> {
-    return new FinalizeKernel(device, arena, counter, label).build();
+  static async create(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string, profile: KernelProfile): Promise<FinalizeKernel> {
+    return new FinalizeKernel(device, arena, counter, label, profile).build();
   }
 
-  private constructor(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string) {
+  private constructor(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string, private profile: KernelProfile) {
     // partials, rowLoss, omegaTerms, metrics, counter
-    super(device, arena, { label: `${label}:finalize`, code: finalizeWgsl, bindings: ['read', 'read', 'read', 'rw', 'rw'] }, FINALIZE, counter);
+    super(device, arena, { label: `${label}:finalize`, code: finalizeWgsl, bindings: ['read', 'read', 'read', 'rw', 'rw'], constants: { WG: profile.reductionThreads } }, FINALIZE, counter);
   }
 
   record(
@@ -72,7 +68,7 @@ export class FinalizeKernel extends Kernel<FinalizeField> {
     p: { B: number; t0: number; t1: number; chunk: number; P: number; clipMode: keyof typeof CLIP_CODE; doUpdate: boolean; l2: number; threshold: number; omegaRows: number },
   ): void {
     this.dispatch(pass, group, {
-      B: p.B, t0: p.t0, t1: p.t1, chunk: p.chunk, nwg: parameterWorkgroups(p.P), clipMode: CLIP_CODE[p.clipMode],
+      B: p.B, t0: p.t0, t1: p.t1, chunk: p.chunk, nwg: this.profile.parameterWorkgroups(p.P), clipMode: CLIP_CODE[p.clipMode],
       doUpdate: p.doUpdate ? 1 : 0, l2: p.l2, threshold: Number.isFinite(p.threshold) ? p.threshold : 3.4e38, omegaRows: p.omegaRows,
     }, 1);
   }
