@@ -190,6 +190,9 @@ fn unitStep(s: u32, b: u32, r: u32, j: u32, rec: f32) {
     if (CELL == GRU) { dhT += dh[at + u.B * H] * acts[(tb + 2u * u.B) * AW + H + j]; }
     if (CELL == ESN) { dhT += (1.0 - LEAK) * dh[at + u.B * H]; }
   }
+  // Vanishing gradients reach the subnormal range after enough steps; CPU adapters (SwiftShader) compute on
+  // subnormals a hundred times slower, so flush them: ‖∂L/∂h‖ below 1e-30 reads as zero in every view.
+  dhT = select(dhT, 0.0, abs(dhT) < 1e-30);
   dh[at] = dhT;
   if (CELL == LSTM) {
     lstmStep(s, b, r, j, dhT);
