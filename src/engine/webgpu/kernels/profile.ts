@@ -1,0 +1,43 @@
+// How the kernels are sized for the adapter. A GPU wants wide workgroups sharing data through workgroup
+// memory; a software adapter (SwiftShader) runs a workgroup on one CPU thread, 4 lanes at a time, and pays a
+// fiber switch per 4 invocations at every barrier — there, narrow workgroups and barrier-free loops win.
+import type { GemmVariant } from './gemm';
+
+export type ProfileName = 'gpu' | 'software';
+
+export interface KernelProfile {
+  name: ProfileName;
+  gemm: GemmVariant;
+  /** Threads of the reduction kernels (step norms, gradient partials, finalize); a power of two. */
+  reductionThreads: number;
+  /** Rows summed in parallel per column by the bias-gradient kernel. */
+  colsumLanes: number;
+  /** Batch rows per workgroup and threads per workgroup of the fused recurrence; null = sized from H. */
+  recurrentRows: number | null;
+  recurrentThreads: number | null;
+  /** Workgroups of the grid-stride passes over P parameters (partials, finalize and the optimiser agree). */
+  parameterWorkgroups(P: number): number;
+}
+
+export function kernelProfile(name: ProfileName): KernelProfile {
+  if (name === 'software') {
+    return {
+      name,
+      gemm: 'direct',
+      reductionThreads: 1,
+      colsumLanes: 1,
+      recurrentRows: 1,
+      recurrentThreads: 4,
+      parameterWorkgroups: (P) => Math.max(1, Math.min(64, Math.ceil(P / 4096))),
+    };
+  }
+  return {
+    name,
+    gemm: 'tiled',
+    reductionThreads: 256,
+    colsumLanes: 16,
+    recurrentRows: null,
+    recurrentThreads: null,
+    parameterWorkgroups: (P) => Math.max(1, Math.min(256, Math.ceil(P / 256))),
+  };
+}
