@@ -23,6 +23,7 @@ import { RaceSetup, RaceView } from '../../src/ui/inside/RaceView';
 import { SweepSetup, SweepView } from '../../src/ui/inside/SweepView';
 import { UnitText } from '../../src/ui/inside/UnitText';
 import { InsidePanel } from '../../src/ui/inside/InsidePanel';
+import { LabPanel } from '../../src/ui/inside/LabPanel';
 import { inspectSnapshot } from '../../src/core/inspect/snapshot';
 import { activationColors, followUpRequest, histogramBars, memorySpan, percent, raceRows, sweepRows, visibleChar } from '../../src/ui/inside/views';
 import { parseColor } from '../../src/ui/colormap';
@@ -188,5 +189,21 @@ describe('views render from real computations', () => {
     expect(html).toContain('data-testid="unit-text"');
     expect(html).toContain('what output 11 still sees');
     expect(render(createElement(InsidePanel, { snapshot: null, onRequest: () => {} }))).toContain('No inspection yet');
+  });
+
+  test('the lab panel renders its forms and creates no worker until a job starts', () => {
+    let created = 0;
+    const html = render(
+      createElement(LabPanel, {
+        config: base,
+        createWorker: () => {
+          created++;
+          throw new Error('no worker in a server render');
+        },
+      }),
+    );
+    expect(html).toContain('Start race');
+    expect(html).toContain('Start sweep');
+    expect(created).toBe(0);
   });
 });
