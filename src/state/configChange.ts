@@ -3,10 +3,10 @@
 // different network or data stream and need a rebuild from step 0.
 import type { Config } from '../core/config';
 
-/** Settings that define the model, its data or its initialisation: changing one restarts the run. */
-export const REBUILD_KEYS = ['seed', 'task', 'T', 'corpus', 'cell', 'variant', 'H', 'layers', 'init', 'rho', 'leak', 'inScale', 'B'] as const;
+/** Settings that define the model, its data, its initialisation or its optimiser state: changing one restarts the run. */
+export const REBUILD_KEYS = ['seed', 'task', 'T', 'corpus', 'cell', 'variant', 'H', 'layers', 'init', 'rho', 'leak', 'inScale', 'B', 'opt'] as const;
 /** Settings read by every optimiser step: applied to the live run. */
-export const STEP_OPTION_KEYS = ['opt', 'mom', 'clip', 'clipAt', 'l2', 'omega', 'bptt', 'k1', 'k2'] as const;
+export const STEP_OPTION_KEYS = ['mom', 'clip', 'clipAt', 'l2', 'omega', 'bptt', 'k1', 'k2'] as const;
 
 export interface ConfigChange {
   rebuild: boolean;

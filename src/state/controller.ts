@@ -3,6 +3,7 @@
 // It also keeps the URL in step with the Config (history.replaceState).
 import type { Config } from '../core/config';
 import { corpusPath } from '../core/tasks';
+import type { TaskData } from '../core/tasks/task';
 import { DecimatingSeries } from '../ui/decimate';
 import { presetById, presetConfig } from './presets';
 import type { FromWorker, StepSummary, ToWorker } from './protocol';
@@ -45,6 +46,32 @@ export function corpusText(name: string): string | null {
   return corpora.get(name) ?? null;
 }
 
+/** The user's own data (a CSV column or a text), given through the task view's data input. */
+let userData: TaskData = {};
+
+export function setUserData(data: TaskData): void {
+  userData = { ...userData, ...data };
+  useStore.setState({ userDataVersion: useStore.getState().userDataVersion + 1 });
+  sendConfig(useStore.getState().config);
+}
+
+/** What the task of a Config needs besides the Config: a shipped corpus or the user's data. */
+async function dataFor(config: Config): Promise<TaskData> {
+  if (config.task === 'csv') return userData.series ? { series: userData.series } : {};
+  if (config.task !== 'char') return {};
+  if (config.corpus === 'user') return userData.text !== undefined ? { text: userData.text } : {};
+  const text = await ensureCorpus(config);
+  return text === null ? {} : { text };
+}
+
+/** The data the page's own copy of the task is built from (the same the worker gets, once loaded). */
+export function currentTaskData(config: Config): TaskData {
+  if (config.task === 'csv') return userData.series ? { series: userData.series } : {};
+  if (config.task !== 'char') return {};
+  const text = config.corpus === 'user' ? userData.text : corpusText(config.corpus);
+  return text === undefined || text === null ? {} : { text };
+}
+
 /** The corpus a Config needs, fetched from public/corpora on first use; null when it needs none. */
 async function ensureCorpus(config: Config): Promise<string | null> {
   if (config.task !== 'char' || config.corpus === 'user') return null;
@@ -68,8 +95,7 @@ async function ensureCorpus(config: Config): Promise<string | null> {
 let sendChain: Promise<void> = Promise.resolve();
 function sendConfig(config: Config, then: ToWorker[] = []): void {
   sendChain = sendChain.then(async () => {
-    const corpus = await ensureCorpus(config);
-    post({ type: 'configure', config, corpus });
+    post({ type: 'configure', config, data: await dataFor(config) });
     for (const m of then) post(m);
   });
 }
@@ -141,6 +167,9 @@ function onMessage(msg: FromWorker): void {
         divergence: null,
         step: msg.step,
         message: `rewound to step ${msg.step}, the last finite checkpoint`,
+        // the profile and loss shown were of the diverged step: the next step draws fresh ones
+        profile: null,
+        lastLoss: NaN,
         loss: series.loss.snapshot(),
         valLoss: series.valLoss.snapshot(),
         metric: series.metric.snapshot(),
@@ -156,6 +185,14 @@ function onMessage(msg: FromWorker): void {
     case 'notice':
       useStore.setState({ message: msg.message });
       return;
+    case 'forwardResult': {
+      const waiting = forwardRequests.get(msg.id);
+      forwardRequests.delete(msg.id);
+      if (!waiting) return;
+      if (msg.outputs) waiting.resolve(msg.outputs);
+      else waiting.reject(new Error(msg.error ?? 'forward pass failed'));
+      return;
+    }
     case 'error':
       useStore.setState({ error: msg.message, status: 'error' });
       return;
@@ -175,8 +212,8 @@ export function start(): void {
   worker = new Worker(new URL('../train/worker.ts', import.meta.url), { type: 'module', name: 'rnnlab-trainer' });
   worker.onmessage = (e: MessageEvent<FromWorker>) => onMessage(e.data);
   worker.onerror = (e) => useStore.setState({ error: `the training worker failed: ${e.message || 'unknown error'}`, status: 'error' });
-  sendChain = ensureCorpus(config).then((corpus) => {
-    post({ type: 'init', config, corpus });
+  sendChain = dataFor(config).then((data) => {
+    post({ type: 'init', config, data });
     post({ type: 'play' });
   });
 }
@@ -214,6 +251,18 @@ export const dismissNotices = () => useStore.setState({ notices: [] });
 export const dismissMessage = () => useStore.setState({ message: null });
 export const toggleLogLoss = () => useStore.setState((s) => ({ logLoss: !s.logLoss }));
 export const togglePresenter = () => useStore.setState((s) => ({ presenter: !s.presenter }));
+
+const forwardRequests = new Map<number, { resolve: (o: Float32Array) => void; reject: (e: Error) => void }>();
+let nextForwardId = 1;
+
+/** The current model on one sequence x (T, 1, X) → head outputs (T, 1, Y), computed in the worker. */
+export function forwardOne(x: Float32Array, T: number): Promise<Float32Array> {
+  const id = nextForwardId++;
+  return new Promise((resolve, reject) => {
+    forwardRequests.set(id, { resolve, reject });
+    post({ type: 'forward', id, x, T });
+  });
+}
 
 /** The link to this exact run (for the share button). */
 export function shareUrl(): string {

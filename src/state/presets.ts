@@ -14,15 +14,17 @@ export const PRESETS: Preset[] = [
   {
     id: 'vanishing',
     title: 'Vanishing gradients',
-    overrides: { task: 'adding', T: 50, cell: 'rnn_tanh', wrec: 0.5, init: 'orthogonal', clip: 'none' },
+    // plain SGD (clipped, so dragging W_rec up is safe): Adam would rescale the tiny gradients and
+    // reshape W_rec within a few steps, hiding the effect the slider is meant to show
+    overrides: { task: 'adding', T: 50, cell: 'rnn_tanh', wrec: 0.5, init: 'orthogonal', opt: 'sgd', lr: 0.05, clip: 'norm', clipAt: 1 },
     explanation:
       'A tanh RNN whose recurrent matrix has largest singular value 0.5 multiplies the error by at most 0.5 at every step back in time. After 50 steps almost nothing is left of ∂L/∂h_t near t = 0, so the network cannot learn that the two marked numbers early in the sequence matter.',
-    tryThis: 'Drag W_rec past 1 while it trains and watch the gradient profile straighten.',
+    tryThis: 'Drag W_rec past 1 while it trains and watch the gradient profile tilt the other way.',
   },
   {
     id: 'exploding',
     title: 'Exploding gradients',
-    overrides: { task: 'adding', T: 50, cell: 'rnn_tanh', wrec: 3, init: 'orthogonal', clip: 'none', opt: 'sgd', lr: 0.5 },
+    overrides: { task: 'adding', T: 50, cell: 'rnn_tanh', wrec: 3, init: 'orthogonal', clip: 'none', opt: 'sgd', lr: 0.1 },
     explanation:
       'With W_rec at 3 the error can grow at every step back in time, and a single huge gradient throws plain SGD far off. Without clipping the run soon diverges and the page stops it at the last finite checkpoint.',
     tryThis: 'Let it diverge, rewind, then turn on clipping by norm and press play again.',
@@ -30,7 +32,7 @@ export const PRESETS: Preset[] = [
   {
     id: 'clipping',
     title: 'Clipping rescues it',
-    overrides: { task: 'adding', T: 50, cell: 'rnn_tanh', wrec: 3, init: 'orthogonal', clip: 'norm', clipAt: 1, opt: 'sgd', lr: 0.5 },
+    overrides: { task: 'adding', T: 50, cell: 'rnn_tanh', wrec: 3, init: 'orthogonal', clip: 'norm', clipAt: 1, opt: 'sgd', lr: 0.1 },
     explanation:
       'The same exploding network, but every gradient longer than 1 is scaled back to length 1 before the update. The direction is kept, so training stays stable even though ‖∂L/∂h_t‖ still grows backwards in time.',
     tryThis: 'Watch the clip markers on the gradient-norm chart, then raise the threshold to 100.',

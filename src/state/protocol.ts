@@ -3,6 +3,7 @@
 // task view. Weights never cross: the worker owns them.
 import type { Batch } from '../core/batch';
 import type { Config } from '../core/config';
+import type { TaskData } from '../core/tasks/task';
 
 export type EngineChoice = Config['engine'];
 
@@ -35,14 +36,15 @@ export interface EngineInfo {
 export type RunStatus = 'starting' | 'paused' | 'running' | 'diverged' | 'error';
 
 export type ToWorker =
-  | { type: 'init'; config: Config; corpus: string | null }
-  | { type: 'configure'; config: Config; corpus: string | null } // applied live where possible, else rebuilt
+  | { type: 'init'; config: Config; data: TaskData } // data: a shipped corpus, or the user's CSV column / text
+  | { type: 'configure'; config: Config; data: TaskData } // applied live where possible, else rebuilt
   | { type: 'play' }
   | { type: 'pause' }
   | { type: 'step'; count: number }
   | { type: 'reset' }
   | { type: 'rewind' }
-  | { type: 'speed'; stepsPerSecond: number | null }; // null = as fast as the engine allows
+  | { type: 'speed'; stepsPerSecond: number | null } // null = as fast as the engine allows
+  | { type: 'forward'; id: number; x: Float32Array; T: number }; // the current model on one sequence (T, 1, X)
 
 export type FromWorker =
   | { type: 'ready'; engine: EngineInfo; step: number; rebuilt: boolean }
@@ -57,6 +59,7 @@ export type FromWorker =
   | { type: 'diverged'; step: number; message: string }
   | { type: 'rewound'; step: number }
   | { type: 'notice'; message: string } // something the user should know (e.g. an engine fell back)
+  | { type: 'forwardResult'; id: number; outputs: Float32Array | null; error: string | null } // (T, 1, Y)
   | { type: 'error'; message: string };
 
 /** At most this many frame messages per second reach the page. */

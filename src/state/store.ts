@@ -11,6 +11,7 @@ export interface ConfigSlice {
   config: Config;
   notices: string[]; // what decoding the URL had to change; shown until dismissed
   corpusLoaded: string | null; // name of the shipped corpus whose text has been fetched (the text stays in controller.ts)
+  userDataVersion: number; // bumped when the user gives a CSV column or a text (the data stays in controller.ts)
 }
 
 export interface RunSlice {
@@ -72,6 +73,7 @@ export const useStore = create<AppState>()(() => ({
   config: defaultConfig(),
   notices: [],
   corpusLoaded: null,
+  userDataVersion: 0,
   status: 'starting',
   step: 0,
   stepsPerSecond: 0,

@@ -2,9 +2,14 @@
 // history.replaceState; nothing here touches `window`, so it is tested like any function.
 import { decodeConfig, encodeConfig, type Config, type DecodeResult } from '../core/config';
 
-/** Reads the Config from a page URL (full href or just its query string). Never throws. */
+/**
+ * Reads the Config from a page URL (a full href, or a query string starting with "?"). Never throws.
+ * Only the query is decoded: an address without one is the default Config.
+ */
 export function configFromUrl(href: string): DecodeResult {
-  return decodeConfig(href);
+  const withoutHash = href.split('#')[0];
+  const q = withoutHash.indexOf('?');
+  return decodeConfig(q >= 0 ? withoutHash.slice(q) : '');
 }
 
 /** The same page address with the query replaced by the Config's encoding (hash kept). */

@@ -56,6 +56,11 @@ export function GradientFlow() {
       >
         {summary.verdict === 'unknown' ? (
           VERDICT_TEXT.unknown
+        ) : Number.isNaN(summary.slope) ? (
+          <>
+            <strong>{summary.zeros} of {T}</strong> steps get exactly zero gradient: saturated units pass nothing back
+            {summary.nonFinite > 0 && <>, and {summary.nonFinite} are not finite</>}
+          </>
         ) : (
           <>
             <strong>{formatFactor(summary.factorPerStepBack)}</strong> per step back ·{' '}
@@ -65,6 +70,7 @@ export function GradientFlow() {
               </>
             )}
             {VERDICT_TEXT[summary.verdict]}
+            {summary.zeros > 0 && <> ({summary.zeros} steps exactly zero)</>}
           </>
         )}
       </p>

@@ -32,7 +32,7 @@ function ShareButton() {
   };
   return (
     <button type="button" onClick={copy} data-testid="share" title="Copy a link to this exact configuration">
-      {copied === 'copied' ? '✓ Link copied' : copied === 'failed' ? 'Copy the address bar' : '🔗 Copy link'}
+      {copied === 'copied' ? '✓ Link copied' : copied === 'failed' ? 'Copy the address bar' : 'Copy link'}
     </button>
   );
 }

@@ -5,16 +5,23 @@ import { useStore } from '../state/store';
 import { buildLut, heatmapRange, paintHeatmap } from './colormap';
 import { formatSteps } from './format';
 import { powerOfTenLabel } from './axes';
+import { useThrottledStore } from './useThrottled';
 import { useWidth } from './useWidth';
 
 const LUT = buildLut();
-const GRADIENT_CSS = `linear-gradient(to right, ${Array.from({ length: 9 }, (_, i) => `rgb(${LUT[i * 32 * 3]},${LUT[i * 32 * 3 + 1]},${LUT[i * 32 * 3 + 2]})`).join(',')}, rgb(${LUT[765]},${LUT[766]},${LUT[767]}))`;
+/** The legend's colour bar: nine stops sampled from the same table the cells use. */
+const GRADIENT_CSS = `linear-gradient(to right, ${Array.from({ length: 9 }, (_, i) => {
+  const o = Math.round((i / 8) * 255) * 3;
+  return `rgb(${LUT[o]},${LUT[o + 1]},${LUT[o + 2]})`;
+}).join(', ')})`;
 
 export function Heatmap() {
-  const columns = useStore((s) => s.heatColumns);
-  const steps = useStore((s) => s.heatSteps);
+  const columns = useThrottledStore((s) => s.heatColumns, 100);
+  const steps = useThrottledStore((s) => s.heatSteps, 100);
   const presenter = useStore((s) => s.presenter);
   const canvasRef = useRef<HTMLCanvasElement>(null);
+  const contextRef = useRef<CanvasRenderingContext2D | null>(null);
+  const bitmapRef = useRef<OffscreenCanvas | null>(null); // one step per pixel column, scaled up when drawn
   const [wrapRef, width] = useWidth<HTMLDivElement>();
   const height = presenter ? 220 : 180;
   const T = columns.length ? columns[columns.length - 1].length : 0;
@@ -22,19 +29,24 @@ export function Heatmap() {
 
   useEffect(() => {
     const canvas = canvasRef.current;
-    const ctx = canvas?.getContext('2d');
-    if (!canvas || !ctx) return;
+    if (!canvas) return;
+    if (!contextRef.current || contextRef.current.canvas !== canvas) contextRef.current = canvas.getContext('2d');
+    const ctx = contextRef.current;
+    if (!ctx) return;
     ctx.clearRect(0, 0, canvas.width, canvas.height);
     const usable = columns.filter((c) => c.length === T);
     if (!usable.length || T === 0) return;
     const image = new ImageData(paintHeatmap(usable, T, lo, hi, LUT) as Uint8ClampedArray<ArrayBuffer>, usable.length, T);
-    const bitmapCanvas = new OffscreenCanvas(usable.length, T);
-    bitmapCanvas.getContext('2d')!.putImageData(image, 0, 0);
+    if (!bitmapRef.current || bitmapRef.current.width !== usable.length || bitmapRef.current.height !== T) {
+      bitmapRef.current = new OffscreenCanvas(usable.length, T);
+    }
+    const bitmap = bitmapRef.current;
+    bitmap.getContext('2d')!.putImageData(image, 0, 0);
     ctx.imageSmoothingEnabled = false;
     // newest column at the right edge; a short history is drawn at its natural width, not stretched
     const colWidth = Math.max(1, Math.min(6, canvas.width / usable.length));
     const drawnWidth = Math.min(canvas.width, colWidth * usable.length);
-    ctx.drawImage(bitmapCanvas, canvas.width - drawnWidth, 0, drawnWidth, canvas.height);
+    ctx.drawImage(bitmap, canvas.width - drawnWidth, 0, drawnWidth, canvas.height);
   }, [columns, T, lo, hi, width, height]);
 
   return (
@@ -42,8 +54,8 @@ export function Heatmap() {
       <h2 id="heat-title">‖∂L/∂h_t‖ over training</h2>
       <div className="heat-body">
         <div className="heat-axis-y" aria-hidden="true">
-          <span>t = 0</span>
-          <span>t = {Math.max(0, T - 1)}</span>
+          <span>{T > 0 && 't = 0'}</span>
+          <span>{T > 0 && `t = ${T - 1}`}</span>
         </div>
         <div ref={wrapRef} className="heat-canvas-wrap">
           <canvas ref={canvasRef} width={width} height={height} role="img" aria-label="Heatmap of the gradient norm per time step (rows) over training steps (columns)" data-testid="heatmap" />

@@ -4,22 +4,36 @@ import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YA
 import { useStore } from '../state/store';
 import { toggleLogLoss } from '../state/controller';
 import { domainOf, linearTicks, logTicks } from './axes';
-import type { SeriesPoint } from './decimate';
+import { thinForDisplay, type SeriesPoint } from './decimate';
 import { formatValue } from './format';
 import { PALETTE } from './palette';
 import { useThrottledStore } from './useThrottled';
 
+/** recharts draws SVG: this many points per line keep a redraw cheap at any length of run. */
+const MAX_DRAWN_POINTS = 300;
+
 /** Non-finite losses leave a gap; the banner and the gradient charts tell the story of a blow-up. */
 function chartData(points: SeriesPoint[], log: boolean) {
-  return points.map((p) => ({ step: p.step, value: Number.isFinite(p.value) && (!log || p.value > 0) ? p.value : null }));
+  return thinForDisplay(points, MAX_DRAWN_POINTS).map((p) => ({ step: p.step, value: Number.isFinite(p.value) && (!log || p.value > 0) ? p.value : null }));
+}
+
+/** The latest numbers, updated with every frame; kept apart so the chart itself redraws only when throttled. */
+function LossReadout() {
+  const lastLoss = useStore((s) => s.lastLoss);
+  const lastVal = useStore((s) => (s.valLoss.length ? s.valLoss[s.valLoss.length - 1].value : null));
+  return (
+    <span className="readout" data-testid="loss-value" data-loss={Number.isFinite(lastLoss) ? lastLoss : ''}>
+      train {formatValue(lastLoss)}
+      {lastVal !== null && <> · validation {formatValue(lastVal)}</>}
+    </span>
+  );
 }
 
 export function LossChart() {
-  const loss = useThrottledStore((s) => s.loss, 250);
-  const valLoss = useThrottledStore((s) => s.valLoss, 250);
+  const loss = useThrottledStore((s) => s.loss, 500);
+  const valLoss = useThrottledStore((s) => s.valLoss, 500);
   const log = useStore((s) => s.logLoss);
   const presenter = useStore((s) => s.presenter);
-  const lastLoss = useStore((s) => s.lastLoss);
   const train = chartData(loss, log);
   const val = chartData(valLoss, log);
   const yDomain = domainOf([...train, ...val].map((d) => d.value ?? NaN), log);
@@ -30,10 +44,7 @@ export function LossChart() {
     <section className="panel loss" aria-labelledby="loss-title">
       <div className="panel-head">
         <h2 id="loss-title">Loss</h2>
-        <span className="readout" data-testid="loss-value" data-loss={Number.isFinite(lastLoss) ? lastLoss : ''}>
-          train {formatValue(lastLoss)}
-          {valLoss.length > 0 && <> · validation {formatValue(valLoss[valLoss.length - 1].value)}</>}
-        </span>
+        <LossReadout />
         <label className="toggle">
           <input type="checkbox" checked={log} onChange={toggleLogLoss} /> log scale
         </label>
@@ -42,7 +53,7 @@ export function LossChart() {
         <ResponsiveContainer width="100%" height={presenter ? 300 : 240}>
           <LineChart margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
             <CartesianGrid stroke="#e6e8ec" />
-            <XAxis dataKey="step" type="number" domain={[0, Math.max(1, lastStep)]} allowDuplicatedCategory={false} tick={{ fontSize }} tickFormatter={(v: number) => formatValue(v)} label={{ value: 'training step', position: 'insideBottom', offset: -4, fontSize }} height={44} />
+            <XAxis dataKey="step" type="number" domain={[0, Math.max(1, lastStep)]} allowDecimals={false} allowDuplicatedCategory={false} tick={{ fontSize }} tickFormatter={(v: number) => formatValue(v)} label={{ value: 'training step', position: 'insideBottom', offset: -4, fontSize }} height={44} />
             <YAxis
               type="number"
               scale={log ? 'log' : 'linear'}
@@ -55,7 +66,7 @@ export function LossChart() {
             />
             <Tooltip formatter={(v) => formatValue(Number(v))} labelFormatter={(s) => `step ${s}`} isAnimationActive={false} />
             <Line data={train} dataKey="value" name="train" stroke={PALETTE.blue} strokeWidth={2} dot={false} isAnimationActive={false} connectNulls={false} />
-            <Line data={val} dataKey="value" name="validation" stroke={PALETTE.orange} strokeWidth={2} strokeDasharray="6 3" dot={false} isAnimationActive={false} connectNulls={false} />
+            <Line data={val} dataKey="value" name="validation" stroke={PALETTE.orange} strokeWidth={2} strokeDasharray="6 3" dot={val.length <= 40 ? { r: 2.5, fill: PALETTE.orange } : false} isAnimationActive={false} connectNulls={false} />
           </LineChart>
         </ResponsiveContainer>
       </div>

@@ -1,16 +1,18 @@
 // σ_max and spectral radius of W_rec over training (the 1/γ = 1 line marked), and the total gradient
 // norm before clipping with each clip event marked under the axis.
 import { useStore } from '../state/store';
-import type { SeriesPoint } from './decimate';
+import { thinForDisplay, type SeriesPoint } from './decimate';
 import { PALETTE } from './palette';
 import { SvgChart } from './SvgChart';
 import { useThrottledStore } from './useThrottled';
 
-const toXY = (points: SeriesPoint[]) => points.map((p) => ({ x: p.step, y: p.value }));
+/** SVG paths of at most this many points redraw cheaply. */
+const MAX_DRAWN_POINTS = 400;
+const toXY = (points: SeriesPoint[]) => thinForDisplay(points, MAX_DRAWN_POINTS).map((p) => ({ x: p.step, y: p.value }));
 
 export function SpectrumChart() {
-  const sigma = useThrottledStore((s) => s.sigmaMax, 200);
-  const rho = useThrottledStore((s) => s.spectralRadius, 200);
+  const sigma = useThrottledStore((s) => s.sigmaMax, 300);
+  const rho = useThrottledStore((s) => s.spectralRadius, 300);
   const presenter = useStore((s) => s.presenter);
   return (
     <section className="panel" aria-labelledby="spec-title">
@@ -33,8 +35,8 @@ export function SpectrumChart() {
 }
 
 export function GradNormChart() {
-  const gradNorm = useThrottledStore((s) => s.gradNorm, 200);
-  const clipSteps = useThrottledStore((s) => s.clipSteps, 200);
+  const gradNorm = useThrottledStore((s) => s.gradNorm, 300);
+  const clipSteps = useThrottledStore((s) => s.clipSteps, 300);
   const clip = useStore((s) => s.config.clip);
   const clipAt = useStore((s) => s.config.clipAt);
   const presenter = useStore((s) => s.presenter);

@@ -83,3 +83,21 @@ export class DecimatingSeries {
     this.pendingNonFinite = null;
   }
 }
+
+/**
+ * At most `max` points for drawing: evenly spaced by index, always keeping the first and the last,
+ * and keeping every non-finite point (a blow-up must not be thinned away).
+ */
+export function thinForDisplay(points: SeriesPoint[], max: number): SeriesPoint[] {
+  if (points.length <= max) return points;
+  const out: SeriesPoint[] = [];
+  const stride = (points.length - 1) / (max - 1);
+  let next = 0;
+  for (let i = 0; i < points.length; i++) {
+    const keep = i >= Math.round(next) || i === points.length - 1 || !Number.isFinite(points[i].value);
+    if (!keep) continue;
+    out.push(points[i]);
+    if (i >= Math.round(next)) next += stride;
+  }
+  return out;
+}

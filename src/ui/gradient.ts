@@ -9,6 +9,7 @@ export interface FlowSummary {
   decadesAcross: number;
   verdict: 'vanishing' | 'exploding' | 'stable' | 'overflow' | 'unknown';
   nonFinite: number; // how many t had NaN/Inf
+  zeros: number; // how many t had exactly zero gradient (saturated units pass nothing back)
 }
 
 /** Below this many decades per step the profile counts as flat ("stable"). */
@@ -25,6 +26,7 @@ export function summarizeFlow(dh: ArrayLike<number>): FlowSummary {
   let sumTT = 0;
   let sumTY = 0;
   let nonFinite = 0;
+  let zeros = 0;
   let first = NaN;
   let last = NaN;
   for (let t = 0; t < dh.length; t++) {
@@ -33,7 +35,10 @@ export function summarizeFlow(dh: ArrayLike<number>): FlowSummary {
       nonFinite++;
       continue;
     }
-    if (v <= 0) continue;
+    if (v <= 0) {
+      zeros++;
+      continue;
+    }
     const y = Math.log10(v);
     if (Number.isNaN(first)) first = y;
     last = y;
@@ -47,9 +52,9 @@ export function summarizeFlow(dh: ArrayLike<number>): FlowSummary {
   const slope = n >= 2 && denom !== 0 ? (n * sumTY - sumT * sumY) / denom : NaN;
   let verdict: FlowSummary['verdict'];
   if (nonFinite > 0) verdict = 'overflow';
-  else if (Number.isNaN(slope)) verdict = 'unknown';
+  else if (Number.isNaN(slope)) verdict = zeros > 0 ? 'vanishing' : 'unknown'; // exactly zero: vanished entirely
   else if (slope > STABLE_SLOPE) verdict = 'vanishing';
   else if (slope < -STABLE_SLOPE) verdict = 'exploding';
   else verdict = 'stable';
-  return { slope, factorPerStepBack: 10 ** -slope, decadesAcross: first - last, verdict, nonFinite };
+  return { slope, factorPerStepBack: 10 ** -slope, decadesAcross: first - last, verdict, nonFinite, zeros };
 }

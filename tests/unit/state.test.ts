@@ -14,6 +14,11 @@ describe('url', () => {
     expect(configFromUrl(url).notices).toEqual([]);
   });
 
+  it('reads an address without a query as the defaults', () => {
+    expect(configFromUrl('http://127.0.0.1:4173/')).toEqual({ config: defaultConfig(), notices: [] });
+    expect(configFromUrl('http://127.0.0.1:4173/#present')).toEqual({ config: defaultConfig(), notices: [] });
+  });
+
   it('reports bad values from a link and still yields a Config', () => {
     const { config, notices } = configFromUrl('http://x/?wrec=banana&H=100000&cell=quantum&zzz=1');
     expect(config.wrec).toBe(defaultConfig().wrec);

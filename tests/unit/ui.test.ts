@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { interpolateViridis } from 'd3-scale-chromatic';
-import { DecimatingSeries } from '../../src/ui/decimate';
+import { DecimatingSeries, thinForDisplay } from '../../src/ui/decimate';
 import { domainOf, linearTicks, logTicks, niceStep, powerOfTenLabel, project } from '../../src/ui/axes';
 import { buildLut, colorOf, colorPosition, heatmapRange, NONFINITE_RGB, paintHeatmap, parseColor } from '../../src/ui/colormap';
 import { summarizeFlow } from '../../src/ui/gradient';
@@ -49,6 +49,26 @@ describe('DecimatingSeries', () => {
 
   it('rejects a capacity it cannot halve', () => {
     expect(() => new DecimatingSeries(7)).toThrow(/even/);
+  });
+});
+
+describe('thinForDisplay', () => {
+  const pts = (n: number) => Array.from({ length: n }, (_, i) => ({ step: i + 1, value: i }));
+  it('leaves short series alone', () => {
+    const p = pts(10);
+    expect(thinForDisplay(p, 20)).toBe(p);
+  });
+  it('keeps about max points, the first and the last', () => {
+    const out = thinForDisplay(pts(1000), 100);
+    expect(out.length).toBeGreaterThanOrEqual(99);
+    expect(out.length).toBeLessThanOrEqual(101);
+    expect(out[0].step).toBe(1);
+    expect(out[out.length - 1].step).toBe(1000);
+  });
+  it('never drops a non-finite point', () => {
+    const p = pts(1000);
+    p[457] = { step: 458, value: Infinity };
+    expect(thinForDisplay(p, 50).some((q) => q.value === Infinity)).toBe(true);
   });
 });
 
@@ -171,6 +191,13 @@ describe('summarizeFlow', () => {
     expect(s.verdict).toBe('overflow');
     expect(s.nonFinite).toBe(1);
     expect(summarizeFlow([]).verdict).toBe('unknown');
+  });
+
+  it('reads exactly-zero gradients (saturated units) as vanished', () => {
+    const s = summarizeFlow([0, 0, 0, 0, 0.3]);
+    expect(s.verdict).toBe('vanishing');
+    expect(s.zeros).toBe(4);
+    expect(Number.isNaN(s.slope)).toBe(true);
   });
 });
 

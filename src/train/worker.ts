@@ -1,0 +1,383 @@
+/// <reference lib="webworker" />
+// The training worker: owns the Trainer (and through it the engine and the weights), runs the loop
+// off the main thread, and posts metric frames to the page at most MAX_FRAMES_PER_SECOND times a second.
+// Every operation on the Trainer goes through one queue (`serial`), so commands never interleave with a step.
+import type { Batch } from '../core/batch';
+import type { Config } from '../core/config';
+import { createTask } from '../core/tasks';
+import type { TaskData } from '../core/tasks/task';
+import { CpuEngine } from '../engine/cpu/cpuEngine';
+import type { Engine } from '../engine/engine';
+import { classifyChange, STEP_OPTION_KEYS } from '../state/configChange';
+import {
+  MAX_FRAMES_PER_SECOND,
+  MAX_PROFILES_PER_FRAME,
+  type EngineInfo,
+  type FromWorker,
+  type GradientProfile,
+  type RunStatus,
+  type StepSummary,
+  type ToWorker,
+} from '../state/protocol';
+import { Trainer, type MetricFrame } from './trainer';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+/** Work for at most this long before letting messages in (keeps commands and the slider responsive). */
+const BURST_MS = 12;
+/** A forward pass for the task view at most this often while training. */
+const SNAPSHOT_EVERY_MS = 1000;
+
+type EngineChoice = Config['engine'];
+type AutoModule = { createEngine?: (choice: EngineChoice) => Promise<{ engine: Engine; reason: string }> };
+const autoModules = import.meta.glob<AutoModule>('../engine/auto.ts');
+
+function send(message: FromWorker, transfer: Transferable[] = []): void {
+  self.postMessage(message, transfer);
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+// ---- state of the session ------------------------------------------------------------------------
+
+let config: Config | null = null;
+let data: TaskData = {};
+let trainer: Trainer | null = null;
+let engineInfo: EngineInfo | null = null;
+let running = false;
+let diverged = false;
+let speed: number | null = null; // target steps per second; null = as fast as possible
+let loopActive = false;
+
+let pendingSteps: StepSummary[] = [];
+let pendingProfiles: GradientProfile[] = [];
+let lastPost = 0;
+let lastSnapshot = 0;
+const stepTimes: number[] = []; // completion times of recent steps, for steps/s
+
+let queue: Promise<unknown> = Promise.resolve();
+function serial<R>(fn: () => Promise<R>): Promise<R> {
+  const run = queue.then(fn, fn);
+  queue = run.catch((e) => {
+    running = false;
+    send({ type: 'error', message: errorText(e) });
+    sendStatus();
+  });
+  return run;
+}
+
+function status(): RunStatus {
+  if (!trainer) return 'starting';
+  if (diverged) return 'diverged';
+  return running ? 'running' : 'paused';
+}
+
+function sendStatus(): void {
+  send({ type: 'status', status: status(), step: trainer?.step ?? 0 });
+}
+
+// ---- engines ---------------------------------------------------------------------------------------
+
+/** The engine a choice asks for, and in words why it is the one we got (e.g. why not WebGPU). */
+async function pickEngine(choice: EngineChoice): Promise<{ engine: Engine; reason: string }> {
+  const load = autoModules['../engine/auto.ts'];
+  if (load) {
+    const mod = await load();
+    if (mod.createEngine) return mod.createEngine(choice);
+  }
+  const reason = choice === 'cpu' ? 'chosen in the settings' : 'the WebGPU engine is not part of this build';
+  return { engine: new CpuEngine(), reason };
+}
+
+function describe(engine: Engine, reason: string): EngineInfo {
+  return { kind: engine.kind, description: engine.description, reason };
+}
+
+/** A Trainer on the chosen engine; if the GPU engine cannot take this model, the CPU engine does, saying why. */
+async function buildTrainer(cfg: Config, taskData: TaskData): Promise<Trainer> {
+  const task = createTask(cfg, taskData);
+  const { engine, reason } = await pickEngine(cfg.engine);
+  try {
+    const built = await Trainer.create(engine, cfg, task);
+    engineInfo = describe(engine, reason);
+    return built;
+  } catch (e) {
+    if (engine.kind !== 'webgpu') throw e;
+    engine.dispose();
+    const fallback = new CpuEngine();
+    const built = await Trainer.create(fallback, cfg, task);
+    engineInfo = describe(fallback, `WebGPU could not run this model: ${errorText(e).split('\n')[0]}`);
+    return built;
+  }
+}
+
+function clearPending(): void {
+  pendingSteps = [];
+  pendingProfiles = [];
+  stepTimes.length = 0;
+}
+
+async function rebuild(cfg: Config, taskData: TaskData): Promise<void> {
+  const next = await buildTrainer(cfg, taskData);
+  trainer?.dispose();
+  trainer = next;
+  config = cfg;
+  data = taskData;
+  diverged = false;
+  clearPending();
+  send({ type: 'ready', engine: engineInfo!, step: 0, rebuilt: true });
+  sendStatus();
+}
+
+// ---- the loop ---------------------------------------------------------------------------------------
+
+function summarize(frame: MetricFrame): StepSummary {
+  return {
+    step: frame.step,
+    loss: frame.loss,
+    valLoss: frame.valLoss,
+    metric: frame.metric ? frame.metric.value : null,
+    metricName: frame.metric ? frame.metric.name : null,
+    gradNorm: frame.gradNorm,
+    clipFactor: frame.clipFactor,
+    sigmaMax: frame.sigmaMax[0] ?? NaN,
+    spectralRadius: frame.spectralRadius[0] ?? NaN,
+  };
+}
+
+function record(frame: MetricFrame): void {
+  pendingSteps.push(summarize(frame));
+  pendingProfiles.push({ step: frame.step, dh: frame.dhNorm, dc: frame.dcNorm });
+  const t = performance.now();
+  stepTimes.push(t);
+  while (stepTimes.length && stepTimes[0] < t - 2000) stepTimes.shift();
+}
+
+function stepsPerSecond(): number {
+  if (stepTimes.length < 2) return 0;
+  const span = performance.now() - stepTimes[0];
+  return span > 0 ? ((stepTimes.length - 1) * 1000) / span : 0;
+}
+
+/** Sends what accumulated since the last frame message; `force` sends regardless of the rate limit. */
+function flush(force = false): void {
+  const t = performance.now();
+  if (!pendingSteps.length) return;
+  if (!force && t - lastPost < 1000 / MAX_FRAMES_PER_SECOND) return;
+  lastPost = t;
+  // a few evenly spaced profiles (the heatmap's columns), always including the newest
+  const n = pendingProfiles.length;
+  const k = Math.min(MAX_PROFILES_PER_FRAME, n);
+  const profiles: GradientProfile[] = [];
+  for (let i = 0; i < k; i++) profiles.push(pendingProfiles[Math.round(((i + 1) * n) / k) - 1]);
+  send({ type: 'frames', steps: pendingSteps, profiles, stepsPerSecond: running ? stepsPerSecond() : 0 });
+  pendingSteps = [];
+  pendingProfiles = [];
+}
+
+async function snapshot(): Promise<void> {
+  if (!trainer) return;
+  lastSnapshot = performance.now();
+  const { batch, outputs } = await trainer.snapshot();
+  send({ type: 'snapshot', step: trainer.step, outputs: outputs.slice(), batch: batch as Batch });
+}
+
+/** One step; returns false when the run must stop (divergence, or the configured step count reached). */
+async function stepAndRecord(): Promise<boolean> {
+  if (!trainer || !config) return false;
+  const frame = await trainer.stepOnce();
+  record(frame);
+  if (frame.diverged) {
+    diverged = true;
+    running = false;
+    flush(true);
+    send({ type: 'diverged', step: frame.step, message: frame.message ?? `diverged at step ${frame.step}` });
+    sendStatus();
+    return false;
+  }
+  if (config.steps > 0 && frame.step >= config.steps) {
+    running = false;
+    flush(true);
+    sendStatus();
+    return false;
+  }
+  return true;
+}
+
+const yieldChannel = new MessageChannel();
+/** Lets queued messages run (a macrotask turn) without the 4 ms clamp of nested setTimeout. */
+function yieldToMessages(): Promise<void> {
+  return new Promise((resolve) => {
+    yieldChannel.port1.onmessage = () => resolve();
+    yieldChannel.port2.postMessage(null);
+  });
+}
+
+async function loop(): Promise<void> {
+  if (loopActive) return;
+  loopActive = true;
+  let nextDue = performance.now();
+  try {
+    while (running) {
+      await serial(async () => {
+        const start = performance.now();
+        while (running && performance.now() - start < BURST_MS) {
+          if (speed !== null && performance.now() < nextDue) break;
+          if (!(await stepAndRecord())) break;
+          if (speed !== null) nextDue = Math.max(nextDue + 1000 / speed, performance.now() - 1000 / speed);
+        }
+        flush();
+        if (running && performance.now() - lastSnapshot > SNAPSHOT_EVERY_MS) await snapshot();
+      });
+      if (speed !== null && running) {
+        const wait = nextDue - performance.now();
+        await new Promise((r) => setTimeout(r, Math.max(0, Math.min(wait, 1000 / MAX_FRAMES_PER_SECOND))));
+      } else {
+        await yieldToMessages();
+      }
+    }
+  } finally {
+    loopActive = false;
+    await serial(async () => {
+      flush(true);
+    });
+  }
+}
+
+function play(): void {
+  if (!trainer || diverged) return;
+  if (config && config.steps > 0 && trainer.step >= config.steps) return;
+  running = true;
+  sendStatus();
+  void loop();
+}
+
+// ---- live changes --------------------------------------------------------------------------------
+
+async function configure(next: Config, nextData: TaskData): Promise<void> {
+  if (!trainer || !config) {
+    // nothing built yet (or the last build failed, e.g. a CSV task before its file): build now
+    await rebuild(next, nextData);
+    return;
+  }
+  const change = classifyChange(config, next);
+  const dataChanged = nextData.text !== data.text || nextData.series !== data.series;
+  if (change.rebuild || dataChanged) {
+    const wasRunning = running;
+    running = false;
+    await rebuild(next, nextData);
+    if (wasRunning) play();
+    return;
+  }
+  // The trainer reads its Config on every step and on reset: keep the live keys in step with the page.
+  const live = trainer.config;
+  if (change.wrec !== null) {
+    live.wrec = next.wrec;
+    if (next.wrec > 0) await trainer.setWrec(next.wrec);
+  }
+  if (change.lr !== null) {
+    live.lr = next.lr;
+    trainer.setLearningRate(next.lr);
+  }
+  if (change.stepOptions) for (const key of STEP_OPTION_KEYS) (live as Record<string, unknown>)[key] = next[key];
+  live.steps = next.steps;
+  live.preset = next.preset;
+  config = next;
+  if (change.engine !== null) {
+    const { engine, reason } = await pickEngine(next.engine);
+    try {
+      await trainer.switchEngine(engine);
+      engineInfo = describe(engine, reason);
+    } catch (e) {
+      engine.dispose();
+      send({ type: 'notice', message: `could not switch engines: ${errorText(e)}` });
+    }
+    live.engine = next.engine;
+    send({ type: 'ready', engine: engineInfo!, step: trainer.step, rebuilt: false });
+  }
+}
+
+async function forwardOne(id: number, x: Float32Array, T: number): Promise<void> {
+  if (!trainer) {
+    send({ type: 'forwardResult', id, outputs: null, error: 'the model is not ready' });
+    return;
+  }
+  const task = trainer.task;
+  const X = task.inputSize;
+  const Y = task.outputSize;
+  // engine.forward validates a whole batch: give it empty targets of the right kind
+  const batch: Batch =
+    task.loss === 'mse'
+      ? { T, B: 1, X, x, loss: 'mse', lossSteps: task.lossSteps, y: new Float32Array(T * Y) }
+      : { T, B: 1, X, x, loss: 'xent', lossSteps: task.lossSteps, labels: new Int32Array(T).fill(-1) };
+  try {
+    const { outputs } = await trainer.engine.forward(batch);
+    send({ type: 'forwardResult', id, outputs, error: null });
+  } catch (e) {
+    send({ type: 'forwardResult', id, outputs: null, error: errorText(e) });
+  }
+}
+
+// ---- messages ------------------------------------------------------------------------------------
+
+self.onmessage = (event: MessageEvent<ToWorker>) => {
+  const msg = event.data;
+  switch (msg.type) {
+    case 'init':
+      void serial(() => rebuild(msg.config, msg.data));
+      return;
+    case 'configure':
+      void serial(() => configure(msg.config, msg.data));
+      return;
+    case 'play':
+      void serial(async () => play());
+      return;
+    case 'pause':
+      running = false; // takes effect between steps; the loop then flushes
+      void serial(async () => {
+        flush(true);
+        sendStatus();
+      });
+      return;
+    case 'step':
+      void serial(async () => {
+        if (!trainer || diverged) return;
+        running = false;
+        for (let i = 0; i < msg.count; i++) if (!(await stepAndRecord())) break;
+        flush(true);
+        await snapshot();
+        sendStatus();
+      });
+      return;
+    case 'reset':
+      void serial(async () => {
+        if (!trainer) return;
+        await trainer.reset();
+        diverged = false;
+        clearPending();
+        send({ type: 'ready', engine: engineInfo!, step: 0, rebuilt: true });
+        await snapshot();
+        sendStatus();
+      });
+      return;
+    case 'rewind':
+      void serial(async () => {
+        if (!trainer) return;
+        running = false;
+        const step = await trainer.rewind();
+        diverged = false;
+        clearPending();
+        send({ type: 'rewound', step });
+        sendStatus();
+      });
+      return;
+    case 'speed':
+      speed = msg.stepsPerSecond;
+      return;
+    case 'forward':
+      void serial(() => forwardOne(msg.id, msg.x, msg.T));
+      return;
+  }
+};

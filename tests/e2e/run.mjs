@@ -1,0 +1,362 @@
+// End-to-end checks of the page in headless Chromium (WebGPU on SwiftShader where it works).
+// Builds the page with vite, serves the build with `vite preview` on a free port, and drives it with
+// playwright-core. Screenshots of every state go to artifacts/screenshots/. The last line printed is
+// "N passed, N failed" (CI reads it) and the exit code is non-zero when anything failed.
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, preview } from 'vite';
+import { chromium } from '@playwright/test';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const shotDir = join(root, 'artifacts', 'screenshots');
+mkdirSync(shotDir, { recursive: true });
+
+const CHROMIUM_ARGS = [
+  '--enable-unsafe-webgpu',
+  '--no-sandbox',
+  '--headless',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+class CheckFailed extends Error {}
+function expect(condition, message) {
+  if (!condition) throw new CheckFailed(message);
+}
+
+/** Polls fn() until it returns a truthy value; returns it, or throws naming what was awaited. */
+async function waitFor(what, fn, timeoutMs = 30_000, intervalMs = 100) {
+  const t0 = Date.now();
+  let last;
+  while (Date.now() - t0 < timeoutMs) {
+    last = await fn();
+    if (last) return last;
+    await sleep(intervalMs);
+  }
+  throw new CheckFailed(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
+}
+
+// ---- reading the page -------------------------------------------------------------------------
+
+/** A few fields of the store (exposed as window.rnnlab.store for tests and the console). */
+function readState(page) {
+  return page.evaluate(() => {
+    const s = window.rnnlab.store.getState();
+    return {
+      status: s.status,
+      step: s.step,
+      engine: s.engine,
+      divergence: s.divergence,
+      error: s.error,
+      notices: s.notices,
+      message: s.message,
+      wrec: s.config.wrec,
+      loss: s.loss.map((p) => [p.step, p.value]),
+      profileStep: s.profile ? s.profile.step : -1,
+      heatColumns: s.heatColumns.length,
+    };
+  });
+}
+
+async function readSlope(page) {
+  const el = page.getByTestId('grad-slope');
+  const slope = await el.getAttribute('data-slope');
+  return { slope: slope === '' || slope === null ? NaN : Number(slope), verdict: await el.getAttribute('data-verdict'), step: Number(await el.getAttribute('data-step')) };
+}
+
+/** Sets the W_rec slider the way a user's drag does (an input event React sees). */
+async function setSlider(page, scale) {
+  await page.getByTestId('wrec-slider').evaluate((input, s) => {
+    const position = Math.round(((Math.log10(s) + 1) / 2) * Number(input.max)); // 0.1–10 on a log track
+    const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+    setter.call(input, String(position));
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  }, scale);
+}
+
+async function shot(page, name) {
+  await sleep(700); // the loss and spectrum charts redraw at most every 0.5 s
+  await page.screenshot({ path: join(shotDir, `${name}.png`), fullPage: false });
+}
+
+function mean(values) {
+  return values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+}
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+}
+
+// ---- the checks -------------------------------------------------------------------------------
+
+const results = [];
+const pageErrors = [];
+
+async function check(name, fn) {
+  const t0 = Date.now();
+  try {
+    await fn();
+    results.push({ name, ok: true });
+    console.log(`✓ ${name} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
+  } catch (e) {
+    results.push({ name, ok: false });
+    console.log(`✗ ${name} (${((Date.now() - t0) / 1000).toFixed(1)}s)\n    ${e instanceof CheckFailed ? e.message : e.stack}`);
+  }
+}
+
+async function openPage(context, base, query) {
+  const page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(`${query}: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') pageErrors.push(`${query}: console: ${m.text()}`);
+  });
+  await page.goto(`${base}/${query}`);
+  await page.waitForFunction(() => window.rnnlab && window.rnnlab.store.getState().engine !== null, null, { timeout: 60_000 });
+  return page;
+}
+
+async function main() {
+  console.log('building the page…');
+  await build({ root, logLevel: 'warn', build: { outDir: join(root, 'dist'), emptyOutDir: true } });
+  const port = await freePort();
+  const server = await preview({ root, logLevel: 'warn', build: { outDir: join(root, 'dist') }, preview: { port, strictPort: true, host: '127.0.0.1' } });
+  const base = `http://127.0.0.1:${port}`;
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 1 });
+  let engineKind = 'unknown';
+
+  try {
+    await check('the page loads on an engine and says which (WebGPU, or CPU and why)', async () => {
+      const page = await openPage(context, base, '');
+      const state = await readState(page);
+      engineKind = state.engine.kind;
+      const badge = await page.getByTestId('engine-badge').innerText();
+      console.log(`    engine: ${badge}`);
+      expect(state.engine.kind === 'webgpu' || state.engine.reason.length > 0, `CPU engine without a reason: "${badge}"`);
+      expect(badge.includes(state.engine.kind === 'webgpu' ? 'WebGPU' : 'CPU'), `badge "${badge}" does not name the engine`);
+      await shot(page, '01-loaded');
+      await page.close();
+    });
+
+    await check('the default preset trains and its loss falls', async () => {
+      const page = await openPage(context, base, '');
+      await waitFor('200 training steps', async () => (await readState(page)).step >= 200, 90_000);
+      const { loss, error } = await readState(page);
+      expect(!error, `error: ${error}`);
+      const first = mean(loss.slice(0, 5).map((p) => p[1]));
+      const last = mean(loss.slice(-5).map((p) => p[1]));
+      console.log(`    loss: first steps ${first.toFixed(4)} → recent ${last.toFixed(4)}`);
+      expect(last < 0.7 * first, `loss did not fall enough: ${first} → ${last}`);
+      await shot(page, '02-training');
+
+      // frame times of the main thread while the worker trains
+      const frames = await page.evaluate(
+        () =>
+          new Promise((done) => {
+            const deltas = [];
+            let previous = performance.now();
+            const t0 = previous;
+            const tick = (now) => {
+              deltas.push(now - previous);
+              previous = now;
+              if (now - t0 < 4000) requestAnimationFrame(tick);
+              else done(deltas);
+            };
+            requestAnimationFrame(tick);
+          }),
+      );
+      const sorted = [...frames].sort((a, b) => a - b);
+      const p95 = percentile(sorted, 0.95);
+      console.log(
+        `    main-thread frame times while training (${frames.length} frames): p50 ${percentile(sorted, 0.5).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms (goal: p95 < 20 ms)`,
+      );
+      expect(frames.length >= 10, `the page froze: only ${frames.length} frames in 4 s`);
+      await page.close();
+    });
+
+    await check('small W_rec: ‖∂L/∂h_t‖ vanishes; large: it grows; moving the slider mid-run flips it', async () => {
+      // plain SGD with clipping, as in the "vanishing" preset (Adam would reshape W_rec within steps)
+      const page = await openPage(context, base, '?wrec=0.5&opt=sgd&lr=0.05&clip=norm');
+      await page.getByTestId('speed').selectOption('10');
+      await waitFor('a gradient profile', async () => (await readSlope(page)).step >= 3, 60_000);
+      const small = await readSlope(page);
+      console.log(`    W_rec 0.5: slope of log10‖∂L/∂h_t‖ ${small.slope.toFixed(3)} per step (${small.verdict})`);
+      expect(small.slope > 0 && small.verdict === 'vanishing', `expected vanishing at W_rec 0.5, got ${JSON.stringify(small)}`);
+      await shot(page, '03-vanishing');
+
+      const t0 = Date.now();
+      await setSlider(page, 3);
+      const large = await waitFor('the profile to show growth after moving the slider to 3', async () => {
+        const s = await readSlope(page);
+        return s.verdict === 'exploding' || s.verdict === 'overflow' ? s : null;
+      }, 15_000, 50);
+      const latency = Date.now() - t0;
+      console.log(`    slider → 3 mid-run: slope ${large.slope.toFixed(3)} (${large.verdict}) after ${latency} ms`);
+      const wrec = (await readState(page)).wrec;
+      expect(Math.abs(wrec - 3) < 0.05, `the Config took ${wrec} from the slider, not about 3`);
+      expect(page.url().includes(`wrec=${wrec}`), `the URL was not updated: ${page.url()}`);
+      expect(latency < 3000, `the gradient view took ${latency} ms to respond (goal: within a second)`);
+      await shot(page, '04-exploding');
+
+      await setSlider(page, 0.5);
+      const back = await waitFor('vanishing again after moving the slider back to 0.5', async () => {
+        const s = await readSlope(page);
+        return s.verdict === 'vanishing' ? s : null;
+      }, 15_000, 50);
+      console.log(`    slider → 0.5: slope ${back.slope.toFixed(3)} (${back.verdict})`);
+      await page.close();
+    });
+
+    await check('pause, single step, reset', async () => {
+      const page = await openPage(context, base, '?seed=3');
+      await waitFor('training to start', async () => (await readState(page)).step >= 5, 60_000);
+      await page.getByTestId('play').click(); // pauses
+      await waitFor('the paused status', async () => (await readState(page)).status === 'paused', 10_000);
+      await sleep(200);
+      const s0 = (await readState(page)).step;
+      await sleep(600);
+      expect((await readState(page)).step === s0, 'steps kept coming while paused');
+      await page.getByTestId('step').click();
+      await waitFor(`step ${s0 + 1}`, async () => (await readState(page)).step === s0 + 1, 10_000);
+      await sleep(300);
+      expect((await readState(page)).step === s0 + 1, 'a single step made more than one step');
+      await shot(page, '05-paused');
+      await page.getByTestId('reset').click();
+      await waitFor('step 0 after reset', async () => {
+        const s = await readState(page);
+        return s.step === 0 && s.loss.length === 0;
+      }, 20_000);
+      expect((await readState(page)).status === 'paused', 'reset while paused should stay paused');
+      await page.getByTestId('play').click();
+      await waitFor('training to resume after reset', async () => (await readState(page)).step >= 3, 30_000);
+      await page.keyboard.press('Space'); // keyboard: pause
+      await waitFor('Space to pause', async () => (await readState(page)).status === 'paused', 10_000);
+      await page.close();
+    });
+
+    await check('a forced divergence pauses with the banner, and rewind restores the last finite checkpoint', async () => {
+      const page = await openPage(context, base, '?wrec=5&opt=sgd&lr=5&clip=none');
+      const banner = page.getByTestId('divergence-banner');
+      await banner.waitFor({ state: 'visible', timeout: 60_000 });
+      const text = await banner.innerText();
+      console.log(`    banner: ${text.split('\n')[0]}`);
+      expect(/diverged at step \d+, gradient norm/.test(text), `unexpected banner text: ${text}`);
+      const diverged = await readState(page);
+      expect(diverged.status === 'diverged', `status ${diverged.status} after divergence`);
+      await shot(page, '06-diverged');
+      await page.getByTestId('rewind').click();
+      await banner.waitFor({ state: 'hidden', timeout: 20_000 });
+      const rewound = await readState(page);
+      console.log(`    rewound from step ${diverged.step} to step ${rewound.step}: ${rewound.message}`);
+      expect(rewound.step <= diverged.step, 'rewind went forwards');
+      expect(rewound.status === 'paused', `status ${rewound.status} after rewind`);
+      expect(rewound.loss.every((p) => p[0] <= rewound.step), 'the loss chart still shows steps after the checkpoint');
+      await shot(page, '07-rewound');
+      await page.close();
+    });
+
+    await check('bad link values show a notice and the page still trains', async () => {
+      const page = await openPage(context, base, '?wrec=banana&H=-3&cell=quantum&zzz=1');
+      const notice = page.getByTestId('url-notice');
+      await notice.waitFor({ state: 'visible', timeout: 10_000 });
+      const items = await notice.locator('li').count();
+      expect(items === 4, `expected 4 notices, got ${items}`);
+      await waitFor('training despite the bad link', async () => (await readState(page)).step >= 5, 60_000);
+      await shot(page, '08-bad-url');
+      await page.getByTestId('dismiss-notice').click();
+      await notice.waitFor({ state: 'hidden', timeout: 5_000 });
+      expect(page.url().includes('H=1') && !page.url().includes('banana'), `the URL was not rewritten to the valid Config: ${page.url()}`);
+      await page.close();
+    });
+
+    await check('presenter mode enlarges type', async () => {
+      const page = await openPage(context, base, '?preset=vanishing&wrec=0.5');
+      const before = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+      await page.getByTestId('presenter').click();
+      const after = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+      expect(after > before * 1.2, `font size ${before} → ${after}`);
+      await waitFor('a few steps', async () => (await readState(page)).step >= 10, 60_000);
+      await shot(page, '09-presenter');
+      await page.close();
+    });
+
+    await check('every preset opens from its link and trains', async () => {
+      const first = await openPage(context, base, '');
+      const links = await first.evaluate(() => window.rnnlab.presetLinks());
+      await first.close();
+      expect(links.length >= 5, `only ${links.length} presets`);
+      for (const { id, query } of links) {
+        const page = await openPage(context, base, `?${query}`);
+        await waitFor(`preset ${id} to train`, async () => (await readState(page)).step >= 3, 60_000);
+        const card = await page.getByTestId('preset-card').innerText();
+        expect(card.length > 40, `preset ${id} shows no card`);
+        const { error } = await readState(page);
+        expect(!error, `preset ${id}: ${error}`);
+        // what the card claims
+        if (id === 'vanishing') {
+          const s = await readSlope(page);
+          expect(s.verdict === 'vanishing', `vanishing preset shows ${s.verdict}`);
+        } else if (id === 'exploding') {
+          await page.getByTestId('divergence-banner').waitFor({ state: 'visible', timeout: 60_000 });
+        } else if (id === 'clipping') {
+          await waitFor('clipping to act', async () => page.evaluate(() => window.rnnlab.store.getState().clipSteps.length > 0), 30_000);
+          await waitFor('30 clipped steps without divergence', async () => (await readState(page)).step >= 30, 60_000);
+          expect((await readState(page)).divergence === null, 'the clipped run diverged');
+        }
+        console.log(`    ${id}: step ${(await readState(page)).step}, ${(await readSlope(page)).verdict}`);
+        await shot(page, `10-preset-${id}`);
+        await page.close();
+      }
+    });
+
+    if (engineKind === 'webgpu') {
+      await check('switching engines mid-run keeps the state', async () => {
+        const page = await openPage(context, base, '?seed=5');
+        await waitFor('30 steps', async () => (await readState(page)).step >= 30, 90_000);
+        await page.getByTestId('engine-select').selectOption('cpu');
+        await waitFor('the CPU engine', async () => (await readState(page)).engine.kind === 'cpu', 20_000);
+        const after = await readState(page);
+        expect(after.step >= 30, `step fell to ${after.step} after switching engines`);
+        await waitFor('training to continue', async () => (await readState(page)).step > after.step + 5, 30_000);
+        await page.close();
+      });
+    }
+  } finally {
+    await browser.close();
+    await new Promise((r) => server.httpServer.close(r));
+  }
+
+  if (pageErrors.length) {
+    console.log(`page errors (${pageErrors.length}):`);
+    for (const e of pageErrors.slice(0, 20)) console.log(`    ${e}`);
+  }
+  console.log(`screenshots: ${shotDir}`);
+  const passed = results.filter((r) => r.ok).length;
+  const failed = results.length - passed;
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((e) => {
+  console.log(e.stack ?? String(e));
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+});
