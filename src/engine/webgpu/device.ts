@@ -8,6 +8,7 @@ export interface GpuContext {
   software: boolean;
   hasSubgroups: boolean;
   hasF16: boolean;
+  hasTimestamps: boolean;
   /** Resolves with a message when the device is lost (driver reset, GPU removed, destroy()). */
   lost: Promise<string>;
 }
@@ -32,6 +33,8 @@ export async function acquireDevice(gpu: GPU | undefined, label = 'rnnlab'): Pro
   const requiredFeatures: GPUFeatureName[] = [];
   if (hasSubgroups) requiredFeatures.push('subgroups' as GPUFeatureName);
   if (hasF16) requiredFeatures.push('shader-f16');
+  const hasTimestamps = adapter.features.has('timestamp-query');
+  if (hasTimestamps) requiredFeatures.push('timestamp-query'); // per-kernel timing in the benchmark's --profile
   // Ask for the adapter's own storage limits: the defaults (128 MiB bindings, 8 storage buffers) are too small
   // for the larger models.
   const L = adapter.limits;
@@ -47,5 +50,5 @@ export async function acquireDevice(gpu: GPU | undefined, label = 'rnnlab'): Pro
   const device = await adapter.requestDevice({ label, requiredFeatures, requiredLimits });
   const { description, software } = describeAdapter(adapter);
   const lost = device.lost.then((info) => `WebGPU device lost (${info.reason}): ${info.message}`);
-  return { device, description, software, hasSubgroups, hasF16, lost };
+  return { device, description, software, hasSubgroups, hasF16, hasTimestamps, lost };
 }

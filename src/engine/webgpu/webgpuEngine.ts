@@ -18,6 +18,7 @@ import { RecurrentBackwardKernel, RecurrentForwardKernel, recurrentShape, type L
 import { kernelProfile, type KernelProfile, type ProfileName } from './kernels/profile';
 import { FinalizeKernel, GradPartialsKernel, StepNormsKernel } from './kernels/reductions';
 import { GpuResources } from './resources';
+import { KernelProfiler } from './profiler';
 import { StagingRing } from './staging';
 import { UniformArena } from './uniforms';
 
@@ -26,10 +27,14 @@ export interface WebGpuEngineOptions {
   gpu?: GPU;
   /** Share one device between engines (tests, the auto chooser); the engine then never destroys it. */
   context?: GpuContext;
+  /** Hand the given context's device to the engine: dispose() destroys it. */
+  ownsContext?: boolean;
   /** Called once when the device is lost; the Trainer falls back to the CPU engine from its last checkpoint. */
   onLost?: (message: string) => void;
   /** Force the kernel sizing (tests cover both); by default 'software' on software adapters, else 'gpu'. */
   profile?: ProfileName;
+  /** Time every kernel with timestamp queries (the benchmark's --profile); slower, for measurement only. */
+  timeKernels?: boolean;
 }
 
 const TRAINABLE = 1;
@@ -158,12 +163,14 @@ export class WebGpuEngine implements Engine {
   private lostMessage: string | null = null;
   private disposed = false;
   private lastDispatches = 0;
+  private profiler: KernelProfiler | null = null;
+  private profiledSteps = 0;
   private static nextId = 0;
   private readonly id = WebGpuEngine.nextId++;
 
   constructor(private options: WebGpuEngineOptions = {}) {
     this.ctx = options.context ?? null;
-    this.ownsDevice = !options.context;
+    this.ownsDevice = !options.context || options.ownsContext === true;
   }
 
   get description(): string {
@@ -288,6 +295,8 @@ export class WebGpuEngine implements Engine {
       throw new Error(`WebGPU rejected the model's pipelines: ${error.message}`);
     }
     this.model = model;
+    if (this.options.timeKernels && ctx.hasTimestamps) this.profiler = new KernelProfiler(device, res);
+    this.profiledSteps = 0;
     this.ws = null;
     this.state = null;
     this.carried = false;
@@ -546,7 +555,7 @@ export class WebGpuEngine implements Engine {
     arena.reset();
     arena.reserve(chunks.length * (16 + 12 * L));
     this.counter.dispatches = 0;
-    const pass = encoder.beginComputePass({ label: `rnnlab-${this.id}:step-pass` });
+    const pass = this.profiler ? this.profiler.pass(encoder) : encoder.beginComputePass({ label: `rnnlab-${this.id}:step-pass` });
     const doUpdate = opts.update;
     const clipMode = opts.clip.mode;
     chunks.forEach((c, chunk) => {
@@ -575,6 +584,10 @@ export class WebGpuEngine implements Engine {
     arena.upload(device.queue);
     device.queue.submit([encoder.finish()]);
 
+    if (this.profiler) {
+      await this.profiler.collect();
+      this.profiledSteps++;
+    }
     const data = await staging.read(readback, (metricFloats + (wantGrads ? P : 0)) * 4);
     if (this.lostMessage) throw new Error(this.lostMessage);
     const m = new Float32Array(data);
@@ -803,7 +816,14 @@ export class WebGpuEngine implements Engine {
     return { dispatchesPerStep: this.lastDispatches, submitsPerStep: 1 };
   }
 
+  /** With timeKernels: mean milliseconds per step of each kernel so far (null when not timing). */
+  kernelTimes(): Record<string, number> | null {
+    return this.profiler ? this.profiler.report(Math.max(1, this.profiledSteps)) : null;
+  }
+
   private releaseModel(): void {
+    this.profiler?.destroy();
+    this.profiler = null;
     this.res?.releaseAll();
     this.res = null;
     this.arena = null;
