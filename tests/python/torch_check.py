@@ -6,7 +6,8 @@
 Each job is {"kind": "forward", "script", "weights", "check"}: the model's outputs on check["x"] against the
 playground's check["outputs"] -> {"max_abs_diff"}; or {"kind": "step", "script", "weights", "skip", "data"}:
 one training step with the script's own functions on the batch the playground would draw after "skip" steps,
-from a fresh optimiser -> {"loss", "grad_norm", "params": {name: flat list}}.
+from a fresh optimiser -> {"loss", "grad_norm", "params": {name: flat list}}; or {"kind": "sample", "script",
+"weights", "data", "prime", "length", "temperature", "seed"}: text sampled by the script -> {"text"}.
 
 Without torch it prints a note and exits with status 0 having run nothing (the test skips the same way).
 """
@@ -56,10 +57,20 @@ def step(job):
     return {'loss': loss, 'grad_norm': grad_norm, 'params': params}
 
 
+def sample(job):
+    script = load(job['script'])
+    model = script.Model()
+    script.load_weights(model, job['weights'])
+    task = script.make_task(types.SimpleNamespace(data=job['data'], column=None))
+    text = script.sample(model, task, job['prime'], job['length'], job['temperature'], script.Rng(job['seed']))
+    return {'text': text}
+
+
 def main():
     with open(sys.argv[1]) as f:
         jobs = json.load(f)
-    results = [forward(job) if job['kind'] == 'forward' else step(job) for job in jobs]
+    run = {'forward': forward, 'step': step, 'sample': sample}
+    results = [run[job['kind']](job) for job in jobs]
     json.dump(results, sys.stdout)
 
 

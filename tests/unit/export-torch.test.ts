@@ -13,7 +13,7 @@ import { pytorchScript } from '../../src/core/export/pytorch';
 import { Rng } from '../../src/core/rng';
 import { modelFromSafetensors } from '../../src/core/safetensors';
 import { paramLayout, type ModelSpec } from '../../src/core/spec';
-import { createTask } from '../../src/core/tasks';
+import { CharTask, createTask, sampleText } from '../../src/core/tasks';
 import type { TaskData } from '../../src/core/tasks/task';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine';
 import { specFromConfig, stepOptionsFromConfig, Trainer } from '../../src/train/trainer';
@@ -134,6 +134,29 @@ describe.skipIf(!hasTorch)('the export in PyTorch', () => {
       expect(worst, `${label}: weights after the update`).toBeLessThan(1e-4);
       if (process.env.RNNLAB_EXPORT_VERBOSE) console.info(`${label}: |Δloss| ${Math.abs((r.loss as number) - want.loss).toExponential(1)}, |Δweights| ${worst.toExponential(1)}, update ${moved.toExponential(1)}`);
     });
+  });
+});
+
+describe.skipIf(!hasTorch)('sampling in PyTorch', () => {
+  test('a char model samples the same text with the same seed and temperature as the playground', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rnnlab-torch-sample-'));
+    const config: Config = { ...defaultConfig(), task: 'char', corpus: 'grammar', T: 16, B: 4, H: 12, cell: 'gru', seed: 5, lr: 0.01 };
+    const task = createTask(config, { text: readFileSync(CORPUS, 'utf8') }) as CharTask;
+    const trainer = await Trainer.create(new CpuEngine(), config, task, { valBatchSize: 4, valEvery: 1000 });
+    for (let i = 0; i < 20; i++) await trainer.stepOnce();
+    const weights = join(dir, 'model.safetensors');
+    writeFileSync(weights, await trainer.exportSafetensors());
+    const script = join(dir, 'train_char.py');
+    writeFileSync(script, pytorchScript(config, specFromConfig(config, task)));
+    const engine = trainer.engine;
+    const forward = async (x: Float32Array, T: number) => (await engine.forward({ T, B: 1, X: task.inputSize, x, loss: 'xent', lossSteps: 'all', labels: new Int32Array(T) })).outputs;
+    const expected = await sampleText(task, forward, 'S ->', 40, 0.7, new Rng(9), config.T);
+    const file = join(dir, 'jobs.json');
+    writeFileSync(file, JSON.stringify([{ kind: 'sample', script, weights, data: CORPUS, prime: 'S ->', length: 40, temperature: 0.7, seed: 9 }]));
+    const [result] = JSON.parse(execFileSync(PYTHON, [CHECK, file], { encoding: 'utf8' }));
+    expect(result.text).toBe(expected);
+    trainer.dispose();
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 

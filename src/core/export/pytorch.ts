@@ -437,7 +437,8 @@ def sample_from_logits(logits, temperature, rng):
 
 def sample(model, task, prime, length, temperature, rng):
     """Characters after prime. The model sees the last T characters from a zero state, as in training."""
-    ids = [task.vocab.ids[ch] for ch in prime if ch in task.vocab.ids] or [task.ids[task.split]]
+    known = [task.vocab.ids.get(ch, task.vocab.unknown_id) for ch in prime]
+    ids = [i for i in known if i >= 0] or [task.ids[task.split]]  # no usable prime: a character of the text
     text = ''
     for _ in range(length):
         window = ids[-T:]
