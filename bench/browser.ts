@@ -1,0 +1,51 @@
+// Node side of the browser benchmark: serves bench/index.html with vite, opens it in headless Chromium with
+// WebGPU (playwright-core), streams the page's result lines and adds our ratio over TF.js.
+import type { BenchArgs } from '../src/cli/bench';
+import type { BenchLine, Workload } from './workloads';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--enable-unsafe-webgpu',
+  '--no-sandbox',
+  '--headless',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+export async function runBrowserBench(a: BenchArgs, workloads: Workload[]): Promise<BenchLine[]> {
+  const { createServer } = await import('vite');
+  const { chromium } = await import('playwright-core');
+  const server = await createServer({ server: { port: 0, host: '127.0.0.1' }, logLevel: 'error', optimizeDeps: { include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu'] } });
+  await server.listen();
+  const address = server.httpServer?.address();
+  const port = typeof address === 'object' && address ? address.port : 5173;
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? CHROMIUM, args: CHROMIUM_ARGS });
+  const lines: BenchLine[] = [];
+  try {
+    const page = await browser.newPage();
+    page.on('console', (msg) => {
+      const text = msg.text();
+      if (text.startsWith('bench-error ')) console.error(`# browser: ${text}`);
+    });
+    const engines = a.engines.includes('webgpu') || a.engines.includes('cpu') ? [...a.engines, 'tfjs-webgpu', 'tfjs-cpu'] : ['tfjs-webgpu', 'tfjs-cpu'];
+    const url = `http://127.0.0.1:${port}/bench/index.html?w=${workloads.map((w) => w.name).join(',')}&quick=${a.quick ? 1 : 0}&engines=${engines.join(',')}`;
+    await page.goto(url);
+    await page.waitForFunction(() => (window as unknown as { __bench?: { done: boolean } }).__bench?.done === true, undefined, { timeout: 30 * 60_000, polling: 1000 });
+    const state = await page.evaluate(() => (window as unknown as { __bench: { lines: BenchLine[]; error: string | null } }).__bench);
+    if (state.error) console.error(`# browser benchmark failed: ${state.error}`);
+    lines.push(...state.lines);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  // Our steps/s over the peer's on the same workload and backend kind.
+  for (const l of lines) {
+    const peerOf: Record<string, string> = { 'rnnlab-webgpu': 'tfjs-webgpu', 'rnnlab-cpu': 'tfjs-cpu' };
+    const peer = peerOf[l.engine] && lines.find((p) => p.workload === l.workload && p.engine === peerOf[l.engine]);
+    if (peer) l.ratio = { [`vs ${peer.engine}`]: Number((l.stepsPerSec / peer.stepsPerSec).toPrecision(3)) };
+  }
+  return lines;
+}
