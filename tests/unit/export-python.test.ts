@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { Batch } from '../../src/core/batch';
 import { defaultConfig, TASKS, type Config } from '../../src/core/config';
-import { pytorchScript, scriptFileName } from '../../src/core/export/pytorch';
+import { checkFileJson, pytorchScript, scriptFileName } from '../../src/core/export/pytorch';
 import { Rng } from '../../src/core/rng';
 import { modelFromSafetensors, modelToSafetensors } from '../../src/core/safetensors';
 import { CELLS, LSTM_VARIANTS, makeSpec, paramLayout, type ModelSpec } from '../../src/core/spec';
@@ -70,6 +70,12 @@ describe('generated script: valid Python', () => {
     expect(text).toContain('f = 1 - i  # coupled input and forget gates');
     expect(text).toContain('self.rnn = GreffLSTM(INPUT_SIZE, HIDDEN, LAYERS)');
     expect(text).not.toContain('def pure_forward');
+  });
+
+  test('the check file nests inputs and outputs as (T, B, ·)', () => {
+    const json = JSON.parse(checkFileJson({ T: 2, B: 3, X: 1, x: Float32Array.of(1, 2, 3, 4, 5, 6) }, Float32Array.from({ length: 12 }, (_, i) => i), 7));
+    expect(json).toEqual({ step: 7, x: [[[1], [2], [3]], [[4], [5], [6]]], outputs: [[[0, 1], [2, 3], [4, 5]], [[6, 7], [8, 9], [10, 11]]] });
+    expect(() => checkFileJson({ T: 2, B: 3, X: 1, x: new Float32Array(6) }, new Float32Array(7), 0)).toThrow(/not a multiple/);
   });
 
   test('PyTorch classes where PyTorch has the cell', () => {
@@ -210,11 +216,9 @@ describe('generated script: the forward equals the CPU engine', () => {
       const B = 2;
       const x = new Float32Array(T * B * 3).map(() => rng.uniform(-1, 1)); // (T, B, X)
       const { outputs } = await engine.forward({ T, B, X: 3, x, loss: 'mse', lossSteps: 'all', y: new Float32Array(T * B * 2) });
-      const nest = (a: Float32Array, inner: number) =>
-        Array.from({ length: T }, (_, t) => Array.from({ length: B }, (_, b) => Array.from(a.subarray((t * B + b) * inner, (t * B + b + 1) * inner))));
       const name = `${cell}_${variant}`;
       writeFileSync(join(dir, `${name}.safetensors`), modelToSafetensors(spec, params));
-      writeFileSync(join(dir, `${name}.json`), JSON.stringify({ x: nest(x, 3), outputs: nest(outputs, 2) }));
+      writeFileSync(join(dir, `${name}.json`), checkFileJson({ T, B, X: 3, x }, outputs, 0));
       const script = join(dir, `forward_${name}.py`);
       writeFileSync(script, pytorchScript({ ...defaultConfig(), cell, variant }, spec, { pureForward: true }));
       const report = JSON.parse(python([script, '--pure-check', join(dir, `${name}.json`), '--weights', join(dir, `${name}.safetensors`)]));

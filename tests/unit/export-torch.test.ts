@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { defaultConfig, type Config } from '../../src/core/config';
-import { pytorchScript } from '../../src/core/export/pytorch';
+import { checkFileJson, pytorchScript } from '../../src/core/export/pytorch';
 import { Rng } from '../../src/core/rng';
 import { modelFromSafetensors } from '../../src/core/safetensors';
 import { paramLayout, type ModelSpec } from '../../src/core/spec';
@@ -84,15 +84,18 @@ describe.skipIf(!hasTorch)('the export in PyTorch', () => {
     for (const { name, config } of FORWARD_CASES) {
       const run = await exportRun(name, config);
       const { batch, outputs } = await run.trainer.snapshot();
-      const nest = (a: Float32Array, inner: number) =>
-        Array.from({ length: batch.T }, (_, t) => Array.from({ length: batch.B }, (_, b) => Array.from(a.subarray((t * batch.B + b) * inner, (t * batch.B + b + 1) * inner))));
       const check = join(dir, `${name}.check.json`);
-      writeFileSync(check, JSON.stringify({ x: nest(batch.x, batch.X), outputs: nest(outputs, run.spec.outputSize) }));
+      writeFileSync(check, checkFileJson(batch, outputs, PRE_STEPS)); // the file the export panel offers
       jobs.push({ kind: 'forward', script: run.script, weights: run.weights, check });
       run.trainer.dispose();
     }
     const results = runJobs(jobs);
     results.forEach((r, i) => expect(r.max_abs_diff, FORWARD_CASES[i].name).toBeLessThan(1e-4));
+    // The script's own command line does the same check (exit status 0 within --tol).
+    const first = jobs[0] as { script: string; weights: string; check: string };
+    const cli = spawnSync(PYTHON, [first.script, '--weights', first.weights, '--check', first.check], { encoding: 'utf8' });
+    expect(cli.status, cli.stderr).toBe(0);
+    expect(JSON.parse(cli.stdout.trim().split('\n').pop()!).max_abs_diff).toBeLessThan(1e-4);
   });
 
   test('one training step in PyTorch equals CpuEngine.step (loss, gradient norm, updated weights)', async () => {

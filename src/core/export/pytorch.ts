@@ -3,6 +3,7 @@
 // the task's data generator (same random stream, so the same batches for the same seed), and trains with the
 // run's loss, optimiser, clipping, penalties and BPTT — and samples text for char models.
 // The Python pieces live in pythonTasks.ts and pythonModel.ts; this file assembles them.
+import type { Batch } from '../batch';
 import { encodeConfig, type Config } from '../config';
 import { modelMetadata } from '../safetensors';
 import type { ModelSpec } from '../spec';
@@ -18,6 +19,19 @@ export interface ScriptOptions {
   dataFile?: string;
   /** The Trainer's validation batch size (its DEFAULT_TRAINER_OPTIONS.valBatchSize unless the page changed it). */
   valBatchSize?: number;
+}
+
+/**
+ * The file for the script's --check: the playground's inputs and head outputs, nested (T, B, X) and (T, B, Y).
+ * The script recomputes the outputs from model.safetensors and reports the largest difference.
+ */
+export function checkFileJson(batch: Pick<Batch, 'T' | 'B' | 'X' | 'x'>, outputs: Float32Array, step: number): string {
+  const { T, B, X } = batch;
+  const Y = outputs.length / (T * B);
+  if (!Number.isInteger(Y) || Y < 1) throw new Error(`outputs hold ${outputs.length} numbers, not a multiple of T·B = ${T * B}`);
+  const nest = (a: Float32Array, inner: number) =>
+    Array.from({ length: T }, (_, t) => Array.from({ length: B }, (_, b) => Array.from(a.subarray((t * B + b) * inner, (t * B + b + 1) * inner))));
+  return JSON.stringify({ step, x: nest(batch.x, X), outputs: nest(outputs, Y) });
 }
 
 /** The file name the page offers: train_<task>.py. */

@@ -5,7 +5,8 @@ import { useCallback, useId, useState, type DragEvent } from 'react';
 import type { Config } from '../../core/config';
 import { importModel, MAX_MODEL_BYTES, type ImportedModel } from '../../core/export/importModel';
 import { metricsToCsv, metricsToJson, profilesToCsv, type MetricRecord, type ProfileRecord } from '../../core/export/metrics';
-import { pytorchScript, scriptFileName } from '../../core/export/pytorch';
+import { checkFileJson, pytorchScript, scriptFileName } from '../../core/export/pytorch';
+import type { Batch } from '../../core/batch';
 import type { ModelSpec } from '../../core/spec';
 import { encodeConfig } from '../../core/config';
 import { chartPng, download, findCharts, svgDocument, type ChartTarget } from './chartExport';
@@ -29,6 +30,8 @@ export interface ExportPanelProps {
   maxImportBytes?: number;
   /** CSV task: the column trained on (the script's --column default). */
   csvColumn?: string;
+  /** The latest task snapshot (store.snapshot): the validation batch and the model's outputs on it, for --check. */
+  getSnapshot?: () => { step: number; batch: Batch; outputs: Float32Array } | null;
 }
 
 type Message = { kind: 'info' | 'error'; text: string } | null;
@@ -71,6 +74,15 @@ export function ExportPanel(props: ExportPanelProps) {
       download(text, scriptFileName(config), 'text/x-python');
       const data = config.task === 'char' ? ' It reads the corpus text; keep that file next to it.' : config.task === 'csv' ? ' It reads your CSV file (data.csv, or --data).' : '';
       setMessage({ kind: 'info', text: `${scriptFileName(config)}: python3 ${scriptFileName(config)} (needs PyTorch).${data}` });
+    });
+
+  const saveCheck = () =>
+    act('Writing the check file', () => {
+      const snap = props.getSnapshot?.();
+      if (!snap) throw new Error('there are no outputs yet: take a step first');
+      if (snap.step !== step) throw new Error(`the outputs on hand are from step ${snap.step}, the weights from step ${step}: pause, then try again`);
+      download(checkFileJson(snap.batch, snap.outputs, snap.step), 'check.json', 'application/json');
+      setMessage({ kind: 'info', text: `check.json: python3 ${scriptFileName(config)} --check check.json compares PyTorch's outputs with these (tolerance 1e-4).` });
     });
 
   const saveMetrics = (format: 'csv' | 'gradients' | 'json') =>
@@ -132,6 +144,11 @@ export function ExportPanel(props: ExportPanelProps) {
           <button type="button" onClick={saveScript} disabled={busy || !spec} data-testid="export-script">
             PyTorch script ({scriptFileName(config)})
           </button>
+          {props.getSnapshot && (
+            <button type="button" onClick={saveCheck} disabled={busy || !spec} data-testid="export-check">
+              Outputs to check against (check.json)
+            </button>
+          )}
         </div>
 
         <div role="group" aria-label="Metrics" className="export-group">
