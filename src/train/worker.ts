@@ -4,8 +4,12 @@
 // Every operation on the Trainer goes through one queue (`serial`), so commands never interleave with a step.
 import type { Batch } from '../core/batch';
 import type { Config } from '../core/config';
+import { initParams } from '../core/init';
+import { Rng } from '../core/rng';
+import type { ModelSpec } from '../core/spec';
 import { createTask } from '../core/tasks';
-import type { TaskData } from '../core/tasks/task';
+import type { Task, TaskData } from '../core/tasks/task';
+import { createEngine, type CreateEngineOptions } from '../engine/auto';
 import { CpuEngine } from '../engine/cpu/cpuEngine';
 import type { Engine } from '../engine/engine';
 import { classifyChange, STEP_OPTION_KEYS } from '../state/configChange';
@@ -19,7 +23,7 @@ import {
   type StepSummary,
   type ToWorker,
 } from '../state/protocol';
-import { Trainer, type MetricFrame } from './trainer';
+import { specFromConfig, stepOptionsFromConfig, Trainer, type MetricFrame } from './trainer';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -29,8 +33,6 @@ const BURST_MS = 12;
 const SNAPSHOT_EVERY_MS = 1000;
 
 type EngineChoice = Config['engine'];
-type AutoModule = { createEngine?: (choice: EngineChoice) => Promise<{ engine: Engine; reason: string }> };
-const autoModules = import.meta.glob<AutoModule>('../engine/auto.ts');
 
 function send(message: FromWorker, transfer: Transferable[] = []): void {
   self.postMessage(message, transfer);
@@ -80,25 +82,34 @@ function sendStatus(): void {
 
 // ---- engines ---------------------------------------------------------------------------------------
 
-/** The engine a choice asks for, and in words why it is the one we got (e.g. why not WebGPU). */
-async function pickEngine(choice: EngineChoice): Promise<{ engine: Engine; reason: string }> {
-  const load = autoModules['../engine/auto.ts'];
-  if (load) {
-    const mod = await load();
-    if (mod.createEngine) return mod.createEngine(choice);
-  }
-  const reason = choice === 'cpu' ? 'chosen in the settings' : 'the WebGPU engine is not part of this build';
-  return { engine: new CpuEngine(), reason };
+/**
+ * The engine a choice asks for (auto.ts: 'auto' times both engines on this model and keeps the faster),
+ * and in words why it is the one we got. `params` are only for the timing; the Trainer sets its own.
+ */
+async function pickEngine(choice: EngineChoice, spec: ModelSpec, params: Float32Array, probe?: CreateEngineOptions['probe']): Promise<{ engine: Engine; reason: string }> {
+  const onLost = (message: string) => send({ type: 'notice', message: `the GPU device was lost (${message}); choose the CPU engine to go on` });
+  return createEngine(choice, { spec, params, probe, onLost });
 }
 
 function describe(engine: Engine, reason: string): EngineInfo {
-  return { kind: engine.kind, description: engine.description, reason };
+  // auto.ts starts its reasons with the engine's name, which the badge already shows
+  return { kind: engine.kind, description: engine.description, reason: reason.replace(/^(CPU|WebGPU):\s*/, '') };
+}
+
+/** Parameters and a batch like the run's own, for timing the engines before the Trainer exists. */
+function probeFor(cfg: Config, task: Task, spec: ModelSpec) {
+  const rng = new Rng(cfg.seed);
+  const params = initParams(spec, { init: cfg.init, wrec: cfg.wrec }, rng);
+  const batch = task.batch('train', cfg.B, cfg.T, rng);
+  return { params, probe: { batch, opts: stepOptionsFromConfig(cfg) } };
 }
 
 /** A Trainer on the chosen engine; if the GPU engine cannot take this model, the CPU engine does, saying why. */
 async function buildTrainer(cfg: Config, taskData: TaskData): Promise<Trainer> {
   const task = createTask(cfg, taskData);
-  const { engine, reason } = await pickEngine(cfg.engine);
+  const spec = specFromConfig(cfg, task);
+  const { params, probe } = probeFor(cfg, task, spec);
+  const { engine, reason } = await pickEngine(cfg.engine, spec, params, probe);
   try {
     const built = await Trainer.create(engine, cfg, task);
     engineInfo = describe(engine, reason);
@@ -286,7 +297,7 @@ async function configure(next: Config, nextData: TaskData): Promise<void> {
   live.preset = next.preset;
   config = next;
   if (change.engine !== null) {
-    const { engine, reason } = await pickEngine(next.engine);
+    const { engine, reason } = await pickEngine(next.engine, trainer.spec, await trainer.readParams());
     try {
       await trainer.switchEngine(engine);
       engineInfo = describe(engine, reason);

@@ -11,8 +11,9 @@ function EngineBadge() {
   const title = engine.reason ? `${engine.description} — ${engine.reason}` : engine.description;
   return (
     <span className={`badge engine-${engine.kind}`} title={title} data-testid="engine-badge" data-engine={engine.kind}>
-      {engine.kind === 'webgpu' ? 'WebGPU' : 'CPU'} · {engine.description}
-      {engine.reason && <span className="badge-reason"> ({engine.reason})</span>}
+      <strong>{engine.kind === 'webgpu' ? 'WebGPU' : 'CPU'}</strong>
+      {engine.kind === 'webgpu' && <> · {engine.description}</>}
+      {engine.reason && <span className="badge-reason"> · {engine.reason}</span>}
     </span>
   );
 }

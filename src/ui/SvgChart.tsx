@@ -3,6 +3,7 @@
 import { memo } from 'react';
 import { domainOf, linearTicks, logTicks, project } from './axes';
 import { pathOf, thinCaps, type XY } from './plotPath';
+import { useStore } from '../state/store';
 import { useWidth } from './useWidth';
 
 export interface ChartSeries {
@@ -28,10 +29,15 @@ export interface ChartProps {
   ariaLabel: string;
 }
 
-const MARGIN = { left: 56, right: 14, top: 12, bottom: 40 };
+/** Room for tick labels and axis titles; presenter mode's larger type needs more. */
+const MARGINS = {
+  normal: { left: 56, right: 14, top: 12, bottom: 40 },
+  presenter: { left: 84, right: 18, top: 14, bottom: 56 },
+};
 
 function SvgChartImpl(props: ChartProps) {
   const [ref, width] = useWidth<HTMLDivElement>();
+  const MARGIN = useStore((s) => s.presenter) ? MARGINS.presenter : MARGINS.normal;
   const plotW = Math.max(40, width - MARGIN.left - MARGIN.right);
   const plotH = Math.max(40, props.height - MARGIN.top - MARGIN.bottom);
 
@@ -62,7 +68,7 @@ function SvgChartImpl(props: ChartProps) {
             );
           })}
           {xTicks.map((t) => (
-            <text key={`x${t.value}`} x={xPx(t.value)} y={plotH + 16} className="tick" textAnchor="middle">
+            <text key={`x${t.value}`} x={xPx(t.value)} y={plotH + MARGIN.bottom * 0.4} className="tick" textAnchor="middle">
               {t.label}
             </text>
           ))}
@@ -100,10 +106,10 @@ function SvgChartImpl(props: ChartProps) {
               </g>
             );
           })}
-          <text x={plotW / 2} y={plotH + 34} className="axis-label" textAnchor="middle">
+          <text x={plotW / 2} y={plotH + MARGIN.bottom * 0.85} className="axis-label" textAnchor="middle">
             {props.xLabel}
           </text>
-          <text transform={`translate(${-44},${plotH / 2}) rotate(-90)`} className="axis-label" textAnchor="middle">
+          <text transform={`translate(${-MARGIN.left + 12},${plotH / 2}) rotate(-90)`} className="axis-label" textAnchor="middle">
             {props.yLabel}
           </text>
         </g>
