@@ -43,7 +43,18 @@ export function selectWorkloads(a: BenchArgs, softwareAdapter: boolean): Workloa
   return WORKLOADS.filter((w) => (a.only ? a.only.includes(w.name) : !w.large || a.all || !softwareAdapter));
 }
 
+export const BENCH_USAGE = `rnnlab bench [--quick] [--all] [--browser] [--profile] [--only W1,W2] [--engines cpu,webgpu]
+  Steps/s, ms/step, dispatches/step and effective GFLOP/s of our engines, one JSON line per (workload, engine):
+  W1 tanh RNN X=1 H=32 T=100 B=16 Y=1 · W2 char LSTM X=65 H=128 T=64 B=32 Y=65 ·
+  W3 LSTM X=2 H=64 T=400 B=32 Y=1 · W4 LSTM X=128 H=512 T=100 B=64 Y=128 (real GPUs, or --all).
+  --quick    about a second per measurement     --browser  also headless Chromium with TF.js (cpu, webgpu)
+  --profile  WebGPU time per kernel             --only     pick workloads    --engines  pick our engines`;
+
 export async function runBench(args: string[]): Promise<void> {
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(BENCH_USAGE);
+    return;
+  }
   const a = parseBenchArgs(args);
   const timing = a.quick ? { warmup: 1, seconds: 1, minSteps: 2, maxSteps: 50 } : { warmup: 2, seconds: 4, minSteps: 3, maxSteps: 500 };
   const ctx = a.engines.includes('webgpu') ? await acquireDevice(await nodeGpu(), 'rnnlab-bench').catch((e: Error) => (console.error(`# WebGPU unavailable: ${e.message}`), null)) : null;
