@@ -1,7 +1,7 @@
 // Connectivity ‖∂y_t/∂x_s‖_F from the network's own BPTT, checked against central finite differences of
 // the forward pass, on every cell family, a Greff variant with peepholes and a two-layer stack.
 import { describe, expect, test } from 'vitest';
-import { connectivity, connectivityMatrix } from '../../src/core/inspect/connectivity';
+import { connectivity, connectivityMatrix, ConnectivityProbe, rangeBasis } from '../../src/core/inspect/connectivity';
 import { Network } from '../../src/core/model';
 import { Rng } from '../../src/core/rng';
 import { makeSpec, paramLayout, type ModelSpec } from '../../src/core/spec';
@@ -43,6 +43,7 @@ const cases: [string, ModelSpec][] = [
   ['gru', makeSpec({ cell: 'gru', inputSize: 3, hiddenSize: 4, outputSize: 2 })],
   ['gru, two layers', makeSpec({ cell: 'gru', inputSize: 2, hiddenSize: 3, outputSize: 2, numLayers: 2 })],
   ['esn', makeSpec({ cell: 'esn', inputSize: 2, hiddenSize: 5, outputSize: 2 })],
+  ['lstm with more outputs than units (Y = 7 > H = 3)', makeSpec({ cell: 'lstm', inputSize: 4, hiddenSize: 3, outputSize: 7 })],
 ];
 
 describe('connectivity ‖∂y_t/∂x_s‖ matches finite differences', () => {
@@ -68,6 +69,39 @@ describe('connectivity ‖∂y_t/∂x_s‖ matches finite differences', () => {
 });
 
 describe('connectivity properties', () => {
+  test('seeds: an orthonormal basis of the range of W_head, min(Y, H) of them', () => {
+    const rng = new Rng(2);
+    const W = new Float64Array(7 * 3).map(() => rng.uniform(-1, 1)); // (Y = 7, H = 3)
+    const basis = rangeBasis(W, 7, 3);
+    expect(basis).toHaveLength(3);
+    for (let a = 0; a < 3; a++) {
+      for (let b = 0; b < 3; b++) {
+        let d = 0;
+        for (let k = 0; k < 7; k++) d += basis[a][k] * basis[b][k];
+        expect(d).toBeCloseTo(a === b ? 1 : 0, 12);
+      }
+    }
+    // a column that repeats another adds nothing; a zero head has no range at all
+    const dependent = Float64Array.from([1, 2, 2, 4, 3, 6]); // (Y = 3, H = 2), column 1 = 2 × column 0
+    expect(rangeBasis(dependent, 3, 2)).toHaveLength(1);
+    expect(rangeBasis(new Float64Array(6), 3, 2)).toHaveLength(0);
+    expect(rangeBasis(Float64Array.from([0.5, -2]), 1, 2)).toHaveLength(1);
+    const spec = makeSpec({ cell: 'gru', inputSize: 2, hiddenSize: 3, outputSize: 9 });
+    const params = new Float64Array(paramLayout(spec).size).map(() => rng.uniform(-1, 1));
+    expect(new ConnectivityProbe(spec, params, { T: 2, B: 1, X: 2, x: new Float32Array(4) }).passes).toBe(3);
+  });
+
+  test('an ESN before its readout is fitted (head = 0): the output depends on no input', () => {
+    const spec = makeSpec({ cell: 'esn', inputSize: 2, hiddenSize: 4, outputSize: 1 });
+    const layout = paramLayout(spec);
+    const rng = new Rng(4);
+    const params = new Float64Array(layout.size).map(() => rng.uniform(-0.5, 0.5));
+    const head = layout.tensors.find((t) => t.role === 'head_weight')!;
+    params.fill(0, head.offset, head.offset + head.size);
+    const { mean } = connectivity(spec, params, { T: 3, B: 1, X: 2, x: new Float32Array(6).fill(0.3) }, 2);
+    expect(Array.from(mean)).toEqual([0, 0, 0]);
+  });
+
   test('C(t, t) depends only on the last step; the lower triangle has one row per t', () => {
     const spec = makeSpec({ cell: 'lstm', inputSize: 2, hiddenSize: 3, outputSize: 2 });
     const rng = new Rng(5);
