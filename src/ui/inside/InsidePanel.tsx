@@ -74,7 +74,7 @@ export function InsidePanel({ snapshot, step, onRequest, busy }: InsidePanelProp
           unit <input type="number" min={0} max={spec.hiddenSize - 1} value={unit} onChange={(e) => request({ unit: Number(e.target.value) })} style={{ width: '5rem' }} />
         </label>
         <label>
-          <input type="checkbox" checked={snapshot.matrix !== null} onChange={(e) => request({ matrix: e.target.checked })} /> connectivity for every t
+          <input type="checkbox" checked={snapshot.matrix !== null} onChange={(e) => request({ matrix: e.target.checked })} /> connectivity for every t (slow on the CPU)
         </label>
         {busy && <span className="muted">updating…</span>}
       </div>
