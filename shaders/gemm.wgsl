@@ -107,15 +107,16 @@ fn direct4x4(@builtin(global_invocation_id) gid: vec3<u32>) {
   }
 }
 
-// One output per thread, for products with few outputs and long sums (weight gradients of small layers),
-// where 4×4 blocks would leave too few threads to spread over the CPU cores.
-@compute @workgroup_size(8, 8)
-fn direct1x1(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let row = gid.y;
-  let col = gid.x;
-  if (row >= u.M || col >= u.N) {
+// One output per thread, for products with few outputs (weight gradients of small layers) or a single row or
+// column (the head of a one-output model): outputs are numbered row-major so no thread idles.
+@compute @workgroup_size(64)
+fn direct1x1(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let idx = gid.y * nwg.x * 64u + gid.x;
+  if (idx >= u.M * u.N) {
     return;
   }
+  let row = idx / u.N;
+  let col = idx % u.N;
   var acc = 0.0;
   var a = u.aOff + row * u.aRowStride;
   var b = u.bOff + col * u.bColStride;

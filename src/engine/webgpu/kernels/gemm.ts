@@ -31,8 +31,8 @@ export interface GemmCall {
   biasOff?: number; // bias (N) at this offset of the bias buffer, added to every row
 }
 
-/** Below this many outputs the software variant computes one output per thread instead of 4×4 blocks. */
-export const BLOCK_MIN_OUTPUTS = 2048;
+/** The software variant computes 4×4 blocks per thread when both sides have at least this many outputs. */
+export const BLOCK_MIN_SIDE = 4;
 
 type Entry = 'main' | 'direct4x4' | 'direct1x1';
 
@@ -46,7 +46,10 @@ class GemmPipeline extends Kernel<GemmField> {
   }
 
   run(pass: GPUComputePassEncoder, group: GPUBindGroup, c: GemmCall): void {
-    const per = this.entry === 'main' ? 16 : this.entry === 'direct4x4' ? 32 : 8;
+    const per = this.entry === 'main' ? 16 : 32;
+    // direct1x1 numbers outputs row-major over a (x, y) grid of 64-thread workgroups.
+    const flat = Math.ceil((c.M * c.N) / 64);
+    const grid = this.entry === 'direct1x1' ? [Math.min(flat, 4096), Math.ceil(flat / 4096)] : [Math.ceil(c.N / per), Math.ceil(c.M / per)];
     this.dispatch(
       pass,
       group,
@@ -57,8 +60,8 @@ class GemmPipeline extends Kernel<GemmField> {
         cOff: c.cOff, cRowStride: c.cRowStride,
         biasOff: c.biasOff ?? 0, hasBias: c.biasOff === undefined ? 0 : 1,
       },
-      Math.ceil(c.N / per),
-      Math.ceil(c.M / per),
+      grid[0],
+      grid[1],
     );
   }
 }
@@ -85,7 +88,7 @@ export class GemmKernel {
   }
 
   record(pass: GPUComputePassEncoder, group: GPUBindGroup, c: GemmCall): void {
-    if (this.small && c.M * c.N < BLOCK_MIN_OUTPUTS) this.small.run(pass, group, c);
+    if (this.small && (c.M < BLOCK_MIN_SIDE || c.N < BLOCK_MIN_SIDE)) this.small.run(pass, group, c);
     else this.main.run(pass, group, c);
   }
 }
