@@ -152,8 +152,9 @@ export class Network {
   /**
    * Backprop through steps [w0, t1) given ws.dOut (nonzero only where loss was taken). Accumulates into grads.
    * After the call ws.dh[l] (and ws.dc[l]) rows of [w0, t1) hold the total ∂L/∂h_t (∂L/∂c_t) per layer.
+   * paramGrads = false skips the weight-gradient products (for views that want only state or input gradients).
    */
-  backward(ws: Workspace, x: Float32Array | Float64Array, w0: number, t1: number, omega: number): number {
+  backward(ws: Workspace, x: Float32Array | Float64Array, w0: number, t1: number, omega: number, paramGrads = true): number {
     const { hiddenSize: H, outputSize: Y } = this.spec;
     const B = ws.B;
     const GH = this.G * H;
@@ -162,8 +163,10 @@ export class Network {
     const topHs = ws.traces[L - 1].hs;
 
     // Head: dW += dOutᵀ·h, db += Σ dOut, ∂L/∂h_top = dOut·W
-    addMatTMul(this.dHeadW, ws.dOut, topHs, rows, Y, H, w0 * B * Y, w0 * B * H);
-    addColumnSums(this.dHeadB, ws.dOut, rows, Y, w0 * B * Y);
+    if (paramGrads) {
+      addMatTMul(this.dHeadW, ws.dOut, topHs, rows, Y, H, w0 * B * Y, w0 * B * H);
+      addColumnSums(this.dHeadB, ws.dOut, rows, Y, w0 * B * Y);
+    }
     ws.dh[L - 1].fill(0, w0 * B * H, t1 * B * H);
     addMatMulBt(ws.dh[L - 1], ws.dOut, transpose(this.headW, Y, H), rows, H, Y, w0 * B * Y, w0 * B * H);
 
@@ -177,7 +180,7 @@ export class Network {
       if (omega > 0 && (this.spec.cell === 'rnn_tanh' || this.spec.cell === 'rnn_relu')) {
         omegaValue += omegaPenalty(weights.Whh, g.dWhh, ws.dh[l], ws.dGi, B, H, w0, t1, omega);
       }
-      if (g.trainable) {
+      if (g.trainable && paramGrads) {
         const xin = l === 0 ? x : ws.traces[l - 1].hs;
         addMatTMul(g.dWih, ws.dGi, xin instanceof Float64Array ? xin : Float64Array.from(xin), rows, GH, inSize, w0 * B * GH, w0 * B * inSize);
         addColumnSums(g.dbih, ws.dGi, rows, GH, w0 * B * GH);

@@ -83,7 +83,7 @@ export class ConnectivityProbe {
       ws.dOut.fill(0);
       for (let b = 0; b < B; b++) ws.dOut.set(q, (t * B + b) * Y);
       this.net.grads.fill(0); // scratch: the parameter gradient is not wanted here
-      this.net.backward(ws, this.x, 0, t + 1, 0);
+      this.net.backward(ws, this.x, 0, t + 1, 0, false);
       for (let s = 0; s <= t; s++) {
         dx.fill(0);
         addMatMul(dx, ws.dGi, this.Wih0, B, X, GH, s * B * GH); // (B, G·H) · (G·H, X)
