@@ -32,10 +32,12 @@ export const PRESETS: Preset[] = [
   {
     id: 'clipping',
     title: 'Clipping rescues it',
-    overrides: { task: 'adding', T: 50, cell: 'rnn_tanh', wrec: 3, init: 'orthogonal', clip: 'norm', clipAt: 1, opt: 'sgd', lr: 0.1 },
+    // W_rec 2 rather than 3: both diverge within a few unclipped SGD steps, but at 3 the clipped network
+    // is so chaotic that it learns little in a lesson's time, while at 2 it visibly trains
+    overrides: { task: 'adding', T: 50, cell: 'rnn_tanh', wrec: 2, init: 'orthogonal', clip: 'norm', clipAt: 1, opt: 'sgd', lr: 0.1 },
     explanation:
-      'The same exploding network, but every gradient longer than 1 is scaled back to length 1 before the update. The direction is kept, so training stays stable even though ‖∂L/∂h_t‖ still grows backwards in time.',
-    tryThis: 'Watch the clip markers on the gradient-norm chart, then raise the threshold to 100.',
+      'With W_rec at 2 the gradient still explodes back in time, and without clipping this run diverges within a few steps of SGD. Here every gradient longer than 1 is scaled back to length 1 before the update, which keeps its direction and lets the loss fall steadily.',
+    tryThis: 'Watch the clip markers on the gradient-norm chart, then set clipping to none and see it diverge.',
   },
   {
     id: 'lstm-long',

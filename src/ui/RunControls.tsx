@@ -45,10 +45,18 @@ export function RunControls() {
 
   return (
     <div className="run-controls" role="group" aria-label="Run">
-      <button type="button" className="primary" onClick={running ? pause : play} disabled={status === 'starting' || status === 'error'} data-testid="play" aria-keyshortcuts="Space">
+      <button
+        type="button"
+        className="primary"
+        onClick={running ? pause : play}
+        disabled={status === 'starting' || status === 'error' || status === 'diverged'}
+        title={status === 'diverged' ? 'Rewind or reset first' : undefined}
+        data-testid="play"
+        aria-keyshortcuts="Space"
+      >
         {running ? '❚❚ Pause' : '▶ Play'}
       </button>
-      <button type="button" onClick={stepOnce} disabled={running || status === 'starting'} data-testid="step" aria-keyshortcuts=".">
+      <button type="button" onClick={stepOnce} disabled={running || status === 'starting' || status === 'diverged'} data-testid="step" aria-keyshortcuts=".">
         Step
       </button>
       <button type="button" onClick={reset} disabled={status === 'starting'} data-testid="reset">

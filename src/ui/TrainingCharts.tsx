@@ -9,6 +9,8 @@ import { useThrottledStore } from './useThrottled';
 /** SVG paths of at most this many points redraw cheaply. */
 const MAX_DRAWN_POINTS = 400;
 const toXY = (points: SeriesPoint[]) => thinForDisplay(points, MAX_DRAWN_POINTS).map((p) => ({ x: p.step, y: p.value }));
+/** Training-step axes start at 0 so charts side by side line up. */
+const stepDomain = (points: SeriesPoint[]): [number, number] => [0, Math.max(1, points.length ? points[points.length - 1].step : 1)];
 
 export function SpectrumChart() {
   const sigma = useThrottledStore((s) => s.sigmaMax, 300);
@@ -26,6 +28,7 @@ export function SpectrumChart() {
         xLabel="training step"
         yLabel="scale (log)"
         yLog
+        xDomain={stepDomain(sigma)}
         guides={[{ y: 1, label: '1/γ = 1' }]}
         ariaLabel="Largest singular value and spectral radius of the recurrent matrix over training"
         testId="spectrum-chart"
@@ -49,6 +52,7 @@ export function GradNormChart() {
         xLabel="training step"
         yLabel="‖∇L‖ (log)"
         yLog
+        xDomain={stepDomain(gradNorm)}
         markers={clipSteps}
         markerLabel="clipped"
         guides={clip === 'norm' ? [{ y: clipAt, label: `clip at ${clipAt}` }] : []}
