@@ -24,6 +24,7 @@ interface Case {
   steps?: number;
   seed?: number;
   profile?: 'gpu' | 'software';
+  subgroups?: boolean;
 }
 
 function specOf(c: Case): ModelSpec {
@@ -43,7 +44,7 @@ function specOf(c: Case): ModelSpec {
 async function runCase(c: Case): Promise<void> {
   const spec = specOf(c);
   const rng = new Rng(c.seed ?? 7);
-  const { cpu, gpu } = await enginePair(spec, randomParams(spec, rng), c.profile);
+  const { cpu, gpu } = await enginePair(spec, randomParams(spec, rng), c.profile, c.subgroups);
   live.push(gpu);
   const opts: StepOptions = { ...gradOnly, ...c.opts };
   for (let s = 0; s < (c.steps ?? 1); s++) {
@@ -136,6 +137,7 @@ describe('vec4 recurrence (H = 8) and both kernel profiles', () => {
     it(`lstm fgr ${profile}`, () => runCase({ cell: 'lstm', variant: 'fgr', H: 8, profile, opts: { penalty: { l2: 0.1, omega: 0 } } }));
     it(`lstm vanilla H = 6 ${profile}`, () => runCase({ cell: 'lstm', variant: 'vanilla', H: 6, B: 9, profile }));
     it(`Ω ${profile}`, () => runCase({ cell: 'rnn_tanh', H: 8, profile, opts: { penalty: { l2: 0, omega: 0.5 } } }));
+    it(`lstm, no subgroups ${profile}`, () => runCase({ cell: 'lstm', H: 8, B: 3, layers: 2, profile, subgroups: false }));
     it(`adam, clipping, TBPTT ${profile}`, () =>
       runCase({ cell: 'gru', H: 8, steps: 2, profile, opts: { update: true, optimizer: { ...gradOnly.optimizer, kind: 'adam', lr: 0.01 }, clip: { mode: 'value', threshold: 0.02 }, bptt: { mode: 'truncated', k1: 3, k2: 4 } } }));
   }

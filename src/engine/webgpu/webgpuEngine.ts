@@ -33,6 +33,8 @@ export interface WebGpuEngineOptions {
   onLost?: (message: string) => void;
   /** Force the kernel sizing (tests cover both); by default 'software' on software adapters, else 'gpu'. */
   profile?: ProfileName;
+  /** false: never use the `subgroups` feature even where the adapter has it (tests cover both paths). */
+  subgroups?: boolean;
   /** Time every kernel with timestamp queries (the benchmark's --profile); slower, for measurement only. */
   timeKernels?: boolean;
 }
@@ -213,7 +215,7 @@ export class WebGpuEngine implements Engine {
     if (params.length !== layout.size) throw new Error(`expected ${layout.size} parameters for this model, got ${params.length}`);
     const ctx = await this.device();
     const { device } = ctx;
-    const profile = kernelProfile(this.options.profile ?? (ctx.software ? 'software' : 'gpu'));
+    const profile = kernelProfile(this.options.profile ?? (ctx.software ? 'software' : 'gpu'), ctx.hasSubgroups && this.options.subgroups !== false);
     const shape = recurrentShape(spec, device.limits.maxComputeInvocationsPerWorkgroup, profile);
     checkModelLimits(spec, layout, shape, device.limits);
 

@@ -42,7 +42,10 @@ export abstract class Kernel<K extends string> {
   /** Compiles the pipeline (async, so the page never blocks on shader compilation). */
   protected async build(): Promise<this> {
     const { device, desc } = this;
-    const module = device.createShaderModule({ label: desc.label, code: `${commonWgsl}\n${desc.code}` });
+    // WGSL directives (`enable subgroups;`) must precede every declaration, common.wgsl's included.
+    const directives = desc.code.match(/^\s*enable\s+[\w\s,]+;/gm) ?? [];
+    const body = directives.reduce((code, d) => code.replace(d, ''), desc.code);
+    const module = device.createShaderModule({ label: desc.label, code: `${directives.map((d) => d.trim()).join('\n')}\n${commonWgsl}\n${body}` });
     this.pipeline = await device.createComputePipelineAsync({
       label: desc.label,
       layout: device.createPipelineLayout({ label: `${desc.label}-pipeline-layout`, bindGroupLayouts: [this.layout, this.arena.layout] }),

@@ -15,11 +15,13 @@ export interface KernelProfile {
   /** Batch rows per workgroup and threads per workgroup of the fused recurrence; null = sized from H. */
   recurrentRows: number | null;
   recurrentThreads: number | null;
+  /** Use the `subgroups` feature where a kernel has a subgroup variant (the adapter must offer it). */
+  subgroups: boolean;
   /** Workgroups of the grid-stride passes over P parameters (partials, finalize and the optimiser agree). */
   parameterWorkgroups(P: number): number;
 }
 
-export function kernelProfile(name: ProfileName): KernelProfile {
+export function kernelProfile(name: ProfileName, subgroups = false): KernelProfile {
   if (name === 'software') {
     return {
       name,
@@ -28,6 +30,7 @@ export function kernelProfile(name: ProfileName): KernelProfile {
       colsumLanes: 1,
       recurrentRows: 1,
       recurrentThreads: 4,
+      subgroups,
       parameterWorkgroups: (P) => Math.max(1, Math.min(64, Math.ceil(P / 4096))),
     };
   }
@@ -38,6 +41,7 @@ export function kernelProfile(name: ProfileName): KernelProfile {
     colsumLanes: 16,
     recurrentRows: null,
     recurrentThreads: null,
+    subgroups,
     parameterWorkgroups: (P) => Math.max(1, Math.min(256, Math.ceil(P / 256))),
   };
 }

@@ -3,6 +3,7 @@
 import finalizeWgsl from '../../../../shaders/finalize.wgsl?raw';
 import gradPartialsWgsl from '../../../../shaders/grad_partials.wgsl?raw';
 import stepNormsWgsl from '../../../../shaders/step_norms.wgsl?raw';
+import stepNormsSubgroupsWgsl from '../../../../shaders/step_norms_subgroups.wgsl?raw';
 import type { UniformArena } from '../uniforms';
 import { DispatchCounter, Kernel } from './kernel';
 import type { KernelProfile } from './profile';
@@ -16,7 +17,15 @@ export class StepNormsKernel extends Kernel<NormsField> {
   }
 
   private constructor(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string, profile: KernelProfile) {
-    super(device, arena, { label: `${label}:step-norms`, code: stepNormsWgsl, bindings: ['read', 'read', 'rw'], constants: { WG: Math.min(64, profile.reductionThreads) } }, NORMS, counter);
+    // With subgroups (and more than one thread to reduce) the subgroupAdd variant; the plain tree otherwise.
+    const threads = Math.min(64, profile.reductionThreads);
+    const subgroups = profile.subgroups && threads > 1;
+    super(
+      device, arena,
+      { label: `${label}:step-norms${subgroups ? '-subgroups' : ''}`, code: subgroups ? stepNormsSubgroupsWgsl : stepNormsWgsl, bindings: ['read', 'read', 'rw'], constants: { WG: threads } },
+      NORMS,
+      counter,
+    );
   }
 
   /** ‖dh_t‖ (and ‖dc_t‖ when withCells) for t in [t0, t1), all layers. Bind group order: dh, dc, out. */
