@@ -1,6 +1,7 @@
 // A store value that re-renders its component at most every `ms` milliseconds: heavy charts (recharts)
 // need not redraw at the worker's 20 frames per second to look live, and the main thread stays free.
-import { useEffect, useRef, useState } from 'react';
+// The update is a transition, so React renders it in slices between frames instead of in one long task.
+import { startTransition, useEffect, useRef, useState } from 'react';
 import { useStore, type AppState } from '../state/store';
 
 export function useThrottledStore<V>(selector: (s: AppState) => V, ms: number): V {
@@ -13,7 +14,8 @@ export function useThrottledStore<V>(selector: (s: AppState) => V, ms: number): 
     const flush = () => {
       timer = null;
       last = performance.now();
-      setValue(() => selectorRef.current(useStore.getState()));
+      const next = selectorRef.current(useStore.getState());
+      startTransition(() => setValue(() => next));
     };
     const unsubscribe = useStore.subscribe((state, prev) => {
       if (selectorRef.current(state) === selectorRef.current(prev)) return;

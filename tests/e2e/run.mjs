@@ -216,6 +216,10 @@ async function main() {
       expect(page.url().includes(`wrec=${wrec}`), `the URL was not updated: ${page.url()}`);
       expect(latency < 3000, `the gradient view took ${latency} ms to respond (goal: within a second)`);
       await shot(page, '04-exploding');
+      // the README's picture (docs/screenshot.png is a copy of this file)
+      await page.setViewportSize({ width: 1280, height: 720 });
+      await shot(page, 'readme');
+      await page.setViewportSize({ width: 1440, height: 1000 });
 
       await setSlider(page, 0.5);
       const back = await waitFor('vanishing again after moving the slider back to 0.5', async () => {

@@ -4,6 +4,7 @@ import { DecimatingSeries, thinForDisplay } from '../../src/ui/decimate';
 import { domainOf, linearTicks, logTicks, niceStep, powerOfTenLabel, project } from '../../src/ui/axes';
 import { buildLut, colorOf, colorPosition, heatmapRange, NONFINITE_RGB, paintHeatmap, parseColor } from '../../src/ui/colormap';
 import { summarizeFlow } from '../../src/ui/gradient';
+import { pathOf, thinCaps } from '../../src/ui/plotPath';
 import { formatFactor, formatRate, formatSteps, formatValue } from '../../src/ui/format';
 import { positionOfScale, scaleOfPosition, trackFraction, WREC_POSITIONS } from '../../src/ui/logSlider';
 
@@ -232,5 +233,31 @@ describe('W_rec log slider', () => {
     expect(scaleOfPosition(WREC_POSITIONS)).toBeCloseTo(10);
     expect(positionOfScale(50)).toBe(WREC_POSITIONS);
     expect(positionOfScale(0)).toBe(0);
+  });
+});
+
+describe('pathOf', () => {
+  const g = { width: 100, height: 100, xDomain: [0, 10] as [number, number], yDomain: [1, 100] as [number, number], yLog: true };
+
+  it('maps points into the plot with y growing downwards', () => {
+    const { d, caps } = pathOf([{ x: 0, y: 1 }, { x: 10, y: 100 }], g);
+    expect(d).toBe('M0.0,100.0L100.0,0.0');
+    expect(caps).toEqual([]);
+  });
+
+  it('caps values above the chart and at infinity, and breaks the line at NaN', () => {
+    const { d, caps } = pathOf([{ x: 0, y: 10 }, { x: 5, y: 1e9 }, { x: 6, y: NaN }, { x: 8, y: Infinity }, { x: 10, y: 10 }], g);
+    expect(caps.map((c) => c.kind)).toEqual(['above', 'nonfinite', 'nonfinite']);
+    expect(caps[0]).toEqual({ x: 50, y: 0, kind: 'above' });
+    // the NaN point starts a new sub-path
+    expect(d.match(/M/g)!.length).toBe(2);
+  });
+
+  it('thins caps evenly', () => {
+    const many = Array.from({ length: 1000 }, (_, i) => ({ x: i, y: 0, kind: 'above' as const }));
+    const thin = thinCaps(many, 10);
+    expect(thin.length).toBe(10);
+    expect(thin[0].x).toBe(0);
+    expect(thin[9].x).toBe(999);
   });
 });
