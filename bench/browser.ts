@@ -29,6 +29,8 @@ export async function runBrowserBench(a: BenchArgs, workloads: Workload[]): Prom
     page.on('console', (msg) => {
       const text = msg.text();
       if (text.startsWith('bench-error ')) console.error(`# browser: ${text}`);
+      // Progress while the slow peers run; the final lines (with ratios) follow on stdout at the end.
+      if (text.startsWith('bench-line ')) console.error(`# browser progress: ${text.slice('bench-line '.length)}`);
     });
     const engines = a.engines.includes('webgpu') || a.engines.includes('cpu') ? [...a.engines, 'tfjs-webgpu', 'tfjs-cpu'] : ['tfjs-webgpu', 'tfjs-cpu'];
     const url = `http://127.0.0.1:${port}/bench/index.html?w=${workloads.map((w) => w.name).join(',')}&quick=${a.quick ? 1 : 0}&engines=${engines.join(',')}`;
