@@ -28,7 +28,7 @@ struct Params {
 @group(0) @binding(4) var<storage, read_write> counter: array<f32>;
 @group(1) @binding(0) var<uniform> u: Params;
 
-override WG: u32 = 256u; // a power of two; 1 on software adapters
+override WG: u32 = 256u; // a power of two; 4 on software adapters
 var<workgroup> sums: array<vec4<f32>, WG>; // gradSq, clippedSq, W², loss
 var<workgroup> omegaSums: array<f32, WG>;
 

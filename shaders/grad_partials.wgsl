@@ -19,7 +19,7 @@ struct Params {
 @group(0) @binding(3) var<storage, read_write> partials: array<f32>; // (NWG, 4)
 @group(1) @binding(0) var<uniform> u: Params;
 
-override WG: u32 = 256u; // a power of two; 1 on software adapters
+override WG: u32 = 256u; // a power of two; 4 on software adapters
 var<workgroup> sums: array<vec3<f32>, WG>;
 
 @compute @workgroup_size(WG)

@@ -26,7 +26,7 @@ export function kernelProfile(name: ProfileName, subgroups = false): KernelProfi
     return {
       name,
       gemm: 'direct',
-      reductionThreads: 1,
+      reductionThreads: 4, // one SIMD group: every lane busy, barriers without fiber switches
       colsumLanes: 1,
       recurrentRows: 1,
       recurrentThreads: 4,
