@@ -30,7 +30,7 @@ declare const self: DedicatedWorkerGlobalScope;
 /** Work for at most this long before letting messages in (keeps commands and the slider responsive). */
 const BURST_MS = 12;
 /** A forward pass for the task view at most this often while training. */
-const SNAPSHOT_EVERY_MS = 1000;
+const SNAPSHOT_EVERY_MS = 2000;
 
 type EngineChoice = Config['engine'];
 

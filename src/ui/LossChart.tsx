@@ -10,7 +10,7 @@ import { PALETTE } from './palette';
 import { useThrottledStore } from './useThrottled';
 
 /** recharts draws SVG: this many points per line keep a redraw cheap at any length of run. */
-const MAX_DRAWN_POINTS = 300;
+const MAX_DRAWN_POINTS = 200;
 
 /** Non-finite losses leave a gap; the banner and the gradient charts tell the story of a blow-up. */
 function chartData(points: SeriesPoint[], log: boolean) {
