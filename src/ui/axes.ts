@@ -18,20 +18,23 @@ export function powerOfTenLabel(exponent: number): string {
   return '10' + String(exponent).split('').map((c) => SUPERSCRIPT[c] ?? c).join('');
 }
 
+/** Decade strides for labelling long log axes: 10⁻⁴⁰, 10⁻³⁵, … reads better than 10⁻⁴¹, 10⁻³⁵, …. */
+const DECADE_STRIDES = [1, 2, 3, 5, 10, 20, 50, 100];
+
 /**
- * Ticks at powers of ten covering [min, max] (both > 0). When the range spans many decades only every
- * k-th decade is labelled so at most `maxTicks` remain.
+ * Ticks at powers of ten covering [min, max] (both > 0). When the range spans many decades only the
+ * exponents that are multiples of a round stride are labelled, so at most `maxTicks` remain.
  */
 export function logTicks(min: number, max: number, maxTicks = 6): Tick[] {
   if (!(min > 0) || !(max > 0) || !Number.isFinite(min) || !Number.isFinite(max)) return [];
   if (min > max) [min, max] = [max, min];
   const lo = Math.floor(Math.log10(min) + 1e-9);
   const hi = Math.ceil(Math.log10(max) - 1e-9);
-  const decades = Math.max(1, hi - lo);
-  const every = Math.max(1, Math.ceil((decades + 1) / maxTicks));
+  const needed = Math.max(1, Math.ceil((hi - lo + 1) / Math.max(1, maxTicks)));
+  const every = DECADE_STRIDES.find((s) => s >= needed) ?? needed;
   const ticks: Tick[] = [];
   for (let e = lo; e <= hi; e++) {
-    if ((e - lo) % every !== 0) continue;
+    if (((e % every) + every) % every !== 0) continue;
     ticks.push({ value: Number(`1e${e}`), label: powerOfTenLabel(e) }); // exact, unlike 10 ** e
   }
   return ticks;
