@@ -153,6 +153,9 @@ function onMessage(msg: FromWorker): void {
       });
       return;
     }
+    case 'profile':
+      useStore.setState({ profile: msg.profile });
+      return;
     case 'snapshot':
       useStore.setState({ snapshot: { step: msg.step, outputs: msg.outputs, batch: msg.batch } });
       return;

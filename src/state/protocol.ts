@@ -56,6 +56,7 @@ export type FromWorker =
       stepsPerSecond: number;
     }
   | { type: 'snapshot'; step: number; outputs: Float32Array; batch: Batch } // for the task view
+  | { type: 'profile'; profile: GradientProfile } // gradients of the current weights without a step (while paused)
   | { type: 'diverged'; step: number; message: string }
   | { type: 'rewound'; step: number }
   | { type: 'notice'; message: string } // something the user should know (e.g. an engine fell back)

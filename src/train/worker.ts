@@ -308,6 +308,19 @@ async function configure(next: Config, nextData: TaskData): Promise<void> {
     live.engine = next.engine;
     send({ type: 'ready', engine: engineInfo!, step: trainer.step, rebuilt: false });
   }
+  if (change.wrec !== null || change.stepOptions) await previewGradients();
+}
+
+/**
+ * While paused, the gradient profile of the current weights (a backward pass with update: false on a
+ * batch from its own stream, so the run's data and weights are untouched): moving W_rec shows at once.
+ */
+async function previewGradients(): Promise<void> {
+  if (!trainer || !config || running || diverged) return;
+  const batch = trainer.task.batch('train', config.B, config.T, new Rng(config.seed ^ 0x5eed));
+  const result = await trainer.engine.step(batch, { ...stepOptionsFromConfig(config, trainer.learningRate), update: false });
+  if (!result.finite) return;
+  send({ type: 'profile', profile: { step: trainer.step, dh: result.dhNorm, dc: result.dcNorm ?? null } });
 }
 
 async function forwardOne(id: number, x: Float32Array, T: number): Promise<void> {
@@ -370,6 +383,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
         clearPending();
         send({ type: 'ready', engine: engineInfo!, step: 0, rebuilt: true });
         await snapshot();
+        await previewGradients();
         sendStatus();
       });
       return;
@@ -381,6 +395,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
         diverged = false;
         clearPending();
         send({ type: 'rewound', step });
+        await previewGradients();
         sendStatus();
       });
       return;

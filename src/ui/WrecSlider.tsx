@@ -54,7 +54,7 @@ export function WrecSlider() {
       <p id="wrec-help" className="muted">
         {disabled
           ? 'An echo-state reservoir is fixed: use its spectral radius ρ under Model.'
-          : <>Largest singular value of W_hh (gates stacked). Now: {regime}. Measured σ<sub>max</sub> {Number.isNaN(sigma) ? '—' : formatValue(sigma)}.</>}
+          : <>Largest singular value of W_hh (gates stacked), set now and at every reset: {regime}. Training moves it: now σ<sub>max</sub> = {Number.isNaN(sigma) ? '—' : formatValue(sigma)}.</>}
       </p>
     </section>
   );

@@ -227,6 +227,19 @@ async function main() {
         return s.verdict === 'vanishing' ? s : null;
       }, 15_000, 50);
       console.log(`    slider → 0.5: slope ${back.slope.toFixed(3)} (${back.verdict})`);
+
+      // paused: the profile of the current weights still follows the slider, without a training step
+      await page.getByTestId('play').click();
+      await waitFor('the paused status', async () => (await readState(page)).status === 'paused', 10_000);
+      const pausedAt = (await readState(page)).step;
+      const t1 = Date.now();
+      await setSlider(page, 3);
+      const pausedFlip = await waitFor('growth while paused', async () => {
+        const s = await readSlope(page);
+        return s.verdict === 'exploding' ? s : null;
+      }, 10_000, 50);
+      console.log(`    paused at step ${pausedAt}, slider → 3: ${pausedFlip.verdict} after ${Date.now() - t1} ms`);
+      expect((await readState(page)).step === pausedAt, 'moving the slider while paused made a training step');
       await page.close();
     });
 
@@ -262,7 +275,7 @@ async function main() {
       const banner = page.getByTestId('divergence-banner');
       await banner.waitFor({ state: 'visible', timeout: 60_000 });
       const text = await banner.innerText();
-      console.log(`    banner: ${text.split('\n')[0]}`);
+      console.log(`    banner: ${text.replace(/\s+/g, ' ').trim()}`);
       expect(/diverged at step \d+, gradient norm/.test(text), `unexpected banner text: ${text}`);
       const diverged = await readState(page);
       expect(diverged.status === 'diverged', `status ${diverged.status} after divergence`);
