@@ -106,7 +106,7 @@ function post(message: ToWorker): void {
 
 function clearMetrics(): void {
   series = new Series();
-  useStore.setState({ ...emptyMetrics(), step: 0, divergence: null });
+  useStore.setState({ ...emptyMetrics(), step: 0, divergence: null, divergedAt: null });
 }
 
 function onMessage(msg: FromWorker): void {
@@ -160,7 +160,7 @@ function onMessage(msg: FromWorker): void {
       useStore.setState({ snapshot: { step: msg.step, outputs: msg.outputs, batch: msg.batch } });
       return;
     case 'diverged':
-      useStore.setState({ divergence: msg.message, status: 'diverged', step: msg.step });
+      useStore.setState({ divergence: msg.message, divergedAt: msg.step, status: 'diverged', step: msg.step });
       return;
     case 'rewound': {
       for (const s of series.all()) s.truncateAfter(msg.step);
@@ -168,6 +168,7 @@ function onMessage(msg: FromWorker): void {
       const keep = state.heatSteps.map((s) => s <= msg.step);
       useStore.setState({
         divergence: null,
+        divergedAt: null,
         step: msg.step,
         message: `rewound to step ${msg.step}, the last finite checkpoint`,
         // the profile and loss shown were of the diverged step: the next step draws fresh ones

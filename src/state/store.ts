@@ -20,6 +20,7 @@ export interface RunSlice {
   stepsPerSecond: number;
   speed: number | null; // target steps per second; null = as fast as possible
   divergence: string | null; // "diverged at step N, gradient norm X"
+  divergedAt: number | null; // the step of that divergence (marked on the loss chart)
   error: string | null;
   message: string | null; // transient information (e.g. "rewound to step 120")
 }
@@ -79,6 +80,7 @@ export const useStore = create<AppState>()(() => ({
   stepsPerSecond: 0,
   speed: null,
   divergence: null,
+  divergedAt: null,
   error: null,
   message: null,
   engine: null,

@@ -1,6 +1,6 @@
 // Streaming train and validation loss (recharts). Series arrive decimated (bounded length), and the
 // chart redraws at most four times a second so the main thread stays free while training.
-import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useStore } from '../state/store';
 import { toggleLogLoss } from '../state/controller';
 import { domainOf, linearTicks, logTicks } from './axes';
@@ -34,11 +34,12 @@ export function LossChart() {
   const valLoss = useThrottledStore((s) => s.valLoss, 500);
   const log = useStore((s) => s.logLoss);
   const presenter = useStore((s) => s.presenter);
+  const divergedAt = useStore((s) => s.divergedAt);
   const train = chartData(loss, log);
   const val = chartData(valLoss, log);
   const yDomain = domainOf([...train, ...val].map((d) => d.value ?? NaN), log);
   const yTicks = (log ? logTicks(yDomain[0], yDomain[1], 5) : linearTicks(yDomain[0], yDomain[1], 4)).map((t) => t.value);
-  const lastStep = loss.length ? loss[loss.length - 1].step : 1;
+  const lastStep = Math.max(loss.length ? loss[loss.length - 1].step : 1, divergedAt ?? 0);
   const fontSize = presenter ? 16 : 12;
   return (
     <section className="panel loss" aria-labelledby="loss-title">
@@ -65,6 +66,9 @@ export function LossChart() {
               width={presenter ? 70 : 56}
             />
             <Tooltip formatter={(v) => formatValue(Number(v))} labelFormatter={(s) => `step ${s}`} isAnimationActive={false} />
+            {divergedAt !== null && (
+              <ReferenceLine x={divergedAt} stroke={PALETTE.vermilion} strokeWidth={2} strokeDasharray="4 3" label={{ value: 'diverged', position: 'insideTopLeft', fill: PALETTE.vermilion, fontSize }} />
+            )}
             <Line data={train} dataKey="value" name="train" stroke={PALETTE.blue} strokeWidth={2} dot={false} isAnimationActive={false} connectNulls={false} />
             <Line data={val} dataKey="value" name="validation" stroke={PALETTE.orange} strokeWidth={2} strokeDasharray="6 3" dot={val.length <= 40 ? { r: 2.5, fill: PALETTE.orange } : false} isAnimationActive={false} connectNulls={false} />
           </LineChart>
