@@ -232,6 +232,7 @@ async function loop(): Promise<void> {
   let nextDue = performance.now();
   try {
     while (running) {
+      // a failing step is reported by serial() (error message, running = false); the loop then ends
       await serial(async () => {
         const start = performance.now();
         while (running && performance.now() - start < BURST_MS) {
@@ -241,7 +242,7 @@ async function loop(): Promise<void> {
         }
         flush();
         if (running && performance.now() - lastSnapshot > SNAPSHOT_EVERY_MS) await snapshot();
-      });
+      }).catch(() => undefined);
       if (speed !== null && running) {
         const wait = nextDue - performance.now();
         await new Promise((r) => setTimeout(r, Math.max(0, Math.min(wait, 1000 / MAX_FRAMES_PER_SECOND))));
