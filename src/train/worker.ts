@@ -70,6 +70,11 @@ function serial<R>(fn: () => Promise<R>): Promise<R> {
   return run;
 }
 
+/** serial() for commands nobody awaits: a failure is already reported to the page by serial(). */
+function enqueue(fn: () => Promise<unknown>): void {
+  serial(fn).catch(() => undefined);
+}
+
 function status(): RunStatus {
   if (!trainer) return 'starting';
   if (diverged) return 'diverged';
@@ -351,23 +356,23 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
   const msg = event.data;
   switch (msg.type) {
     case 'init':
-      void serial(() => rebuild(msg.config, msg.data));
+      enqueue(() => rebuild(msg.config, msg.data));
       return;
     case 'configure':
-      void serial(() => configure(msg.config, msg.data));
+      enqueue(() => configure(msg.config, msg.data));
       return;
     case 'play':
-      void serial(async () => play());
+      enqueue(async () => play());
       return;
     case 'pause':
       running = false; // takes effect between steps; the loop then flushes
-      void serial(async () => {
+      enqueue(async () => {
         flush(true);
         sendStatus();
       });
       return;
     case 'step':
-      void serial(async () => {
+      enqueue(async () => {
         if (!trainer || diverged) return;
         running = false;
         for (let i = 0; i < msg.count; i++) if (!(await stepAndRecord())) break;
@@ -377,7 +382,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       });
       return;
     case 'reset':
-      void serial(async () => {
+      enqueue(async () => {
         if (!trainer) return;
         await trainer.reset();
         diverged = false;
@@ -389,7 +394,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       });
       return;
     case 'rewind':
-      void serial(async () => {
+      enqueue(async () => {
         if (!trainer) return;
         running = false;
         const step = await trainer.rewind();
@@ -404,7 +409,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       speed = msg.stepsPerSecond;
       return;
     case 'forward':
-      void serial(() => forwardOne(msg.id, msg.x, msg.T));
+      enqueue(() => forwardOne(msg.id, msg.x, msg.T));
       return;
   }
 };
