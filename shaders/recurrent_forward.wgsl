@@ -78,6 +78,36 @@ fn recurrentDot(row: u32, r: u32) -> f32 {
   return s;
 }
 
+// The four LSTM gate rows j, H+j, 2H+j, 3H+j of W_hh · h_{t−1} in one pass over h (each h load used four times).
+fn recurrentDotGates(j: u32, r: u32) -> vec4<f32> {
+  var acc = vec4<f32>(0.0);
+  if (VEC4) {
+    let w4 = (u.whhOff + j * H) / 4u;
+    let gate4 = H * H / 4u; // vec4s between gate blocks
+    let hb4 = r * H / 4u;
+    var si = vec4<f32>(0.0);
+    var sf = vec4<f32>(0.0);
+    var sg = vec4<f32>(0.0);
+    var so = vec4<f32>(0.0);
+    for (var k = 0u; k < H / 4u; k++) {
+      let h = hPrev4[hb4 + k];
+      si += params4[w4 + k] * h;
+      sf += params4[w4 + gate4 + k] * h;
+      sg += params4[w4 + 2u * gate4 + k] * h;
+      so += params4[w4 + 3u * gate4 + k] * h;
+    }
+    return vec4<f32>(dot(si, vec4<f32>(1.0)), dot(sf, vec4<f32>(1.0)), dot(sg, vec4<f32>(1.0)), dot(so, vec4<f32>(1.0)));
+  }
+  let w = u.whhOff + j * H;
+  let gate = H * H;
+  let hb = r * H;
+  for (var k = 0u; k < H; k++) {
+    let h = hPrev[hb + k];
+    acc += vec4<f32>(params[w + k], params[w + gate + k], params[w + 2u * gate + k], params[w + 3u * gate + k]) * h;
+  }
+  return acc;
+}
+
 fn readPrev(i: u32) -> f32 {
   if (VEC4) {
     return hPrev4[i / 4u][i % 4u];
@@ -127,10 +157,11 @@ fn lstmStep(t: u32, b: u32, r: u32, j: u32) {
   let prev = (t * u.B + b) * H + j; // slot t: c_{t−1}
   let next = ((t + 1u) * u.B + b) * H + j; // slot t+1
   let cp = cs[prev];
-  var pi = xp[x + j] + params[u.bhhOff + j] + recurrentDot(j, r);
-  var pf = xp[x + H + j] + params[u.bhhOff + H + j] + recurrentDot(H + j, r);
-  let pg = xp[x + 2u * H + j] + params[u.bhhOff + 2u * H + j] + recurrentDot(2u * H + j, r);
-  var po = xp[x + 3u * H + j] + params[u.bhhOff + 3u * H + j] + recurrentDot(3u * H + j, r);
+  let rec = recurrentDotGates(j, r);
+  var pi = xp[x + j] + params[u.bhhOff + j] + rec.x;
+  var pf = xp[x + H + j] + params[u.bhhOff + H + j] + rec.y;
+  let pg = xp[x + 2u * H + j] + params[u.bhhOff + 2u * H + j] + rec.z;
+  var po = xp[x + 3u * H + j] + params[u.bhhOff + 3u * H + j] + rec.w;
   if (FGR) {
     pi += gateDot(j, r);
     pf += gateDot(H + j, r);
