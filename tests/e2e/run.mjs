@@ -305,6 +305,23 @@ async function main() {
       await page.close();
     });
 
+    await check('10,000+ steps: chart memory stays bounded and the page stays responsive', async () => {
+      const page = await openPage(context, base, '?H=2&T=10&B=4');
+      await waitFor('10,000 steps', async () => (await readState(page)).step >= 10_000, 120_000, 500);
+      const lengths = await page.evaluate(() => {
+        const s = window.rnnlab.store.getState();
+        return { loss: s.loss.length, gradNorm: s.gradNorm.length, heat: s.heatColumns.length, clips: s.clipSteps.length };
+      });
+      const t0 = Date.now();
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      const twoFrames = Date.now() - t0;
+      console.log(`    at step ${(await readState(page)).step}: ${lengths.loss} loss points, ${lengths.heat} heatmap columns; two frames took ${twoFrames} ms`);
+      expect(lengths.loss <= 801 && lengths.gradNorm <= 801 && lengths.heat <= 240, `unbounded series: ${JSON.stringify(lengths)}`);
+      expect(twoFrames < 2000, `the page is sluggish: two frames took ${twoFrames} ms`);
+      await shot(page, '12-ten-thousand-steps');
+      await page.close();
+    });
+
     await check('presenter mode enlarges type', async () => {
       const page = await openPage(context, base, '?preset=vanishing&wrec=0.5');
       const before = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
@@ -323,7 +340,11 @@ async function main() {
       expect(links.length >= 5, `only ${links.length} presets`);
       for (const { id, query } of links) {
         const page = await openPage(context, base, `?${query}`);
-        await waitFor(`preset ${id} to train`, async () => (await readState(page)).step >= 3, 60_000);
+        await waitFor(`preset ${id} to train`, async () => {
+          const s = await readState(page);
+          if (s.error) throw new CheckFailed(`preset ${id} failed: ${s.error}`);
+          return s.step >= 3;
+        }, 60_000);
         const card = await page.getByTestId('preset-card').innerText();
         expect(card.length > 40, `preset ${id} shows no card`);
         const { error } = await readState(page);
