@@ -52,7 +52,7 @@ export function LossChart() {
       </div>
       <div className="loss-chart" data-testid="loss-chart">
         <ResponsiveContainer width="100%" height={presenter ? 300 : 240}>
-          <LineChart margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+          <LineChart margin={{ top: 22, right: 28, bottom: 8, left: 8 }}>
             <CartesianGrid stroke="#e6e8ec" />
             <XAxis dataKey="step" type="number" domain={[0, Math.max(1, lastStep)]} allowDecimals={false} allowDuplicatedCategory={false} tick={{ fontSize }} tickFormatter={(v: number) => formatValue(v)} label={{ value: 'training step', position: 'insideBottom', offset: -4, fontSize }} height={44} />
             <YAxis
@@ -67,7 +67,7 @@ export function LossChart() {
             />
             <Tooltip formatter={(v) => formatValue(Number(v))} labelFormatter={(s) => `step ${s}`} isAnimationActive={false} />
             {divergedAt !== null && (
-              <ReferenceLine x={divergedAt} stroke={PALETTE.vermilion} strokeWidth={2} strokeDasharray="4 3" label={{ value: 'diverged', position: 'insideTopLeft', fill: PALETTE.vermilion, fontSize }} />
+              <ReferenceLine x={divergedAt} stroke={PALETTE.vermilion} strokeWidth={2} strokeDasharray="4 3" label={{ value: 'diverged', position: 'top', fill: PALETTE.vermilion, fontSize }} />
             )}
             <Line data={train} dataKey="value" name="train" stroke={PALETTE.blue} strokeWidth={2} dot={false} isAnimationActive={false} connectNulls={false} />
             <Line data={val} dataKey="value" name="validation" stroke={PALETTE.orange} strokeWidth={2} strokeDasharray="6 3" dot={val.length <= 40 ? { r: 2.5, fill: PALETTE.orange } : false} isAnimationActive={false} connectNulls={false} />
