@@ -113,7 +113,11 @@ function percentile(sorted, p) {
 const results = [];
 const pageErrors = [];
 
+/** `node tests/e2e/run.mjs <text>` runs only the checks whose names contain <text>. */
+const only = process.argv[2] ?? '';
+
 async function check(name, fn) {
+  if (only && !name.includes(only)) return;
   const t0 = Date.now();
   try {
     await fn();
@@ -144,6 +148,7 @@ async function main() {
   const base = `http://127.0.0.1:${port}`;
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 1 });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
 
   try {
     await check('the page loads on an engine and says which (WebGPU, or CPU and why)', async () => {
@@ -302,6 +307,11 @@ async function main() {
       await page.getByTestId('dismiss-notice').click();
       await notice.waitFor({ state: 'hidden', timeout: 5_000 });
       expect(page.url().includes('H=1') && !page.url().includes('banana'), `the URL was not rewritten to the valid Config: ${page.url()}`);
+      // the copy-link button puts exactly this (valid) link on the clipboard
+      await page.getByTestId('share').click();
+      await waitFor('the "copied" confirmation', async () => (await page.getByTestId('share').innerText()).includes('copied'), 5_000);
+      const copied = await page.evaluate(() => navigator.clipboard.readText());
+      expect(copied === page.url(), `copied "${copied}", the page is at "${page.url()}"`);
       await page.close();
     });
 
