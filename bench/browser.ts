@@ -32,7 +32,7 @@ export async function runBrowserBench(a: BenchArgs, workloads: Workload[]): Prom
       // Progress while the slow peers run; the final lines (with ratios) follow on stdout at the end.
       if (text.startsWith('bench-line ')) console.error(`# browser progress: ${text.slice('bench-line '.length)}`);
     });
-    const engines = a.engines.includes('webgpu') || a.engines.includes('cpu') ? [...a.engines, 'tfjs-webgpu', 'tfjs-cpu'] : ['tfjs-webgpu', 'tfjs-cpu'];
+    const engines = [...a.engines, ...(a.peers ? ['tfjs-webgpu', 'tfjs-cpu'] : [])];
     const url = `http://127.0.0.1:${port}/bench/index.html?w=${workloads.map((w) => w.name).join(',')}&quick=${a.quick ? 1 : 0}&engines=${engines.join(',')}`;
     await page.goto(url);
     await page.waitForFunction(() => (window as unknown as { __bench?: { done: boolean } }).__bench?.done === true, undefined, { timeout: 30 * 60_000, polling: 1000 });

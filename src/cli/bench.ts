@@ -21,6 +21,7 @@ export interface BenchArgs {
   only: string[] | null;
   engines: string[];
   profile: boolean;
+  peers: boolean; // with --browser: also TF.js
 }
 
 export function parseBenchArgs(args: string[]): BenchArgs {
@@ -34,6 +35,7 @@ export function parseBenchArgs(args: string[]): BenchArgs {
     all: args.includes('--all'),
     browser: args.includes('--browser'),
     profile: args.includes('--profile'),
+    peers: !args.includes('--no-peers'),
     only: only ? only.split(',').map((s) => s.trim().toUpperCase()) : null,
     engines: (value('--engines') ?? 'cpu,webgpu').split(',').map((s) => s.trim()),
   };
@@ -48,7 +50,8 @@ export const BENCH_USAGE = `rnnlab bench [--quick] [--all] [--browser] [--profil
   W1 tanh RNN X=1 H=32 T=100 B=16 Y=1 · W2 char LSTM X=65 H=128 T=64 B=32 Y=65 ·
   W3 LSTM X=2 H=64 T=400 B=32 Y=1 · W4 LSTM X=128 H=512 T=100 B=64 Y=128 (real GPUs, or --all).
   --quick    about a second per measurement     --browser  also headless Chromium with TF.js (cpu, webgpu)
-  --profile  WebGPU time per kernel             --only     pick workloads    --engines  pick our engines`;
+  --profile  WebGPU time per kernel             --only     pick workloads    --engines  pick our engines
+  --no-peers with --browser: our engines only (TF.js on a software adapter takes minutes per workload)`;
 
 export async function runBench(args: string[]): Promise<void> {
   if (args.includes('--help') || args.includes('-h')) {
