@@ -57,13 +57,11 @@ struct Params {
 @group(0) @binding(7) var<storage, read_write> dG: array<f32>;
 @group(1) @binding(0) var<uniform> u: Params;
 
-// Double-buffered: step s reads dG_{s+1} from half `rd` and stores dG_s into the other, so one barrier per step.
-var<workgroup> dNext: array<f32, 2 * ROWS * GH>; // (2, ROWS, G·H) recurrent-side dG
-var<private> rd: u32;
+var<workgroup> dNext: array<f32, ROWS * GH>; // (ROWS, G·H) recurrent-side dG of step t+1
 
 // (W_hhᵀ · dG_{t+1})[j] for local row r.
 fn recurrentDotT(j: u32, r: u32) -> f32 {
-  let db = rd * ROWS * GH + r * GH;
+  let db = r * GH;
   var s = 0.0;
   for (var m = 0u; m < GH; m++) {
     s += params[u.whhOff + m * H + j] * dNext[db + m];
@@ -73,7 +71,7 @@ fn recurrentDotT(j: u32, r: u32) -> f32 {
 
 // (W_hhᵀ · dG_{t+1})[4·j4 … 4·j4+3] for local row r (VEC4).
 fn recurrentDotT4(j4: u32, r: u32) -> vec4<f32> {
-  let db = rd * ROWS * GH + r * GH;
+  let db = r * GH;
   let w4 = u.whhOff / 4u + j4;
   var s = vec4<f32>(0.0);
   for (var m = 0u; m < GH; m++) {
@@ -84,7 +82,7 @@ fn recurrentDotT4(j4: u32, r: u32) -> vec4<f32> {
 
 // (W_ggᵀ · d[i,f,o]pre_{t+1})[col] for local row r (FGR); the i, f, o blocks of dNext sit at 0, H, 3H.
 fn gateDotT(col: u32, r: u32) -> f32 {
-  let db = rd * ROWS * GH + r * GH;
+  let db = r * GH;
   var s = 0.0;
   for (var m = 0u; m < 3u * H; m++) {
     var src = m;
@@ -205,19 +203,9 @@ fn unitStep(s: u32, b: u32, r: u32, j: u32, rec: f32) {
   }
 }
 
-// Stores this unit's recurrent-side dG of step s into the half the next step reads (its own writes: no storage barrier).
-fn keepForNext(s: u32, b: u32, r: u32, j: u32) {
-  let x = u.dghOff + (s * u.B + b) * GH;
-  let base = (1u - rd) * ROWS * GH + r * GH;
-  for (var g = 0u; g < G; g++) {
-    dNext[base + g * H + j] = dG[x + g * H + j];
-  }
-}
-
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let b0 = wg.x * ROWS;
-  rd = 0u;
   for (var t = u.t1; t > u.t0; t--) {
     let s = t - 1u; // the step processed now
     let more = t < u.t1;
@@ -231,7 +219,6 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
           if (more) { rec = recurrentDotT4(j4, r); }
           for (var q = 0u; q < 4u; q++) {
             unitStep(s, b, r, 4u * j4 + q, rec[q]);
-            keepForNext(s, b, r, 4u * j4 + q);
           }
         }
       }
@@ -244,11 +231,25 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
           var rec = 0.0;
           if (more) { rec = recurrentDotT(j, r); }
           unitStep(s, b, r, j, rec);
-          keepForNext(s, b, r, j);
         }
       }
     }
     workgroupBarrier();
-    rd = 1u - rd;
+    // Each thread reads back only its own writes (same unit ownership as above).
+    let per = select(1u, 4u, VEC4);
+    for (var idx = lid; idx < ROWS * H / per; idx += WG) {
+      let r = idx / (H / per);
+      let b = b0 + r;
+      if (b < u.B) {
+        let x = u.dghOff + (s * u.B + b) * GH;
+        for (var q = 0u; q < per; q++) {
+          let j = (idx % (H / per)) * per + q;
+          for (var g = 0u; g < G; g++) {
+            dNext[r * GH + g * H + j] = dG[x + g * H + j];
+          }
+        }
+      }
+    }
+    workgroupBarrier();
   }
 }

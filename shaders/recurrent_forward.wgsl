@@ -54,11 +54,9 @@ struct Params {
 @group(0) @binding(5) var<storage, read> params4: array<vec4<f32>>; // the same buffer as params
 @group(1) @binding(0) var<uniform> u: Params;
 
-// Double-buffered: step t reads half `cur` (h_{t−1}) and writes h_t into the other half, so one barrier per step.
-var<workgroup> hPrev: array<f32, 2 * H_SIZE>; // (2, ROWS, H) h_{t−1}
-var<workgroup> hPrev4: array<vec4<f32>, 2 * H4_SIZE>; // the same, as vec4 (VEC4)
-var<workgroup> aPrev: array<f32, 2 * FGR_SIZE>; // (2, ROWS, 3H) i, f, o of t−1 (FGR)
-var<private> cur: u32; // which half holds the state before the current step
+var<workgroup> hPrev: array<f32, H_SIZE>; // (ROWS, H) h_{t−1}
+var<workgroup> hPrev4: array<vec4<f32>, H4_SIZE>; // the same, as vec4 (VEC4)
+var<workgroup> aPrev: array<f32, FGR_SIZE>; // (ROWS, 3H) i, f, o of t−1 (FGR)
 
 // W_hh[row, :] · h_{t−1} of local row r.
 fn recurrentDot(row: u32, r: u32) -> f32 {
@@ -67,7 +65,7 @@ fn recurrentDot(row: u32, r: u32) -> f32 {
     let hb4 = r * H / 4u;
     var s4 = vec4<f32>(0.0);
     for (var k = 0u; k < H / 4u; k++) {
-      s4 += params4[w4 + k] * hPrev4[cur * H4_SIZE + hb4 + k];
+      s4 += params4[w4 + k] * hPrev4[hb4 + k];
     }
     return (s4.x + s4.y) + (s4.z + s4.w);
   }
@@ -75,7 +73,7 @@ fn recurrentDot(row: u32, r: u32) -> f32 {
   let hb = r * H;
   var s = 0.0;
   for (var k = 0u; k < H; k++) {
-    s += params[w + k] * hPrev[cur * H_SIZE + hb + k];
+    s += params[w + k] * hPrev[hb + k];
   }
   return s;
 }
@@ -92,7 +90,7 @@ fn recurrentDotGates(j: u32, r: u32) -> vec4<f32> {
     var sg = vec4<f32>(0.0);
     var so = vec4<f32>(0.0);
     for (var k = 0u; k < H / 4u; k++) {
-      let h = hPrev4[cur * H4_SIZE + hb4 + k];
+      let h = hPrev4[hb4 + k];
       si += params4[w4 + k] * h;
       sf += params4[w4 + gate4 + k] * h;
       sg += params4[w4 + 2u * gate4 + k] * h;
@@ -104,7 +102,7 @@ fn recurrentDotGates(j: u32, r: u32) -> vec4<f32> {
   let gate = H * H;
   let hb = r * H;
   for (var k = 0u; k < H; k++) {
-    let h = hPrev[cur * H_SIZE + hb + k];
+    let h = hPrev[hb + k];
     acc += vec4<f32>(params[w + k], params[w + gate + k], params[w + 2u * gate + k], params[w + 3u * gate + k]) * h;
   }
   return acc;
@@ -112,17 +110,16 @@ fn recurrentDotGates(j: u32, r: u32) -> vec4<f32> {
 
 fn readPrev(i: u32) -> f32 {
   if (VEC4) {
-    return hPrev4[cur * H4_SIZE + i / 4u][i % 4u];
+    return hPrev4[i / 4u][i % 4u];
   }
-  return hPrev[cur * H_SIZE + i];
+  return hPrev[i];
 }
 
-// Writes h of (row, unit) i into half `half`.
-fn writeState(half: u32, i: u32, v: f32) {
+fn writePrev(i: u32, v: f32) {
   if (VEC4) {
-    hPrev4[half * H4_SIZE + i / 4u][i % 4u] = v;
+    hPrev4[i / 4u][i % 4u] = v;
   } else {
-    hPrev[half * H_SIZE + i] = v;
+    hPrev[i] = v;
   }
 }
 
@@ -132,21 +129,26 @@ fn gateDot(row: u32, r: u32) -> f32 {
   let ab = r * 3u * H;
   var s = 0.0;
   for (var k = 0u; k < 3u * H; k++) {
-    s += params[w + k] * aPrev[cur * FGR_SIZE + ab + k];
+    s += params[w + k] * aPrev[ab + k];
   }
   return s;
 }
 
-// Copies the state after step t−1 (slot t) of (row r, unit j) into half `half` of workgroup memory. Each thread
-// copies only what it wrote itself (or the carried state), so no storage barrier is needed.
-fn loadUnit(t: u32, half: u32, b: u32, r: u32, j: u32) {
-  writeState(half, r * H + j, hs[(t * u.B + b) * H + j]);
-  if (FGR) {
-    let a = (t * u.B + b) * AW;
-    let base = half * FGR_SIZE + r * 3u * H;
-    aPrev[base + j] = acts[a + j];
-    aPrev[base + H + j] = acts[a + H + j];
-    aPrev[base + 2u * H + j] = acts[a + 3u * H + j];
+// Copies the state after step t−1 (slot t) of this thread's (row, unit) pairs into workgroup memory.
+fn loadPrev(t: u32, b0: u32, lid: u32) {
+  for (var idx = lid; idx < ROWS * H; idx += WG) {
+    let r = idx / H;
+    let j = idx % H;
+    let b = b0 + r;
+    if (b < u.B) {
+      writePrev(idx, hs[(t * u.B + b) * H + j]);
+      if (FGR) {
+        let a = (t * u.B + b) * AW;
+        aPrev[r * 3u * H + j] = acts[a + j];
+        aPrev[r * 3u * H + H + j] = acts[a + H + j];
+        aPrev[r * 3u * H + 2u * H + j] = acts[a + 3u * H + j];
+      }
+    }
   }
 }
 
@@ -224,14 +226,7 @@ fn simpleStep(t: u32, b: u32, r: u32, j: u32) {
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let b0 = wg.x * ROWS;
-  cur = 0u;
-  for (var idx = lid; idx < ROWS * H; idx += WG) {
-    let r = idx / H;
-    let b = b0 + r;
-    if (b < u.B) {
-      loadUnit(u.t0, cur, b, r, idx % H);
-    }
-  }
+  loadPrev(u.t0, b0, lid);
   workgroupBarrier();
   for (var t = u.t0; t < u.t1; t++) {
     for (var idx = lid; idx < ROWS * H; idx += WG) {
@@ -246,11 +241,11 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
         } else {
           simpleStep(t, b, r, j);
         }
-        // The other half is free: every thread finished reading it before the last barrier.
-        loadUnit(t + 1u, 1u - cur, b, r, j);
       }
     }
     workgroupBarrier();
-    cur = 1u - cur;
+    // Each thread reads back only what it wrote itself, so no storage barrier is needed.
+    loadPrev(t + 1u, b0, lid);
+    workgroupBarrier();
   }
 }

@@ -30,8 +30,8 @@ export function recurrentShape(spec: ModelSpec, maxThreads: number, profile: Ker
   const threads = profile.recurrentThreads ?? Math.min(maxThreads, 256, Math.max(32, 2 ** Math.ceil(Math.log2(rows * H))));
   return {
     H, G, AW, rows, threads,
-    forwardWorkgroupBytes: 2 * 4 * rows * H * (fgr ? 4 : 1), // double-buffered h (and FGR's i, f, o)
-    backwardWorkgroupBytes: 2 * 4 * rows * G * H, // double-buffered dG of the next step
+    forwardWorkgroupBytes: 4 * rows * H * (fgr ? 4 : 1),
+    backwardWorkgroupBytes: 4 * rows * G * H,
   };
 }
 
