@@ -31,21 +31,24 @@ struct Params {
 override WG: u32 = 256u; // a power of two; 4 on software adapters
 var<workgroup> sums: array<vec4<f32>, WG>; // gradSq, clippedSq, W², loss
 var<workgroup> omegaSums: array<f32, WG>;
-
-fn isFinite(x: f32) -> bool {
-  return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u;
-}
+var<workgroup> badSums: array<f32, WG>; // non-finite loss rows and gradient elements
 
 @compute @workgroup_size(WG)
 fn main(@builtin(local_invocation_index) lid: u32) {
   var acc = vec4<f32>(0.0);
+  var bad = 0.0; // non-finite gradient elements
   for (var w = lid; w < u.nwg; w += WG) {
     acc.x += partials[w * 4u];
     acc.y += partials[w * 4u + 1u];
     acc.z += partials[w * 4u + 2u];
+    bad += partials[w * 4u + 3u];
   }
   for (var r = u.t0 * u.B + lid; r < u.t1 * u.B; r += WG) {
-    acc.w += rowLoss[r];
+    let l = rowLoss[r];
+    acc.w += l;
+    if (!isFiniteBits(l)) {
+      bad += 1.0;
+    }
   }
   var omega = 0.0;
   for (var r = lid; r < u.omegaRows; r += WG) {
@@ -53,11 +56,13 @@ fn main(@builtin(local_invocation_index) lid: u32) {
   }
   sums[lid] = acc;
   omegaSums[lid] = omega;
+  badSums[lid] = bad;
   workgroupBarrier();
   for (var stride = WG / 2u; stride > 0u; stride >>= 1u) {
     if (lid < stride) {
       sums[lid] += sums[lid + stride];
       omegaSums[lid] += omegaSums[lid + stride];
+      badSums[lid] += badSums[lid + stride];
     }
     workgroupBarrier();
   }
@@ -69,7 +74,7 @@ fn main(@builtin(local_invocation_index) lid: u32) {
   let lossSum = total.w;
   let penalty = 0.5 * u.l2 * total.z + omegaSums[0];
   let norm = sqrt(gradSq);
-  let finite = isFinite(gradSq) && isFinite(lossSum) && isFinite(penalty);
+  let finite = badSums[0] == 0.0 && isFiniteBits(gradSq) && isFiniteBits(lossSum) && isFiniteBits(penalty);
   var factor = 1.0;
   if (finite && norm > 0.0) {
     if (u.clipMode == CLIP_NORM && norm > u.threshold) {

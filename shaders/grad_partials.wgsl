@@ -1,6 +1,8 @@
 // First half of the global gradient reduction, over the flat gradient buffer. Per trainable element:
 // adds the L2 penalty's gradient λ·W (weight matrices only) into the gradient, then sums, per workgroup,
 //   [0] Σ g²   [1] Σ clamp(g, −θ, θ)²   [2] Σ W² over L2 matrices
+//   [3] how many gradient elements or parameters are NaN or ±Inf (a poisoned weight stops the update even
+//       where an activation's clamp kept the NaN out of the loss)
 // into partials (NWG, 4). finalize.wgsl adds the workgroups up.
 
 const TRAINABLE: u32 = 1u;
@@ -20,13 +22,16 @@ struct Params {
 @group(1) @binding(0) var<uniform> u: Params;
 
 override WG: u32 = 256u; // a power of two; 4 on software adapters
-var<workgroup> sums: array<vec3<f32>, WG>;
+var<workgroup> sums: array<vec4<f32>, WG>;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  var acc = vec3<f32>(0.0);
+  var acc = vec4<f32>(0.0);
   for (var i = wg.x * WG + lid; i < u.P; i += u.nwg * WG) {
     let fl = flags[i];
+    if (!isFiniteBits(params[i])) {
+      acc.w += 1.0;
+    }
     if ((fl & TRAINABLE) == 0u) {
       continue;
     }
@@ -36,6 +41,9 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
       g += u.l2 * w;
       grads[i] = g;
       acc.z += w * w;
+    }
+    if (!isFiniteBits(g)) {
+      acc.w += 1.0;
     }
     let gc = clamp(g, -u.threshold, u.threshold);
     acc.x += g * g;
@@ -53,5 +61,6 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     partials[wg.x * 4u] = sums[0].x;
     partials[wg.x * 4u + 1u] = sums[0].y;
     partials[wg.x * 4u + 2u] = sums[0].z;
+    partials[wg.x * 4u + 3u] = sums[0].w;
   }
 }

@@ -135,3 +135,49 @@ describe('device loss', () => {
     e.dispose();
   });
 });
+
+describe('optimiser and state bookkeeping follow the CPU engine', () => {
+  it('switching optimiser mid-run starts it fresh; resetState(true) forgets it; a new batch size drops the carried state', async () => {
+    const spec = makeSpec({ cell: 'lstm', variant: 'cifg', inputSize: 2, hiddenSize: 4, outputSize: 2 });
+    const { cpu, gpu } = await enginePair(spec, randomParams(spec, new Rng(8)));
+    disposeLater.push(gpu);
+    const adam: StepOptions = { ...gradOnly, update: true, carryState: true, optimizer: { ...gradOnly.optimizer, kind: 'adam', lr: 0.01 } };
+    const momentum: StepOptions = { ...adam, optimizer: { ...adam.optimizer, kind: 'momentum', momentum: 0.9, lr: 0.05 } };
+    const plan: [StepOptions, number, (() => void) | null][] = [
+      [adam, 2, null],
+      [adam, 2, null],
+      [momentum, 2, null],
+      [momentum, 3, null], // B changes: carried state no longer fits
+      [adam, 3, () => { cpu.resetState(true); gpu.resetState(true); }],
+      [adam, 3, null],
+    ];
+    for (const [i, [opts, B, before]] of plan.entries()) {
+      before?.();
+      const batch = randomBatch(spec, 5, B, 'mse', 'all', new Rng(20 + i));
+      const [a, b] = [await gpu.step(batch, opts, true), await cpu.step(batch, opts, true)];
+      expect(compareSteps(a, b), `step ${i}`).toEqual([]);
+    }
+    const [cg, cc] = [await gpu.readCheckpoint(), await cpu.readCheckpoint()];
+    expect(cg.optimizer.kind).toBe(cc.optimizer.kind);
+    expect(cg.optimizer.step).toBe(cc.optimizer.step);
+    expect(cg.optimizer.slots.length).toBe(cc.optimizer.slots.length);
+    cg.optimizer.slots.forEach((s, i) => expect(maxRelativeDiff(s, cc.optimizer.slots[i])).toBeLessThan(1e-4));
+    cg.state.forEach((s, l) => expect(maxRelativeDiff(s, cc.state[l])).toBeLessThan(1e-4));
+  });
+
+  it('a NaN in the weights: finite = false and no update, as on the CPU', async () => {
+    const spec = makeSpec({ cell: 'gru', inputSize: 2, hiddenSize: 4, outputSize: 2 });
+    const params = randomParams(spec, new Rng(9));
+    params[3] = NaN;
+    const { cpu, gpu } = await enginePair(spec, params);
+    disposeLater.push(gpu);
+    const opts: StepOptions = { ...gradOnly, update: true, optimizer: { ...gradOnly.optimizer, lr: 0.1 } };
+    const batch = randomBatch(spec, 4, 2, 'mse', 'all', new Rng(10));
+    const [a, b] = [await gpu.step(batch, opts), await cpu.step(batch, opts)];
+    expect(b.finite).toBe(false);
+    expect(a.finite).toBe(false);
+    expect(a.updates).toBe(0);
+    const after = await gpu.readParams();
+    expect(Array.from(after.subarray(4))).toEqual(Array.from(params.subarray(4)));
+  });
+});
