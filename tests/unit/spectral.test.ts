@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eigenvalues, sigmaMax, spectralRadius } from '../../src/core/spectral';
+import { eigenvalues, gelfandRadius, sigmaMax, spectralRadius } from '../../src/core/spectral';
 import { Rng } from '../../src/core/rng';
 
 // Test helpers: an orthogonal matrix from modified Gram–Schmidt on a Gaussian, and products.
@@ -217,5 +217,32 @@ describe('spectralRadius', () => {
     for (let i = 0; i < n; i++) trace += W[i * n + i];
     expect(re.reduce((a, b) => a + b, 0)).toBeCloseTo(trace, 9);
     expect(Math.abs(im.reduce((a, b) => a + b, 0))).toBeLessThan(1e-9);
+  });
+});
+
+describe('spectral radius near a multiple of the identity (IRNN after a few updates)', () => {
+  it('converges on the W_hh that once stalled the QR iteration', async () => {
+    const { readFileSync } = await import('node:fs');
+    const W: number[] = JSON.parse(readFileSync(new URL('./fixtures/irnn-whh.json', import.meta.url), 'utf8'));
+    const n = Math.round(Math.sqrt(W.length));
+    const rho = spectralRadius(W, n);
+    expect(rho).toBeGreaterThan(1);
+    expect(Math.abs(rho - gelfandRadius(W, n))).toBeLessThan(0.01);
+  });
+
+  it('converges for I + εE at several sizes and scales', () => {
+    for (const n of [8, 32, 64]) {
+      for (const eps of [1e-6, 1e-3, 1e-1]) {
+        const W = Array.from({ length: n * n }, (_, i) => (i % (n + 1) === 0 ? 1.5 : 0) + eps * Math.sin(i * 12.9898 + n));
+        expect(() => spectralRadius(W, n)).not.toThrow();
+        expect(Math.abs(spectralRadius(W, n) - gelfandRadius(W, n)) / 1.5).toBeLessThan(0.02);
+      }
+    }
+  });
+
+  it('the Gelfand fallback agrees with QR on a generic matrix', () => {
+    const n = 20;
+    const W = Array.from({ length: n * n }, (_, i) => Math.sin(i * 78.233) * 0.3);
+    expect(gelfandRadius(W, n)).toBeCloseTo(spectralRadius(W, n), 2);
   });
 });
