@@ -28,8 +28,13 @@ export interface TrainerOptions {
    * H ≤ 64; otherwise as often as keeps them (parameter readback included) at ~5% of the training time.
    */
   statsEvery: number | 'auto';
-  /** A finite loss above this multiple of the best loss so far counts as divergence. */
+  /**
+   * A finite loss counts as divergence when it exceeds both this multiple of the best smoothed loss so far
+   * and `explosionFloor`. Smoothed (an exponential average), because one lucky batch with a tiny loss must
+   * not make an ordinary later batch look like an explosion.
+   */
   explosionFactor: number;
+  explosionFloor: number;
 }
 
 export const DEFAULT_TRAINER_OPTIONS: TrainerOptions = {
@@ -39,6 +44,7 @@ export const DEFAULT_TRAINER_OPTIONS: TrainerOptions = {
   checkpointRing: 4,
   statsEvery: 'auto',
   explosionFactor: 1e3,
+  explosionFloor: 10,
 };
 
 /** Everything one training step reports. Arrays are per layer, index 0 the bottom layer. */
@@ -106,7 +112,7 @@ export class Trainer {
   private valBatch!: Batch;
   private lr: number;
   private stepCount = 0;
-  private bestLoss = Infinity;
+  private watch!: DivergenceWatch;
   private ring: StoredCheckpoint[] = [];
   private stats = { sigmaMax: [] as number[], spectralRadius: [] as number[], step: -1 };
   private statsDue = true;
@@ -161,7 +167,7 @@ export class Trainer {
     const params = initParams(this.spec, { init: this.config.init, wrec: this.config.wrec }, this.initRng);
     await this.currentEngine.init(this.spec, params);
     this.stepCount = 0;
-    this.bestLoss = Infinity;
+    this.watch = new DivergenceWatch(this.options);
     this.ring = [];
     this.statsDue = true;
     this.timeTraining = 0;
@@ -186,9 +192,7 @@ export class Trainer {
     const step = this.stepCount;
 
     const finite = result.finite && Number.isFinite(result.loss) && Number.isFinite(result.gradNorm);
-    const exploded = finite && this.bestLoss > 0 && this.bestLoss < Infinity && result.loss > this.options.explosionFactor * this.bestLoss;
-    const diverged = !finite || exploded;
-    if (finite && !exploded) this.bestLoss = Math.min(this.bestLoss, result.loss);
+    const diverged = this.watch.diverged(result.loss, finite);
 
     if (!diverged && step % this.options.checkpointEvery === 0) await this.saveCheckpoint();
     if (!diverged && this.statsAreDue(step)) await this.refreshStats();
@@ -386,4 +390,20 @@ function now(): number {
 function formatNumber(x: number): string {
   if (!Number.isFinite(x)) return String(x);
   return Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(2) : x.toPrecision(3);
+}
+
+/** Decides whether a step diverged: a non-finite value, or a loss explosion against the smoothed history. */
+export class DivergenceWatch {
+  private smoothed: number | null = null; // exponential average of the accepted losses
+  private bestSmoothed = Infinity;
+
+  constructor(private readonly options: Pick<TrainerOptions, 'explosionFactor' | 'explosionFloor'>) {}
+
+  diverged(loss: number, finite: boolean): boolean {
+    if (!finite || !Number.isFinite(loss)) return true;
+    if (loss > Math.max(this.options.explosionFactor * this.bestSmoothed, this.options.explosionFloor)) return true;
+    this.smoothed = this.smoothed === null ? loss : 0.9 * this.smoothed + 0.1 * loss;
+    this.bestSmoothed = Math.min(this.bestSmoothed, this.smoothed);
+    return false;
+  }
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig, type Config } from '../../src/core/config';
 import { createTask } from '../../src/core/tasks';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine';
-import { Trainer, stepOptionsFromConfig, type MetricFrame } from '../../src/train/trainer';
+import { DivergenceWatch, Trainer, stepOptionsFromConfig, type MetricFrame } from '../../src/train/trainer';
 import { modelFromSafetensors } from '../../src/core/safetensors';
 import { sigmaMax } from '../../src/core/spectral';
 import { findTensor, paramLayout } from '../../src/core/spec';
@@ -142,5 +142,21 @@ describe('Trainer on the CPU engine', () => {
     expect(o.clip).toEqual({ mode: 'value', threshold: 2 });
     expect(o.bptt).toEqual({ mode: 'truncated', k1: 4, k2: 9 });
     expect(o.penalty).toEqual({ l2: 0.1, omega: 2 });
+  });
+});
+
+describe('DivergenceWatch', () => {
+  const options = { explosionFactor: 1e3, explosionFloor: 10 };
+  it('ignores one lucky tiny batch followed by ordinary ones', () => {
+    const watch = new DivergenceWatch(options);
+    const losses = [0.5, 0.3, 0.1, 3.5e-5, 0.04, 0.05, 0.042];
+    expect(losses.map((l) => watch.diverged(l, true))).toEqual(losses.map(() => false));
+  });
+  it('flags a real explosion and non-finite values', () => {
+    const watch = new DivergenceWatch(options);
+    for (const l of [1, 0.8, 0.6, 0.5]) expect(watch.diverged(l, true)).toBe(false);
+    expect(watch.diverged(5e3, true)).toBe(true);
+    expect(new DivergenceWatch(options).diverged(NaN, true)).toBe(true);
+    expect(new DivergenceWatch(options).diverged(1, false)).toBe(true);
   });
 });
