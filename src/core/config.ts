@@ -123,6 +123,7 @@ export function decodeConfig(input: string): DecodeResult {
   let query = String(input ?? '');
   const q = query.indexOf('?');
   if (q >= 0) query = query.slice(q + 1);
+  else if (/^([a-z][a-z0-9+.-]*:\/\/|\/)/i.test(query.trim())) query = ''; // an address with no settings
   query = query.replace(/^#/, '').split('#')[0];
   let params: URLSearchParams;
   try {

@@ -68,6 +68,13 @@ describe('Config URL', () => {
     expect(notices.join('\n')).toMatch(/"hide" is longer/);
   });
 
+  it('reads an address without a query as the defaults, silently', () => {
+    for (const address of ['https://rnnlab.test/', 'http://localhost:5173/lab/index.html', '/lab/']) {
+      expect(decodeConfig(address)).toEqual({ config: defaultConfig(), notices: [] });
+    }
+    expect(decodeConfig('cell=gru').config.cell).toBe('gru');
+  });
+
   it('writes only what differs from the defaults', () => {
     expect(encodeConfig(defaultConfig())).toBe(`v=${CONFIG_VERSION}`);
     expect(encodeConfig({ ...defaultConfig(), cell: 'lstm', wrec: 0.5 })).toBe(`v=${CONFIG_VERSION}&cell=lstm&wrec=0.5`);
