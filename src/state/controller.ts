@@ -2,6 +2,7 @@
 // turns the worker's messages into bounded chart series, and writes them with useStore.setState.
 // It also keeps the URL in step with the Config (history.replaceState).
 import type { Config } from '../core/config';
+import type { MetricRecord } from '../core/export/metrics';
 import { corpusPath } from '../core/tasks';
 import type { TaskData } from '../core/tasks/task';
 import { DecimatingSeries } from '../ui/decimate';
@@ -109,7 +110,49 @@ function clearMetrics(): void {
   useStore.setState({ ...emptyMetrics(), step: 0, divergence: null, divergedAt: null });
 }
 
+/** Listeners for the replies the page's panels asked for (export, checkpoints, inspection). */
+const workerListeners = new Set<(msg: FromWorker) => void>();
+
+/** Calls `listener` with every message from the training worker; returns the unsubscribe. */
+export function onWorkerMessage(listener: (msg: FromWorker) => void): () => void {
+  workerListeners.add(listener);
+  return () => workerListeners.delete(listener);
+}
+
+/** Sends a command after any pending configure (so it applies to the settings the user just chose). */
+export function postToWorker(message: ToWorker): void {
+  command(message);
+}
+
+/** Puts a saved run's history back into the charts (after it was resumed at its step). */
+export function restoreHistory(records: readonly MetricRecord[], step: number): void {
+  series = new Series();
+  for (const r of records) {
+    series.loss.push(r.step, r.loss);
+    if (r.valLoss !== null) series.valLoss.push(r.step, r.valLoss);
+    if (r.metric !== null && r.metric !== undefined) series.metric.push(r.step, r.metric);
+    if (r.gradNorm !== null) series.gradNorm.push(r.step, r.gradNorm);
+    const sigma = Array.isArray(r.sigmaMax) ? r.sigmaMax[0] : r.sigmaMax;
+    const radius = Array.isArray(r.spectralRadius) ? r.spectralRadius[0] : r.spectralRadius;
+    if (typeof sigma === 'number') series.sigmaMax.push(r.step, sigma);
+    if (typeof radius === 'number') series.spectralRadius.push(r.step, radius);
+  }
+  useStore.setState({
+    ...emptyMetrics(),
+    step,
+    divergence: null,
+    divergedAt: null,
+    loss: series.loss.snapshot(),
+    valLoss: series.valLoss.snapshot(),
+    metric: series.metric.snapshot(),
+    gradNorm: series.gradNorm.snapshot(),
+    sigmaMax: series.sigmaMax.snapshot(),
+    spectralRadius: series.spectralRadius.snapshot(),
+  });
+}
+
 function onMessage(msg: FromWorker): void {
+  for (const listener of workerListeners) listener(msg);
   switch (msg.type) {
     case 'ready':
       if (msg.rebuilt) clearMetrics();

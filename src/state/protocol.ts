@@ -4,6 +4,8 @@
 import type { Batch } from '../core/batch';
 import type { Config } from '../core/config';
 import type { TaskData } from '../core/tasks/task';
+import type { InspectRequest, InspectSnapshot } from '../core/inspect/snapshot';
+import type { SavedCheckpoint } from './runs/runStore';
 
 export type EngineChoice = Config['engine'];
 
@@ -44,7 +46,13 @@ export type ToWorker =
   | { type: 'reset' }
   | { type: 'rewind' }
   | { type: 'speed'; stepsPerSecond: number | null } // null = as fast as the engine allows
-  | { type: 'forward'; id: number; x: Float32Array; T: number }; // the current model on one sequence (T, 1, X)
+  | { type: 'forward'; id: number; x: Float32Array; T: number } // the current model on one sequence (T, 1, X)
+  | { type: 'exportModel'; id: number; metadata: Record<string, string> } // the weights as a safetensors file
+  | { type: 'checkpoint'; id: number } // weights and optimiser state, for the run store
+  | { type: 'loadModel'; params: Float32Array; step: number } // imported weights (the Config was set first)
+  | { type: 'loadCheckpoint'; checkpoint: SavedCheckpoint; step: number } // a saved run, resumed
+  | { type: 'inspect'; id: number; request: InspectRequest } // "inside the cell"; older requests are dropped
+  | { type: 'fitReadout' }; // ESN: the readout by ridge regression
 
 export type FromWorker =
   | { type: 'ready'; engine: EngineInfo; step: number; rebuilt: boolean }
@@ -61,6 +69,10 @@ export type FromWorker =
   | { type: 'rewound'; step: number }
   | { type: 'notice'; message: string } // something the user should know (e.g. an engine fell back)
   | { type: 'forwardResult'; id: number; outputs: Float32Array | null; error: string | null } // (T, 1, Y)
+  | { type: 'model'; id: number; bytes: Uint8Array | null; error: string | null }
+  | { type: 'checkpoint'; id: number; step: number; checkpoint: SavedCheckpoint | null; error: string | null }
+  | { type: 'restored'; step: number } // after loadModel / loadCheckpoint
+  | { type: 'inspection'; id: number; step: number; snapshot: InspectSnapshot | null; error: string | null }
   | { type: 'error'; message: string };
 
 /** At most this many frame messages per second reach the page. */

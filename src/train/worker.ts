@@ -5,6 +5,8 @@
 import type { Batch } from '../core/batch';
 import type { Config } from '../core/config';
 import { initParams } from '../core/init';
+import { inspectSnapshot } from '../core/inspect/snapshot';
+import type { InspectRequest } from '../core/inspect/snapshot';
 import { Rng } from '../core/rng';
 import type { ModelSpec } from '../core/spec';
 import { createTask } from '../core/tasks';
@@ -23,6 +25,7 @@ import {
   type StepSummary,
   type ToWorker,
 } from '../state/protocol';
+import type { SavedCheckpoint } from '../state/runs/runStore';
 import { specFromConfig, stepOptionsFromConfig, Trainer, type MetricFrame } from './trainer';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -298,6 +301,10 @@ async function configure(next: Config, nextData: TaskData): Promise<void> {
     live.lr = next.lr;
     trainer.setLearningRate(next.lr);
   }
+  if (change.rho !== null) {
+    live.rho = next.rho;
+    if (trainer.spec.cell === 'esn') await trainer.setReservoirRadius(next.rho);
+  }
   if (change.stepOptions) for (const key of STEP_OPTION_KEYS) (live as Record<string, unknown>)[key] = next[key];
   live.steps = next.steps;
   live.preset = next.preset;
@@ -347,6 +354,101 @@ async function forwardOne(id: number, x: Float32Array, T: number): Promise<void>
     send({ type: 'forwardResult', id, outputs, error: null });
   } catch (e) {
     send({ type: 'forwardResult', id, outputs: null, error: errorText(e) });
+  }
+}
+
+// ---- export, saved runs, inspection ---------------------------------------------------------------
+
+/**
+ * Puts the trainer's step counter at `step` after weights from a file or a saved run were written.
+ * The Trainer has no public setter for it yet (asked of the lead); until then this reaches its field.
+ */
+function setTrainerStep(t: Trainer, step: number): void {
+  (t as unknown as { stepCount: number }).stepCount = step;
+}
+
+async function exportModel(id: number, metadata: Record<string, string>): Promise<void> {
+  if (!trainer) {
+    send({ type: 'model', id, bytes: null, error: 'the model is not ready' });
+    return;
+  }
+  try {
+    const bytes = await trainer.exportSafetensors(metadata);
+    send({ type: 'model', id, bytes, error: null }, [bytes.buffer]);
+  } catch (e) {
+    send({ type: 'model', id, bytes: null, error: errorText(e) });
+  }
+}
+
+async function checkpoint(id: number): Promise<void> {
+  if (!trainer) {
+    send({ type: 'checkpoint', id, step: 0, checkpoint: null, error: 'the model is not ready' });
+    return;
+  }
+  try {
+    const c = await trainer.engine.readCheckpoint();
+    // a diverged run is saved without its non-finite weights (the run store keeps the settings and history)
+    const finite = c.params.every(Number.isFinite);
+    const saved = finite ? { spec: c.spec, params: c.params, optimizer: { kind: c.optimizer.kind, step: c.optimizer.step, slots: c.optimizer.slots } } : null;
+    send({ type: 'checkpoint', id, step: trainer.step, checkpoint: saved, error: null });
+  } catch (e) {
+    send({ type: 'checkpoint', id, step: 0, checkpoint: null, error: errorText(e) });
+  }
+}
+
+/** Weights from a file or a saved run; the page set the matching Config first (so the spec agrees). */
+async function restore(params: Float32Array, optimizer: SavedCheckpoint['optimizer'], step: number): Promise<void> {
+  if (!trainer) throw new Error('the model is not ready');
+  const expected = (await trainer.readParams()).length;
+  if (params.length !== expected) throw new Error(`the saved weights hold ${params.length} numbers, this model has ${expected}`);
+  if (optimizer) {
+    const current = await trainer.engine.readCheckpoint();
+    if (current.optimizer.kind === optimizer.kind) {
+      await trainer.engine.writeCheckpoint({ ...current, params, optimizer: { ...current.optimizer, step: optimizer.step, slots: optimizer.slots } });
+    } else {
+      await trainer.engine.writeParams(params);
+    }
+  } else {
+    await trainer.engine.writeParams(params);
+  }
+  setTrainerStep(trainer, step);
+  diverged = false;
+  clearPending();
+  send({ type: 'restored', step });
+  await snapshot();
+  await previewGradients();
+  sendStatus();
+}
+
+/** The newest inspect request; an older one still queued is dropped (the slider asks faster than we answer). */
+let latestInspect = 0;
+
+async function inspect(id: number, request: InspectRequest): Promise<void> {
+  if (id !== latestInspect) return;
+  if (!trainer) {
+    send({ type: 'inspection', id, step: 0, snapshot: null, error: 'the model is not ready' });
+    return;
+  }
+  try {
+    const t = trainer;
+    const { batch } = await t.snapshot();
+    const params = await t.readParams();
+    const snap = await inspectSnapshot(t.spec, t.task, (b) => t.engine.forward(b), params, batch, request);
+    send({ type: 'inspection', id, step: t.step, snapshot: snap, error: null });
+  } catch (e) {
+    send({ type: 'inspection', id, step: trainer.step, snapshot: null, error: errorText(e) });
+  }
+}
+
+async function fitReadout(): Promise<void> {
+  if (!trainer) return;
+  try {
+    const loss = await trainer.fitReadout();
+    send({ type: 'notice', message: `readout fitted by ridge regression: training loss ${loss.toPrecision(3)}` });
+    await snapshot();
+    await previewGradients();
+  } catch (e) {
+    send({ type: 'notice', message: `could not fit the readout: ${errorText(e)}` });
   }
 }
 
@@ -410,6 +512,25 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       return;
     case 'forward':
       enqueue(() => forwardOne(msg.id, msg.x, msg.T));
+      return;
+    case 'exportModel':
+      enqueue(() => exportModel(msg.id, msg.metadata));
+      return;
+    case 'checkpoint':
+      enqueue(() => checkpoint(msg.id));
+      return;
+    case 'loadModel':
+      enqueue(() => restore(msg.params, null, msg.step));
+      return;
+    case 'loadCheckpoint':
+      enqueue(() => restore(msg.checkpoint.params, msg.checkpoint.optimizer, msg.step));
+      return;
+    case 'inspect':
+      latestInspect = msg.id;
+      enqueue(() => inspect(msg.id, msg.request));
+      return;
+    case 'fitReadout':
+      enqueue(fitReadout);
       return;
   }
 };

@@ -40,7 +40,7 @@ describe('classifyChange', () => {
     expect(classifyChange(base, { ...base, clip: 'norm' })).toMatchObject({ rebuild: false, stepOptions: true });
   });
   it('sees nothing in an unchanged Config', () => {
-    expect(classifyChange(base, { ...base })).toEqual({ rebuild: false, wrec: null, lr: null, engine: null, stepOptions: false, steps: null });
+    expect(classifyChange(base, { ...base })).toEqual({ rebuild: false, wrec: null, lr: null, rho: null, engine: null, stepOptions: false, steps: null });
   });
 });
 
