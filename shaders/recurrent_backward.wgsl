@@ -35,6 +35,10 @@ override FGR: bool = false;
 override OMEGA: bool = false;
 override VEC4: bool = false;
 override H4: u32 = 1u; // H / 4 with VEC4, else 1 (never 0: it divides)
+// G·H too large for workgroup memory: read dG_{t+1} straight from dG, which the workgroup itself wrote in the
+// previous step (a storageBarrier orders it). Never with VEC4.
+override GLOBAL_STATE: bool = false;
+override DN_SIZE: u32 = 1u; // ROWS·G·H, or 1 with GLOBAL_STATE
 
 struct Params {
   B: u32,
@@ -57,14 +61,24 @@ struct Params {
 @group(0) @binding(7) var<storage, read_write> dG: array<f32>;
 @group(1) @binding(0) var<uniform> u: Params;
 
-var<workgroup> dNext: array<f32, ROWS * GH>; // (ROWS, G·H) recurrent-side dG of step t+1
+var<workgroup> dNext: array<f32, DN_SIZE>; // (ROWS, G·H) recurrent-side dG of step t+1
+var<private> stepS: u32; // the step being processed
+var<private> firstRow: u32; // this workgroup's first batch row
+
+// Recurrent-side dG of step s+1 at (local row, column) i = r·G·H + m.
+fn nextG(i: u32) -> f32 {
+  if (GLOBAL_STATE) {
+    return dG[u.dghOff + ((stepS + 1u) * u.B + firstRow) * GH + i];
+  }
+  return dNext[i];
+}
 
 // (W_hhᵀ · dG_{t+1})[j] for local row r.
 fn recurrentDotT(j: u32, r: u32) -> f32 {
   let db = r * GH;
   var s = 0.0;
   for (var m = 0u; m < GH; m++) {
-    s += params[u.whhOff + m * H + j] * dNext[db + m];
+    s += params[u.whhOff + m * H + j] * nextG(db + m);
   }
   return s;
 }
@@ -87,7 +101,7 @@ fn gateDotT(col: u32, r: u32) -> f32 {
   for (var m = 0u; m < 3u * H; m++) {
     var src = m;
     if (m >= 2u * H) { src = m + H; }
-    s += params[u.wggOff + m * 3u * H + col] * dNext[db + src];
+    s += params[u.wggOff + m * 3u * H + col] * nextG(db + src);
   }
   return s;
 }
@@ -206,8 +220,10 @@ fn unitStep(s: u32, b: u32, r: u32, j: u32, rec: f32) {
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let b0 = wg.x * ROWS;
+  firstRow = b0;
   for (var t = u.t1; t > u.t0; t--) {
     let s = t - 1u; // the step processed now
+    stepS = s;
     let more = t < u.t1;
     if (VEC4) {
       for (var idx = lid; idx < ROWS * H4; idx += WG) {
@@ -233,6 +249,10 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
           unitStep(s, b, r, j, rec);
         }
       }
+    }
+    if (GLOBAL_STATE) {
+      storageBarrier(); // the next step reads this step's dG written by other threads
+      continue;
     }
     workgroupBarrier();
     // Each thread reads back only its own writes (same unit ownership as above).

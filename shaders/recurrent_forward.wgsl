@@ -35,6 +35,9 @@ override FGR_SIZE: u32 = 1u; // ROWS·3H with FGR, else 1
 override VEC4: bool = false; // H % 4 == 0: W_hh rows and h read as vec4 (W_hh offsets are then 16-byte aligned)
 override H_SIZE: u32 = 1u; // ROWS·H, or 1 with VEC4
 override H4_SIZE: u32 = 1u; // ROWS·H/4 with VEC4, else 1
+// H too large for workgroup memory: read h_{t−1} (and FGR's i, f, o) straight from hs / acts, which the
+// workgroup itself wrote in the previous step (a storageBarrier orders them). Never with VEC4.
+override GLOBAL_STATE: bool = false;
 
 struct Params {
   B: u32,
@@ -57,6 +60,26 @@ struct Params {
 var<workgroup> hPrev: array<f32, H_SIZE>; // (ROWS, H) h_{t−1}
 var<workgroup> hPrev4: array<vec4<f32>, H4_SIZE>; // the same, as vec4 (VEC4)
 var<workgroup> aPrev: array<f32, FGR_SIZE>; // (ROWS, 3H) i, f, o of t−1 (FGR)
+var<private> stepT: u32; // the step being computed
+var<private> firstRow: u32; // this workgroup's first batch row
+
+// h_{t−1} of (local row, unit) i = r·H + j.
+fn prevH(i: u32) -> f32 {
+  if (GLOBAL_STATE) {
+    return hs[(stepT * u.B + firstRow) * H + i];
+  }
+  return hPrev[i];
+}
+
+// [i, f, o]_{t−1} of local row r, column k in 0..3H.
+fn prevA(r: u32, k: u32) -> f32 {
+  if (GLOBAL_STATE) {
+    var col = k;
+    if (k >= 2u * H) { col = k + H; }
+    return acts[(stepT * u.B + firstRow + r) * AW + col];
+  }
+  return aPrev[r * 3u * H + k];
+}
 
 // W_hh[row, :] · h_{t−1} of local row r.
 fn recurrentDot(row: u32, r: u32) -> f32 {
@@ -73,7 +96,7 @@ fn recurrentDot(row: u32, r: u32) -> f32 {
   let hb = r * H;
   var s = 0.0;
   for (var k = 0u; k < H; k++) {
-    s += params[w + k] * hPrev[hb + k];
+    s += params[w + k] * prevH(hb + k);
   }
   return s;
 }
@@ -102,7 +125,7 @@ fn recurrentDotGates(j: u32, r: u32) -> vec4<f32> {
   let gate = H * H;
   let hb = r * H;
   for (var k = 0u; k < H; k++) {
-    let h = hPrev[hb + k];
+    let h = prevH(hb + k);
     acc += vec4<f32>(params[w + k], params[w + gate + k], params[w + 2u * gate + k], params[w + 3u * gate + k]) * h;
   }
   return acc;
@@ -112,7 +135,7 @@ fn readPrev(i: u32) -> f32 {
   if (VEC4) {
     return hPrev4[i / 4u][i % 4u];
   }
-  return hPrev[i];
+  return prevH(i);
 }
 
 fn writePrev(i: u32, v: f32) {
@@ -126,16 +149,18 @@ fn writePrev(i: u32, v: f32) {
 // W_gg[row, :] · [i, f, o]_{t−1} of local row r (FGR).
 fn gateDot(row: u32, r: u32) -> f32 {
   let w = u.wggOff + row * 3u * H;
-  let ab = r * 3u * H;
   var s = 0.0;
   for (var k = 0u; k < 3u * H; k++) {
-    s += params[w + k] * aPrev[ab + k];
+    s += params[w + k] * prevA(r, k);
   }
   return s;
 }
 
 // Copies the state after step t−1 (slot t) of this thread's (row, unit) pairs into workgroup memory.
 fn loadPrev(t: u32, b0: u32, lid: u32) {
+  if (GLOBAL_STATE) {
+    return;
+  }
   for (var idx = lid; idx < ROWS * H; idx += WG) {
     let r = idx / H;
     let j = idx % H;
@@ -226,9 +251,11 @@ fn simpleStep(t: u32, b: u32, r: u32, j: u32) {
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let b0 = wg.x * ROWS;
+  firstRow = b0;
   loadPrev(u.t0, b0, lid);
   workgroupBarrier();
   for (var t = u.t0; t < u.t1; t++) {
+    stepT = t;
     for (var idx = lid; idx < ROWS * H; idx += WG) {
       let r = idx / H;
       let b = b0 + r;
@@ -243,9 +270,13 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
         }
       }
     }
-    workgroupBarrier();
-    // Each thread reads back only what it wrote itself, so no storage barrier is needed.
-    loadPrev(t + 1u, b0, lid);
-    workgroupBarrier();
+    if (GLOBAL_STATE) {
+      storageBarrier(); // the next step reads this step's hs / acts written by other threads
+    } else {
+      workgroupBarrier();
+      // Each thread reads back only what it wrote itself, so no storage barrier is needed.
+      loadPrev(t + 1u, b0, lid);
+      workgroupBarrier();
+    }
   }
 }

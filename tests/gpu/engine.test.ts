@@ -7,6 +7,7 @@ import type { StepOptions, StepResult } from '../../src/engine/engine';
 import { acquireDevice } from '../../src/engine/webgpu/device';
 import { nodeGpu } from '../../src/engine/webgpu/nodeGpu';
 import { liveBufferCount } from '../../src/engine/webgpu/resources';
+import { kernelProfile } from '../../src/engine/webgpu/kernels/profile';
 import { recurrentShape } from '../../src/engine/webgpu/kernels/recurrent';
 import { WebGpuEngine, checkModelLimits } from '../../src/engine/webgpu/webgpuEngine';
 import { Rng, compareSteps, enginePair, gradOnly, maxRelativeDiff, randomBatch, randomParams, sharedContext } from './helpers';
@@ -99,22 +100,25 @@ describe('resources', () => {
     expect(liveBufferCount()).toBe(before);
   }, 120_000);
 
-  it('refuses a model over the adapter limits before allocating, naming the limit', async () => {
+  it('keeps the recurrent state in storage when H is too large for workgroup memory', async () => {
     const ctx = await sharedContext();
     const limits = ctx.device.limits;
-    // H = 2100 LSTM: the fused backward needs 4·2100·4 bytes (> 32 KiB) of workgroup memory per batch row.
+    // H = 2100 LSTM: one batch row's gate gradients need 4·4·2100 bytes (> 32 KiB) of workgroup memory.
     const wide = makeSpec({ cell: 'lstm', inputSize: 1, hiddenSize: 2100, outputSize: 1 });
-    expect(() => checkModelLimits(wide, paramLayout(wide), recurrentShape(wide, 256), limits)).toThrow(/maxComputeWorkgroupStorageSize/);
-    // A parameter buffer over the binding limit.
-    const small = makeSpec({ cell: 'rnn_tanh', inputSize: 4096, hiddenSize: 64, outputSize: 4096 });
-    const tight = { ...limits, maxStorageBufferBindingSize: 1 << 20, maxBufferSize: limits.maxBufferSize, maxComputeWorkgroupStorageSize: limits.maxComputeWorkgroupStorageSize, maxStorageBuffersPerShaderStage: 8 } as GPUSupportedLimits;
-    expect(() => checkModelLimits(small, paramLayout(small), recurrentShape(small, 256), tight)).toThrow(/maxStorageBufferBindingSize/);
-    // init refuses before creating a single buffer.
-    const e = new WebGpuEngine({ context: ctx });
-    const before = liveBufferCount();
-    await expect(e.init(wide, new Float32Array(paramLayout(wide).size))).rejects.toThrow(/maxComputeWorkgroupStorageSize/);
-    expect(liveBufferCount()).toBe(before);
-    e.dispose();
+    const shape = recurrentShape(wide, 256, kernelProfile('gpu'), limits.maxComputeWorkgroupStorageSize);
+    expect(shape.globalState).toBe(true);
+    expect(shape.rows).toBe(1);
+    expect(() => checkModelLimits(wide, paramLayout(wide), shape, limits)).not.toThrow();
+    const narrow = recurrentShape(makeSpec({ cell: 'lstm', inputSize: 1, hiddenSize: 64, outputSize: 1 }), 256, kernelProfile('gpu'), limits.maxComputeWorkgroupStorageSize);
+    expect(narrow.globalState).toBe(false);
+  });
+
+  it('refuses a model over the adapter limits (checked in init before any allocation), naming the limit', async () => {
+    const ctx = await sharedContext();
+    const limits = ctx.device.limits;
+    const spec = makeSpec({ cell: 'rnn_tanh', inputSize: 600, hiddenSize: 64, outputSize: 600 });
+    const tight = { ...limits, maxStorageBufferBindingSize: 1 << 18, maxBufferSize: limits.maxBufferSize, maxComputeWorkgroupStorageSize: limits.maxComputeWorkgroupStorageSize, maxStorageBuffersPerShaderStage: 8 } as GPUSupportedLimits;
+    expect(() => checkModelLimits(spec, paramLayout(spec), recurrentShape(spec, 256), tight)).toThrow(/maxStorageBufferBindingSize/);
   });
 });
 

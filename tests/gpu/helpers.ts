@@ -82,10 +82,10 @@ export function compareSteps(gpu: StepResult, cpu: StepResult, tol = 1e-4): stri
 }
 
 /** A CPU and a WebGPU engine on the same model and parameters. */
-export async function enginePair(spec: ModelSpec, params: Float32Array, profile?: 'gpu' | 'software', subgroups?: boolean): Promise<{ cpu: CpuEngine; gpu: WebGpuEngine }> {
+export async function enginePair(spec: ModelSpec, params: Float32Array, profile?: 'gpu' | 'software', subgroups?: boolean, globalState?: boolean): Promise<{ cpu: CpuEngine; gpu: WebGpuEngine }> {
   const cpu = new CpuEngine();
   await cpu.init(spec, params);
-  const gpu = new WebGpuEngine({ context: await sharedContext(), profile, subgroups });
+  const gpu = new WebGpuEngine({ context: await sharedContext(), profile, subgroups, globalState });
   await gpu.init(spec, params);
   return { cpu, gpu };
 }

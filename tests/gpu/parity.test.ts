@@ -25,6 +25,7 @@ interface Case {
   seed?: number;
   profile?: 'gpu' | 'software';
   subgroups?: boolean;
+  globalState?: boolean;
 }
 
 function specOf(c: Case): ModelSpec {
@@ -44,7 +45,7 @@ function specOf(c: Case): ModelSpec {
 async function runCase(c: Case): Promise<void> {
   const spec = specOf(c);
   const rng = new Rng(c.seed ?? 7);
-  const { cpu, gpu } = await enginePair(spec, randomParams(spec, rng), c.profile, c.subgroups);
+  const { cpu, gpu } = await enginePair(spec, randomParams(spec, rng), c.profile, c.subgroups, c.globalState);
   live.push(gpu);
   const opts: StepOptions = { ...gradOnly, ...c.opts };
   for (let s = 0; s < (c.steps ?? 1); s++) {
@@ -140,5 +141,16 @@ describe('vec4 recurrence (H = 8) and both kernel profiles', () => {
     it(`lstm, no subgroups ${profile}`, () => runCase({ cell: 'lstm', H: 8, B: 3, layers: 2, profile, subgroups: false }));
     it(`adam, clipping, TBPTT ${profile}`, () =>
       runCase({ cell: 'gru', H: 8, steps: 2, profile, opts: { update: true, optimizer: { ...gradOnly.optimizer, kind: 'adam', lr: 0.01 }, clip: { mode: 'value', threshold: 0.02 }, bptt: { mode: 'truncated', k1: 3, k2: 4 } } }));
+  }
+});
+
+// The path for hidden sizes too large for workgroup memory: the recurrent state read from storage.
+describe('recurrent state in storage (large-H path), forced on small shapes', () => {
+  for (const profile of ['software', 'gpu'] as const) {
+    for (const cell of CELLS) {
+      it(`${cell} ${profile}`, () => runCase({ cell, H: 8, B: 3, layers: cell === 'esn' ? 1 : 2, profile, globalState: true }));
+    }
+    it(`lstm fgr ${profile}`, () => runCase({ cell: 'lstm', variant: 'fgr', H: 6, profile, globalState: true, opts: { bptt: { mode: 'truncated', k1: 3, k2: 5 } } }));
+    it(`Ω ${profile}`, () => runCase({ cell: 'rnn_tanh', H: 8, profile, globalState: true, opts: { penalty: { l2: 0, omega: 0.5 } } }));
   }
 });

@@ -33,6 +33,8 @@ export interface WebGpuEngineOptions {
   onLost?: (message: string) => void;
   /** Force the kernel sizing (tests cover both); by default 'software' on software adapters, else 'gpu'. */
   profile?: ProfileName;
+  /** Keep the recurrent state in storage even where it fits workgroup memory (tests cover that path). */
+  globalState?: boolean;
   /** false: never use the `subgroups` feature even where the adapter has it (tests cover both paths). */
   subgroups?: boolean;
   /** Time every kernel with timestamp queries (the benchmark's --profile); slower, for measurement only. */
@@ -216,7 +218,7 @@ export class WebGpuEngine implements Engine {
     const ctx = await this.device();
     const { device } = ctx;
     const profile = kernelProfile(this.options.profile ?? (ctx.software ? 'software' : 'gpu'), ctx.hasSubgroups && this.options.subgroups !== false);
-    const shape = recurrentShape(spec, device.limits.maxComputeInvocationsPerWorkgroup, profile);
+    const shape = recurrentShape(spec, device.limits.maxComputeInvocationsPerWorkgroup, profile, device.limits.maxComputeWorkgroupStorageSize, this.options.globalState);
     checkModelLimits(spec, layout, shape, device.limits);
 
     this.releaseModel();

@@ -18,20 +18,37 @@ export interface RecurrentShape {
   threads: number; // invocations per workgroup
   forwardWorkgroupBytes: number;
   backwardWorkgroupBytes: number;
+  /** H too large for workgroup memory: the recurrent state is read from storage (one row per workgroup). */
+  globalState: boolean;
 }
 
-export function recurrentShape(spec: ModelSpec, maxThreads: number, profile: KernelProfile = kernelProfile('gpu')): RecurrentShape {
+/**
+ * Rows and threads per workgroup for the fused recurrence. When the state of even one batch row does not fit
+ * in `maxWorkgroupBytes` (or `forceGlobalState`), the kernels keep it in storage instead, still looping over all
+ * steps in one dispatch (a storageBarrier between steps).
+ */
+export function recurrentShape(
+  spec: ModelSpec,
+  maxThreads: number,
+  profile: KernelProfile = kernelProfile('gpu'),
+  maxWorkgroupBytes = 16384,
+  forceGlobalState = false,
+): RecurrentShape {
   const H = spec.hiddenSize;
   const G = gateCount(spec.cell);
   const AW = spec.cell === 'lstm' || spec.cell === 'gru' ? 4 * H : spec.cell === 'esn' ? H : 1;
   const fgr = spec.cell === 'lstm' && lstmFlags(spec.variant).fullGateRecurrence;
   // Enough rows to give a workgroup about 256 (row, unit) pairs; rows beyond B idle.
-  const rows = profile.recurrentRows ?? Math.max(1, Math.min(8, Math.floor(256 / H)));
+  const bytes = (rows: number) => Math.max(4 * rows * H * (fgr ? 4 : 1), 4 * rows * G * H);
+  let rows = profile.recurrentRows ?? Math.max(1, Math.min(8, Math.floor(256 / H)));
+  while (rows > 1 && bytes(rows) > maxWorkgroupBytes) rows = Math.max(1, Math.floor(rows / 2));
+  const globalState = forceGlobalState || bytes(rows) > maxWorkgroupBytes;
+  if (globalState) rows = 1;
   const threads = profile.recurrentThreads ?? Math.min(maxThreads, 256, Math.max(32, 2 ** Math.ceil(Math.log2(rows * H))));
   return {
-    H, G, AW, rows, threads,
-    forwardWorkgroupBytes: 4 * rows * H * (fgr ? 4 : 1),
-    backwardWorkgroupBytes: 4 * rows * G * H,
+    H, G, AW, rows, threads, globalState,
+    forwardWorkgroupBytes: globalState ? 16 : 4 * rows * H * (fgr ? 4 : 1),
+    backwardWorkgroupBytes: globalState ? 16 : 4 * rows * G * H,
   };
 }
 
@@ -55,7 +72,8 @@ function cellConstants(spec: ModelSpec, shape: RecurrentShape): Record<string, n
     OUT_ACT: b(!lstm || f.outputActivation),
     COUPLED: b(lstm && f.coupled),
     FGR: b(lstm && f.fullGateRecurrence),
-    VEC4: b(shape.H % 4 === 0),
+    VEC4: b(shape.H % 4 === 0 && !shape.globalState),
+    GLOBAL_STATE: b(shape.globalState),
   };
 }
 
@@ -73,8 +91,8 @@ export class RecurrentForwardKernel extends Kernel<ForwardField> {
   static async create(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string, spec: ModelSpec, shape: RecurrentShape): Promise<RecurrentForwardKernel> {
     const constants = cellConstants(spec, shape);
     const fgr = constants.FGR === 1;
-    constants.FGR_SIZE = fgr ? shape.rows * 3 * shape.H : 1;
-    constants.H_SIZE = constants.VEC4 ? 1 : shape.rows * shape.H;
+    constants.FGR_SIZE = fgr && !shape.globalState ? shape.rows * 3 * shape.H : 1;
+    constants.H_SIZE = constants.VEC4 || shape.globalState ? 1 : shape.rows * shape.H;
     constants.H4_SIZE = constants.VEC4 ? (shape.rows * shape.H) / 4 : 1;
     return new RecurrentForwardKernel(device, arena, counter, label, constants, shape).build();
   }
@@ -97,6 +115,7 @@ export class RecurrentBackwardKernel extends Kernel<BackwardField> {
   static async create(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string, spec: ModelSpec, shape: RecurrentShape, omega: boolean): Promise<RecurrentBackwardKernel> {
     const constants = cellConstants(spec, shape);
     constants.G = shape.G;
+    constants.DN_SIZE = shape.globalState ? 1 : shape.rows * shape.G * shape.H;
     constants.H4 = constants.VEC4 ? shape.H / 4 : 1;
     constants.OMEGA = omega ? 1 : 0;
     return new RecurrentBackwardKernel(device, arena, counter, label, constants, shape).build();
