@@ -310,6 +310,28 @@ export class Trainer {
   }
 
   /**
+   * Moves the run onto `next` from the newest checkpoint, for when the current engine can no longer be read
+   * (a lost GPU device). The steps after that checkpoint are lost. Returns the checkpoint's step.
+   */
+  recoverOnto(next: Engine): Promise<number> {
+    return this.exclusive(async () => {
+      const last = this.ring[this.ring.length - 1];
+      if (!last) throw new Error('no checkpoint to recover from');
+      await next.writeCheckpoint(last.checkpoint);
+      try {
+        this.currentEngine.dispose();
+      } catch {
+        // a lost device may refuse to release its resources; they went with it
+      }
+      this.currentEngine = next;
+      this.stepCount = last.step;
+      this.statsDue = true;
+      await this.refreshStats();
+      return last.step;
+    });
+  }
+
+  /**
    * ESN only: fits the readout (head) in one shot by ridge regression of a training batch's targets on the
    * reservoir states, instead of by gradient. Returns the training loss after the fit.
    */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { makeSpec, paramLayout } from '../../src/core/spec';
 import { checkMemoryBudget, CPU_BUDGET_BYTES, formatBytes } from '../../src/engine/budget';
 
-const rnn = (H: number, layers = 1) => makeSpec({ cell: 'rnn', inputSize: 2, hiddenSize: H, outputSize: 1, numLayers: layers });
+const rnn = (H: number, layers = 1) => makeSpec({ cell: 'rnn_tanh', inputSize: 2, hiddenSize: H, outputSize: 1, numLayers: layers });
 const lstm = (H: number, layers = 1) => makeSpec({ cell: 'lstm', inputSize: 2, hiddenSize: H, outputSize: 1, numLayers: layers });
 const swiftShaderLimits = { maxStorageBufferBindingSize: 128 * 1024 * 1024, maxBufferSize: 256 * 1024 * 1024 };
 
