@@ -1,23 +1,67 @@
 // URL ⇄ Config, pure: strings in, strings out. The page calls these with window.location and
 // history.replaceState; nothing here touches `window`, so it is tested like any function.
 import { decodeConfig, encodeConfig, type Config, type DecodeResult } from '../core/config';
+import { takeRace, withRace, type Contestant } from '../core/inspect/race';
+
+/** The query of an address (without "?" and without the hash); '' when it has none. */
+function queryOf(href: string): string {
+  const withoutHash = href.split('#')[0];
+  const q = withoutHash.indexOf('?');
+  return q >= 0 ? withoutHash.slice(q + 1) : '';
+}
 
 /**
  * Reads the Config from a page URL (a full href, or a query string starting with "?"). Never throws.
- * Only the query is decoded: an address without one is the default Config.
+ * Only the query is decoded: an address without one is the default Config. A `race` value is taken out
+ * first (raceFromUrl reads it), so it is not reported as an unknown setting.
  */
 export function configFromUrl(href: string): DecodeResult {
-  const withoutHash = href.split('#')[0];
-  const q = withoutHash.indexOf('?');
-  return decodeConfig(q >= 0 ? withoutHash.slice(q) : '');
+  const { query, notices } = takeRace(`?${queryOf(href)}`);
+  const decoded = decodeConfig(query ? `?${query}` : '');
+  return notices.length ? { ...decoded, notices: [...decoded.notices, ...notices] } : decoded;
 }
 
-/** The same page address with the query replaced by the Config's encoding (hash kept). */
+/** The race a link asks for (contestants empty when none), with notices about values it had to drop. */
+export function raceFromUrl(href: string): { contestants: Contestant[]; notices: string[] } {
+  const { contestants, notices } = takeRace(`?${queryOf(href)}`);
+  return { contestants, notices };
+}
+
+/** The same page address with the query replaced by the Config's encoding (hash kept, a race kept). */
 export function urlWithConfig(href: string, config: Config): string {
   const hashAt = href.indexOf('#');
   const hash = hashAt >= 0 ? href.slice(hashAt) : '';
   const beforeHash = hashAt >= 0 ? href.slice(0, hashAt) : href;
   const queryAt = beforeHash.indexOf('?');
   const base = queryAt >= 0 ? beforeHash.slice(0, queryAt) : beforeHash;
-  return `${base}?${encodeConfig(config)}${hash}`;
+  const { contestants } = raceFromUrl(href);
+  const query = contestants.length ? withRace(encodeConfig(config), contestants) : encodeConfig(config);
+  return `${base}?${query}${hash}`;
+}
+
+/** Options of a shared link: pin the engine the run is on, and stop students' runs at a step count. */
+export interface ShareOptions {
+  pinEngine: 'cpu' | 'webgpu' | null; // null: the link lets each browser choose (engine=auto)
+  pinSteps: number | null; // null: keep the Config's own `steps`
+  embed?: boolean;
+}
+
+/** The Config a shared link carries. */
+export function sharedConfig(config: Config, options: ShareOptions): Config {
+  return {
+    ...config,
+    engine: options.pinEngine ?? 'auto',
+    steps: options.pinSteps ?? config.steps,
+    embed: options.embed ?? config.embed,
+  };
+}
+
+/** Text for an HTML attribute value in a snippet the user copies (never parsed by this page). */
+function attributeText(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** The <iframe> snippet that embeds a link (its Config should have embed on). */
+export function iframeSnippet(url: string, width = 960, height = 640): string {
+  return `<iframe src="${attributeText(url)}" width="${width}" height="${height}" style="border:0" title="rnnlab: a recurrent network training" loading="lazy"></iframe>`;
 }

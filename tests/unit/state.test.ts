@@ -32,7 +32,7 @@ describe('classifyChange', () => {
   const base = defaultConfig();
   it('applies W_rec, learning rate and engine live', () => {
     const c = classifyChange(base, { ...base, wrec: 2, lr: 0.1, engine: 'cpu' });
-    expect(c).toEqual({ rebuild: false, wrec: 2, lr: 0.1, engine: 'cpu', stepOptions: false, steps: null });
+    expect(c).toEqual({ rebuild: false, wrec: 2, lr: 0.1, rho: null, engine: 'cpu', stepOptions: false, steps: null });
   });
   it('rebuilds when the model or data change', () => {
     expect(classifyChange(base, { ...base, cell: 'gru' }).rebuild).toBe(true);
@@ -67,5 +67,12 @@ describe('presets', () => {
     expect(presetById('clipping')?.overrides.clip).toBe('norm');
     expect(presetById('lstm-long')?.overrides).toMatchObject({ cell: 'lstm' });
     expect(presetById('lstm-long')!.overrides.T!).toBeGreaterThanOrEqual(100);
+  });
+});
+
+describe('classifyChange: the ESN spectral radius', () => {
+  it('is applied to the live reservoir, not rebuilt', () => {
+    const base = { ...defaultConfig(), cell: 'esn' as const };
+    expect(classifyChange(base, { ...base, rho: 1.2 })).toMatchObject({ rebuild: false, rho: 1.2 });
   });
 });
