@@ -13,6 +13,8 @@ import { createTask } from '../core/tasks';
 import type { Task, TaskData } from '../core/tasks/task';
 import { createEngine, type CreateEngineOptions } from '../engine/auto';
 import { CpuEngine } from '../engine/cpu/cpuEngine';
+import { liveBufferCount } from '../engine/webgpu/resources';
+import { WebGpuEngine } from '../engine/webgpu/webgpuEngine';
 import type { Engine } from '../engine/engine';
 import { classifyChange, STEP_OPTION_KEYS } from '../state/configChange';
 import {
@@ -95,7 +97,7 @@ function sendStatus(): void {
  * and in words why it is the one we got. `params` are only for the timing; the Trainer sets its own.
  */
 async function pickEngine(choice: EngineChoice, spec: ModelSpec, params: Float32Array, probe?: CreateEngineOptions['probe']): Promise<{ engine: Engine; reason: string }> {
-  const onLost = (message: string) => send({ type: 'notice', message: `the GPU device was lost (${message}); choose the CPU engine to go on` });
+  const onLost = (message: string) => onDeviceLost(message);
   return createEngine(choice, { spec, params, probe, onLost });
 }
 
@@ -451,6 +453,52 @@ async function fitReadout(): Promise<void> {
     send({ type: 'notice', message: `could not fit the readout: ${errorText(e)}` });
   }
 }
+
+// ---- hardening: a lost GPU device, and test hooks --------------------------------------------------
+// The WebGPU engine calls onLost once when its device goes (driver reset, GPU removed, destroy()). The run
+// moves to the CPU engine from the Trainer's newest checkpoint, says so, and goes on if it was running.
+
+function onDeviceLost(message: string): void {
+  const wasRunning = running || loopActive;
+  enqueue(async () => {
+    const t = trainer;
+    if (!t || t.engine.kind !== 'webgpu') return; // an engine that was being timed or replaced
+    running = false;
+    const lostAt = t.step;
+    const cpu = new CpuEngine();
+    const step = await t.recoverOnto(cpu);
+    engineInfo = describe(cpu, `the GPU device was lost at step ${lostAt}`);
+    diverged = false;
+    clearPending();
+    send({ type: 'rewound', step });
+    send({ type: 'ready', engine: engineInfo, step, rebuilt: false });
+    send({ type: 'notice', message: `the GPU device was lost (${message}); the run goes on on the CPU from its checkpoint at step ${step}` });
+    sendStatus();
+    if (wasRunning) play();
+  });
+}
+
+/**
+ * For the fault and soak tests and the console (self.rnnlabTest in the worker): the live GPU buffer count and
+ * faults on demand. Nothing in the page calls them.
+ */
+(self as unknown as { rnnlabTest: object }).rnnlabTest = {
+  liveGpuBuffers: () => liveBufferCount(),
+  step: () => trainer?.step ?? 0,
+  /** Destroys the WebGPU engine's device, as a driver reset would; false when the run is not on WebGPU. */
+  loseDevice: (): boolean => {
+    const engine = trainer?.engine;
+    if (!(engine instanceof WebGpuEngine) || !engine.context) return false;
+    engine.context.device.destroy();
+    return true;
+  },
+  /** An uncaught error, as a bug would throw: the page restarts the worker. */
+  crash: (): void => {
+    setTimeout(() => {
+      throw new Error('rnnlab test hook: the training worker crashed');
+    });
+  },
+};
 
 // ---- messages ------------------------------------------------------------------------------------
 
