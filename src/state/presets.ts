@@ -63,6 +63,39 @@ export const PRESETS: Preset[] = [
       'Le, Jaitly and Hinton\'s IRNN starts a ReLU RNN with W_rec = I, so at first the state is simply carried forward and the error flows back undamped. Small changes to this starting point decide whether gradients vanish or explode.',
     tryThis: 'Move W_rec to 0.9 and 1.1 and compare the gradient profiles.',
   },
+  {
+    id: 'tbptt',
+    title: 'Truncated BPTT',
+    // an LSTM, so that what stops the learning is the truncation and not the cell
+    overrides: { task: 'adding', T: 50, cell: 'lstm', wrec: 1, init: 'orthogonal', clip: 'norm', clipAt: 1, opt: 'adam', lr: 0.01, bptt: 'truncated', k1: 10, k2: 20 },
+    explanation:
+      'Truncated BPTT walks through the sequence 10 steps at a time and backpropagates each chunk\'s loss only 20 steps into the past. It is cheap and works for local patterns, but the adding problem\'s two marked numbers sit further back than 20 steps, so no gradient ever reaches them.',
+    tryThis: 'Look at the gradient profile: it is zero beyond 20 steps back. Set backprop to full and watch the loss finally fall.',
+  },
+  {
+    id: 'esn',
+    title: 'Echo-state network',
+    overrides: { task: 'mackey_glass', T: 100, cell: 'esn', H: 100, rho: 0.9, leak: 1, inScale: 1, wrec: 1, init: 'orthogonal', opt: 'adam', lr: 0.01, clip: 'none' },
+    explanation:
+      'An echo-state network never trains its recurrent weights: a fixed random reservoir, scaled to spectral radius ρ, echoes the input, and only the linear readout learns. Below ρ = 1 old inputs fade away; far above it the reservoir becomes chaotic and forgets its input.',
+    tryThis: 'Press "Fit readout (ridge)" for a one-shot solution, then move ρ to 0.5 and 1.5 and fit again.',
+  },
+  {
+    id: 'greff',
+    title: 'LSTM without a forget gate',
+    overrides: { task: 'adding', T: 50, cell: 'lstm', variant: 'nfg', wrec: 1, init: 'orthogonal', clip: 'norm', clipAt: 1, opt: 'adam', lr: 0.01 },
+    explanation:
+      'Greff et al. (2017) removed one LSTM part at a time and found the forget gate and the output activation mattered most, while coupling the input and forget gates (CIFG) cost almost nothing. Without a forget gate the cell state can only grow, and the network has no way to clear what it no longer needs.',
+    tryThis: 'Open the lab below and race lstm, lstm:cifg and lstm:nfg on the same data and seed.',
+  },
+  {
+    id: 'char-code',
+    title: 'Char-RNN on code',
+    overrides: { task: 'char', corpus: 'code', T: 50, cell: 'lstm', H: 64, wrec: 1, init: 'orthogonal', clip: 'norm', clipAt: 5, opt: 'adam', lr: 0.005 },
+    explanation:
+      'An LSTM reads source code one character at a time and learns to predict the next one, as in Karpathy\'s char-rnn. Within a few hundred steps it learns spaces and line breaks, then keywords, brackets and indentation.',
+    tryThis: 'Open "Inside the cell" and hover over units: look for one that switches on inside brackets or quotes.',
+  },
 ];
 
 export function presetById(id: string): Preset | undefined {
