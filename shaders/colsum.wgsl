@@ -8,6 +8,7 @@ struct Params {
   srcOff1: u32,
   outOff0: u32,
   outOff1: u32,
+  same: u32, // 1: one job whose sums go to both outOff0 and outOff1 (db_ih = db_hh for all cells but GRU)
 }
 
 @group(0) @binding(0) var<storage, read> src0: array<f32>;
@@ -42,6 +43,9 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
     }
     if (wg.y == 0u) {
       out[u.outOff0 + n] = total;
+      if (u.same != 0u) {
+        out[u.outOff1 + n] = total;
+      }
     } else {
       out[u.outOff1 + n] = total;
     }

@@ -504,7 +504,7 @@ export class WebGpuEngine implements Engine {
         const inOff = l === 0 ? 0 : B * H;
         k.gemm.record(pass, g.dWih, { M: GH, N: I, K: rows, a: transposed(w0 * B * GH, GH), b: rowMajor(inOff + w0 * B * I, I), cOff: lt.wihOff, cRowStride: I });
         k.gemm.record(pass, g.dWhh, { M: GH, N: H, K: rows, a: transposed(dghOff + w0 * B * GH, GH), b: rowMajor(w0 * B * H, H), cOff: lt.whhOff, cRowStride: H });
-        k.colsum.record(pass, g.bias, rows, GH, { srcOff: w0 * B * GH, outOff: lt.bihOff }, { srcOff: dghOff + w0 * B * GH, outOff: lt.bhhOff });
+        k.colsum.record(pass, g.bias, rows, GH, { srcOff: w0 * B * GH, outOff: lt.bihOff }, { srcOff: dghOff + w0 * B * GH, outOff: lt.bhhOff, sameSource: dghOff === 0 });
         if (k.peepholes) k.peepholes.record(pass, g.peepholes!, B, w0, e, lt.peepOff);
         if (k.gateRecurrence) k.gateRecurrence.record(pass, g.gateRecurrence!, B, w0, e, lt.wggOff);
         if (withOmega) {
