@@ -2,24 +2,59 @@
 // Every routine accumulates into `out` (callers zero it when they need a fresh result).
 export type Vec = Float64Array;
 
-/** out (m×n) += A (m×k) · Bᵀ where B is (n×k): dot products of contiguous rows, four accumulators. */
+/**
+ * out (m×n) += A (m×k) · Bᵀ where B is (n×k): dot products of contiguous rows. Register-blocked two rows of A
+ * by four rows of B, so each loaded number is used several times (about twice the speed of one dot at a time).
+ */
 export function addMatMulBt(out: Vec, A: Vec, B: Vec, m: number, n: number, k: number, aOff = 0, outOff = 0): void {
-  const k4 = k - (k % 4);
-  for (let i = 0; i < m; i++) {
+  const n4 = n - (n % 4);
+  let i = 0;
+  for (; i + 1 < m; i += 2) {
+    const a0 = aOff + i * k;
+    const a1 = a0 + k;
+    const o0 = outOff + i * n;
+    const o1 = o0 + n;
+    let j = 0;
+    for (; j < n4; j += 4) {
+      const b0 = j * k;
+      const b1 = b0 + k;
+      const b2 = b1 + k;
+      const b3 = b2 + k;
+      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      for (let p = 0; p < k; p++) {
+        const x0 = A[a0 + p];
+        const x1 = A[a1 + p];
+        const y0 = B[b0 + p];
+        const y1 = B[b1 + p];
+        const y2 = B[b2 + p];
+        const y3 = B[b3 + p];
+        s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
+        s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
+      }
+      out[o0 + j] += s00; out[o0 + j + 1] += s01; out[o0 + j + 2] += s02; out[o0 + j + 3] += s03;
+      out[o1 + j] += s10; out[o1 + j + 1] += s11; out[o1 + j + 2] += s12; out[o1 + j + 3] += s13;
+    }
+    for (; j < n; j++) {
+      const bj = j * k;
+      let s0 = 0;
+      let s1 = 0;
+      for (let p = 0; p < k; p++) {
+        s0 += A[a0 + p] * B[bj + p];
+        s1 += A[a1 + p] * B[bj + p];
+      }
+      out[o0 + j] += s0;
+      out[o1 + j] += s1;
+    }
+  }
+  if (i < m) {
+    // The odd last row of A.
     const ai = aOff + i * k;
     const oi = outOff + i * n;
     for (let j = 0; j < n; j++) {
       const bj = j * k;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      let p = 0;
-      for (; p < k4; p += 4) {
-        s0 += A[ai + p] * B[bj + p];
-        s1 += A[ai + p + 1] * B[bj + p + 1];
-        s2 += A[ai + p + 2] * B[bj + p + 2];
-        s3 += A[ai + p + 3] * B[bj + p + 3];
-      }
-      for (; p < k; p++) s0 += A[ai + p] * B[bj + p];
-      out[oi + j] += s0 + s1 + s2 + s3;
+      let s = 0;
+      for (let p = 0; p < k; p++) s += A[ai + p] * B[bj + p];
+      out[oi + j] += s;
     }
   }
 }
