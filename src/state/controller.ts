@@ -3,11 +3,14 @@
 // It also keeps the URL in step with the Config (history.replaceState).
 import type { Config } from '../core/config';
 import type { MetricRecord } from '../core/export/metrics';
-import { corpusPath } from '../core/tasks';
+import { corpusPath, createTask } from '../core/tasks';
 import type { TaskData } from '../core/tasks/task';
+import { checkMemoryBudget, type BufferLimits } from '../engine/budget';
+import { specFromConfig } from '../train/trainer';
 import { DecimatingSeries } from '../ui/decimate';
 import { presetById, presetConfig } from './presets';
 import type { FromWorker, StepSummary, ToWorker } from './protocol';
+import type { SavedCheckpoint } from './runs/runStore';
 import { emptyMetrics, useStore } from './store';
 import { configFromUrl, urlWithConfig } from './url';
 
@@ -243,6 +246,13 @@ function onMessage(msg: FromWorker): void {
     case 'error':
       useStore.setState({ error: msg.message, status: 'error' });
       return;
+    case 'checkpoint':
+      if (msg.id === recovery.requestId && msg.checkpoint) recovery.checkpoint = { step: msg.step, config: useStore.getState().config, checkpoint: msg.checkpoint };
+      return;
+    case 'restored':
+      if (recovery.history && recovery.history.step === msg.step) restoreCharts(recovery.history);
+      recovery.history = null;
+      return;
   }
 }
 
@@ -256,9 +266,15 @@ export function start(): void {
   const { config, notices } = configFromUrl(window.location.href);
   useStore.setState({ config, notices });
   writeUrl(config);
-  worker = new Worker(new URL('../train/worker.ts', import.meta.url), { type: 'module', name: 'rnnlab-trainer' });
-  worker.onmessage = (e: MessageEvent<FromWorker>) => onMessage(e.data);
-  worker.onerror = (e) => useStore.setState({ error: `the training worker failed: ${e.message || 'unknown error'}`, status: 'error' });
+  startWorker();
+  document.addEventListener('visibilitychange', onVisibilityChange);
+  void readGpuLimits();
+  const problem = budgetProblem(config);
+  if (problem) {
+    // nothing is built: a smaller setting (setConfig) builds the run
+    useStore.setState({ error: `this run was not started: ${problem}`, status: 'error' });
+    return;
+  }
   sendChain = dataFor(config).then((data) => {
     post({ type: 'init', config, data });
     post({ type: 'play' });
@@ -267,6 +283,12 @@ export function start(): void {
 
 export function setConfig(patch: Partial<Config>): void {
   const config = { ...useStore.getState().config, ...patch };
+  const problem = budgetProblem(config);
+  if (problem) {
+    // refused before anything is allocated; the controls snap back to the Config in the store
+    useStore.setState({ message: `not applied: ${problem}` });
+    return;
+  }
   useStore.setState({ config, message: null });
   writeUrl(config);
   sendConfig(config);
@@ -309,6 +331,158 @@ export function forwardOne(x: Float32Array, T: number): Promise<Float32Array> {
     forwardRequests.set(id, { resolve, reject });
     post({ type: 'forward', id, x, T });
   });
+}
+
+// ---- hardening: memory budget, hidden tab, crashed worker ----------------------------------------
+
+/** The adapter's buffer limits, read once on the main thread (no device is created); null without WebGPU. */
+let gpuLimits: BufferLimits | null = null;
+
+async function readGpuLimits(): Promise<void> {
+  try {
+    const adapter = navigator.gpu ? await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' }) : null;
+    if (adapter) gpuLimits = { maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize, maxBufferSize: adapter.limits.maxBufferSize };
+  } catch {
+    gpuLimits = null; // the worker will say why WebGPU is not used
+  }
+}
+
+/** Why a Config's sizes (H, layers, T, B) cannot be run here, naming the limit; null when they fit. */
+export function budgetProblem(config: Config): string | null {
+  let task;
+  try {
+    task = createTask(config, currentTaskData(config));
+  } catch {
+    return null; // the task cannot be built yet (e.g. a CSV task before its file): the worker says why
+  }
+  const check = checkMemoryBudget(specFromConfig(config, task), config.T, config.B, { engine: config.engine, gpuLimits });
+  return check.ok ? null : check.problems.join('; ');
+}
+
+/** Set while training is paused because the tab is hidden; training resumes when it is visible again. */
+let pausedByHiding = false;
+
+function onVisibilityChange(): void {
+  const { status } = useStore.getState();
+  if (document.visibilityState === 'hidden' && status === 'running') {
+    pausedByHiding = true;
+    pause();
+  } else if (document.visibilityState === 'visible' && pausedByHiding) {
+    pausedByHiding = false;
+    play();
+  }
+}
+
+/** A checkpoint of the run is asked of the worker this often while it trains, for a restart after a crash. */
+const RECOVERY_CHECKPOINT_MS = 15_000;
+/** After this many crashes within a minute the page stops restarting the worker and shows the error. */
+const MAX_RESTARTS_PER_MINUTE = 3;
+
+interface ChartsAt {
+  step: number;
+  series: Series;
+  clipSteps: number[];
+  heatColumns: Float64Array[];
+  heatSteps: number[];
+}
+
+const recovery = {
+  requestId: 0, // negative ids: the page's panels count theirs up from 1
+  checkpoint: null as { step: number; config: Config; checkpoint: SavedCheckpoint } | null,
+  timer: 0,
+  crashes: [] as number[], // times of recent crashes
+  history: null as ChartsAt | null, // the charts to put back once the restarted worker has the weights
+};
+
+function startWorker(): void {
+  worker = new Worker(new URL('../train/worker.ts', import.meta.url), { type: 'module', name: 'rnnlab-trainer' });
+  worker.onmessage = (e: MessageEvent<FromWorker>) => onMessage(e.data);
+  worker.onerror = (e) => {
+    e.preventDefault();
+    restartWorker(e.message || 'unknown error');
+  };
+  worker.onmessageerror = () => restartWorker('a message could not be read');
+  window.clearInterval(recovery.timer);
+  recovery.timer = window.setInterval(() => {
+    if (useStore.getState().status !== 'running') return;
+    recovery.requestId = recovery.requestId - 1;
+    post({ type: 'checkpoint', id: recovery.requestId });
+  }, RECOVERY_CHECKPOINT_MS);
+}
+
+/** The charts cut back to `step`, kept aside while the worker restarts. */
+function chartsAt(step: number): ChartsAt {
+  for (const s of series.all()) s.truncateAfter(step);
+  const state = useStore.getState();
+  const keep = state.heatSteps.map((s) => s <= step);
+  return {
+    step,
+    series,
+    clipSteps: state.clipSteps.filter((s) => s <= step),
+    heatColumns: state.heatColumns.filter((_, i) => keep[i]),
+    heatSteps: state.heatSteps.filter((_, i) => keep[i]),
+  };
+}
+
+function restoreCharts(charts: ChartsAt): void {
+  series = charts.series;
+  useStore.setState({
+    step: charts.step,
+    loss: series.loss.snapshot(),
+    valLoss: series.valLoss.snapshot(),
+    metric: series.metric.snapshot(),
+    gradNorm: series.gradNorm.snapshot(),
+    sigmaMax: series.sigmaMax.snapshot(),
+    spectralRadius: series.spectralRadius.snapshot(),
+    clipSteps: charts.clipSteps,
+    heatColumns: charts.heatColumns,
+    heatSteps: charts.heatSteps,
+  });
+}
+
+/**
+ * The worker failed with an uncaught error: it is replaced by a fresh one, which resumes from the last
+ * checkpoint the page holds (when it is of the same network) or starts the run again, and the page says which.
+ */
+function restartWorker(reason: string): void {
+  const now = Date.now();
+  recovery.crashes = [...recovery.crashes.filter((t) => t > now - 60_000), now];
+  const state = useStore.getState();
+  worker?.terminate();
+  worker = null;
+  for (const [id, waiting] of forwardRequests) {
+    forwardRequests.delete(id);
+    waiting.reject(new Error('the training worker restarted'));
+  }
+  if (recovery.crashes.length > MAX_RESTARTS_PER_MINUTE) {
+    window.clearInterval(recovery.timer);
+    useStore.setState({ error: `the training worker failed ${recovery.crashes.length} times within a minute (last: ${reason}); reload the page`, status: 'error' });
+    return;
+  }
+  const config = state.config;
+  const saved = recovery.checkpoint && sameNetwork(recovery.checkpoint.config, config) ? recovery.checkpoint : null;
+  const wasRunning = state.status === 'running' || pausedByHiding;
+  recovery.history = saved ? chartsAt(saved.step) : null;
+  startWorker();
+  sendChain = sendChain
+    .catch(() => undefined)
+    .then(async () => {
+      post({ type: 'init', config, data: await dataFor(config) });
+      if (saved) post({ type: 'loadCheckpoint', checkpoint: saved.checkpoint, step: saved.step });
+      if (wasRunning && !pausedByHiding) post({ type: 'play' });
+    });
+  useStore.setState({
+    error: null,
+    message: saved
+      ? `the training worker crashed (${reason}) and was restarted from its checkpoint at step ${saved.step}`
+      : `the training worker crashed (${reason}) and was restarted from step 0 (no checkpoint of this network yet)`,
+  });
+}
+
+/** The keys that change the network's shape (a checkpoint of one cannot load into another). */
+function sameNetwork(a: Config, b: Config): boolean {
+  const keys: (keyof Config)[] = ['task', 'cell', 'variant', 'H', 'layers', 'corpus', 'seed'];
+  return keys.every((k) => a[k] === b[k]);
 }
 
 /** The link to this exact run (for the share button). */
