@@ -102,7 +102,9 @@ export function presetById(id: string): Preset | undefined {
   return PRESETS.find((p) => p.id === id);
 }
 
-/** The full Config of a preset: defaults, then the preset's settings, then its id. */
+/** The full Config of a preset: defaults, the page's seed, engine and classroom keys, then the preset's settings and id. */
 export function presetConfig(preset: Preset, base: Config = defaultConfig()): Config {
-  return { ...defaultConfig(), seed: base.seed, engine: base.engine, ...preset.overrides, preset: preset.id };
+  // the classroom keys belong to the page, not the lesson: a preset chosen in an embed stays embedded
+  const page = { seed: base.seed, engine: base.engine, embed: base.embed, presenter: base.presenter, hide: base.hide };
+  return { ...defaultConfig(), ...page, ...preset.overrides, preset: preset.id };
 }

@@ -1,12 +1,17 @@
 // The page: header, banners, then the W_rec slider and the settings on the left, and the views
-// (gradient flow first, then loss, W_rec spectrum, gradient norm, the task) on the right.
-import { useEffect } from 'react';
+// (gradient flow first, then loss, W_rec spectrum, gradient norm, the task) on the right; below them the
+// collapsible sections: inside the cell, the lab (races, sweeps), export & runs.
+// Classroom keys of the URL: embed (minimal chrome for an iframe), presenter (large type), hide (controls).
+import { useEffect, useState } from 'react';
 import { useStore } from '../state/store';
+import { raceFromUrl } from '../state/url';
 import { Banners, PresetCard } from './Banners';
-import { Controls } from './Controls';
+import { Controls, ReservoirControls, useHidden } from './Controls';
+import { ExportSection } from './ExportSection';
 import { GradientFlow } from './GradientFlow';
 import { Header } from './Header';
 import { Heatmap } from './Heatmap';
+import { InsideSection } from './InsideSection';
 import { LossChart } from './LossChart';
 import { RunControls } from './RunControls';
 import { TaskPanel } from './TaskPanel';
@@ -15,16 +20,28 @@ import { WrecSlider } from './WrecSlider';
 
 export function App() {
   const presenter = useStore((s) => s.presenter);
+  const embed = useStore((s) => s.config.embed);
+  const esn = useStore((s) => s.config.cell === 'esn');
+  const hideWrec = useHidden('wrec');
+  // the race a link asks for is read once, when the page opens
+  const [race] = useState(() => raceFromUrl(window.location.href).contestants);
+  useEffect(() => {
+    // presenter mode can come from the link
+    if (useStore.getState().config.presenter) useStore.setState({ presenter: true });
+  }, []);
   useEffect(() => {
     document.documentElement.classList.toggle('presenter', presenter);
   }, [presenter]);
+  useEffect(() => {
+    document.documentElement.classList.toggle('embed', embed);
+  }, [embed]);
   return (
-    <div className="app">
+    <div className={embed ? 'app embed' : 'app'}>
       <Header />
       <Banners />
       <main className="layout">
         <aside className="sidebar" aria-label="Settings">
-          <WrecSlider />
+          {esn ? <ReservoirControls /> : !hideWrec && <WrecSlider />}
           <PresetCard />
           <Controls />
         </aside>
@@ -40,11 +57,19 @@ export function App() {
             <GradNormChart />
           </div>
           <TaskPanel />
+          {!embed && (
+            <div className="sections">
+              <InsideSection initialRace={race} />
+              <ExportSection />
+            </div>
+          )}
         </div>
       </main>
-      <footer className="app-footer muted">
-        Keys: <kbd>Space</kbd> play/pause · <kbd>.</kbd> one step. Gradients come from the real backpropagation through time of the network that is training.
-      </footer>
+      {!embed && (
+        <footer className="app-footer muted">
+          Keys: <kbd>Space</kbd> play/pause · <kbd>.</kbd> one step. Gradients come from the real backpropagation through time of the network that is training.
+        </footer>
+      )}
     </div>
   );
 }

@@ -4,8 +4,33 @@
 import { useEffect, useId, useState } from 'react';
 import { BPTTS, CLIPS, CONFIG_FIELDS, CORPORA, INITS, OPTIMIZERS, TASKS, type Config } from '../core/config';
 import { CELLS, LSTM_VARIANTS } from '../core/spec';
-import { setConfig } from '../state/controller';
+import { postToWorker, setConfig } from '../state/controller';
 import { useStore } from '../state/store';
+
+/** Control groups a link can hide as a whole (besides single controls, named by their Config key). */
+export const CONTROL_GROUPS = ['task', 'model', 'training'] as const;
+
+/**
+ * The set of control keys a `hide` value names ("lr,clip,model"): trimmed, lower-case keys of Config
+ * fields, `wrec` and the groups are kept; anything else is ignored (it only ever hides, never shows).
+ */
+export function hiddenKeys(hide: string): Set<string> {
+  const known = new Set<string>([...Object.keys(CONFIG_FIELDS), ...CONTROL_GROUPS.map((g) => `group:${g}`)]);
+  const out = new Set<string>();
+  for (const raw of hide.split(',')) {
+    const key = raw.trim();
+    if (!key) continue;
+    // 'task' is both a group and a field: the group hides the field too
+    if ((CONTROL_GROUPS as readonly string[]).includes(key)) out.add(`group:${key}`);
+    if (known.has(key)) out.add(key);
+  }
+  return out;
+}
+
+/** Whether the URL hides a control (its Config key) or a group ('group:model'). */
+export function useHidden(key: string): boolean {
+  return useStore((s) => (s.config.hide === '' ? false : hiddenKeys(s.config.hide).has(key)));
+}
 
 type NumberKey = { [K in keyof Config]: Config[K] extends number ? K : never }[keyof Config];
 type EnumKey = 'task' | 'corpus' | 'cell' | 'variant' | 'init' | 'opt' | 'clip' | 'bptt';
@@ -36,6 +61,7 @@ const OPTIONS: Record<EnumKey, readonly string[]> = {
 function SelectField({ name }: { name: EnumKey }) {
   const id = useId();
   const value = useStore((s) => s.config[name]) as string;
+  if (useHidden(name)) return null;
   return (
     <div className="field">
       <label htmlFor={id}>{LABELS[name]}</label>
@@ -56,6 +82,7 @@ function NumberField({ name }: { name: NumberKey }) {
   const spec = CONFIG_FIELDS[name as keyof typeof CONFIG_FIELDS] as { kind: string; min: number; max: number };
   const [text, setText] = useState(String(value));
   useEffect(() => setText(String(value)), [value]);
+  const hidden = useHidden(name);
   const commit = () => {
     const n = Number(text);
     if (text.trim() === '' || !Number.isFinite(n)) {
@@ -66,6 +93,7 @@ function NumberField({ name }: { name: NumberKey }) {
     setText(String(clamped));
     if (clamped !== value) setConfig({ [name]: clamped } as Partial<Config>);
   };
+  if (hidden) return null;
   return (
     <div className="field">
       <label htmlFor={id}>{LABELS[name]}</label>
@@ -88,55 +116,86 @@ function NumberField({ name }: { name: NumberKey }) {
   );
 }
 
+/** ESN: the reservoir's spectral radius as a slider (applied to the live reservoir) and the one-shot readout fit. */
+export function ReservoirControls() {
+  const id = useId();
+  const rho = useStore((s) => s.config.rho);
+  const status = useStore((s) => s.status);
+  const hidden = useHidden('rho');
+  return (
+    <div className="reservoir panel" aria-label="Reservoir">
+      {!hidden && (
+        <div className="field">
+          <label htmlFor={id}>
+            Spectral radius ρ <output className="value">{rho.toFixed(2)}</output>
+          </label>
+          <input id={id} type="range" min={0} max={2} step={0.01} value={Math.min(2, rho)} onChange={(e) => setConfig({ rho: Number(e.target.value) })} data-testid="rho-slider" />
+        </div>
+      )}
+      <button type="button" onClick={() => postToWorker({ type: 'fitReadout' })} disabled={status === 'starting'} data-testid="fit-readout" title="Solve for the readout weights in one shot (ridge regression on the reservoir states)">
+        Fit readout (ridge)
+      </button>
+    </div>
+  );
+}
+
 export function Controls() {
   const cell = useStore((s) => s.config.cell);
   const task = useStore((s) => s.config.task);
   const clip = useStore((s) => s.config.clip);
   const bptt = useStore((s) => s.config.bptt);
   const opt = useStore((s) => s.config.opt);
+  const hideTask = useHidden('group:task');
+  const hideModel = useHidden('group:model');
+  const hideTraining = useHidden('group:training');
   return (
     <div className="controls">
-      <fieldset className="panel">
-        <legend>Task</legend>
-        <SelectField name="task" />
-        <NumberField name="T" />
-        {task === 'char' && <SelectField name="corpus" />}
-        <NumberField name="seed" />
-      </fieldset>
-      <fieldset className="panel">
-        <legend>Model</legend>
-        <SelectField name="cell" />
-        {cell === 'lstm' && <SelectField name="variant" />}
-        <NumberField name="H" />
-        {cell !== 'esn' && <NumberField name="layers" />}
-        <SelectField name="init" />
-        {cell === 'esn' && (
-          <>
-            <NumberField name="rho" />
-            <NumberField name="leak" />
-            <NumberField name="inScale" />
-          </>
-        )}
-      </fieldset>
-      <fieldset className="panel">
-        <legend>Training</legend>
-        <SelectField name="opt" />
-        <NumberField name="lr" />
-        {opt === 'momentum' && <NumberField name="mom" />}
-        <NumberField name="B" />
-        <SelectField name="clip" />
-        {clip !== 'none' && <NumberField name="clipAt" />}
-        <NumberField name="l2" />
-        {(cell === 'rnn_tanh' || cell === 'rnn_relu') && <NumberField name="omega" />}
-        <SelectField name="bptt" />
-        {bptt === 'truncated' && (
-          <>
-            <NumberField name="k1" />
-            <NumberField name="k2" />
-          </>
-        )}
-        <NumberField name="steps" />
-      </fieldset>
+      {!hideTask && (
+        <fieldset className="panel">
+          <legend>Task</legend>
+          <SelectField name="task" />
+          <NumberField name="T" />
+          {task === 'char' && <SelectField name="corpus" />}
+          <NumberField name="seed" />
+        </fieldset>
+      )}
+      {!hideModel && (
+        <fieldset className="panel">
+          <legend>Model</legend>
+          <SelectField name="cell" />
+          {cell === 'lstm' && <SelectField name="variant" />}
+          <NumberField name="H" />
+          {cell !== 'esn' && <NumberField name="layers" />}
+          <SelectField name="init" />
+          {cell === 'esn' && (
+            <>
+              <NumberField name="leak" />
+              <NumberField name="inScale" />
+            </>
+          )}
+        </fieldset>
+      )}
+      {!hideTraining && (
+        <fieldset className="panel">
+          <legend>Training</legend>
+          <SelectField name="opt" />
+          <NumberField name="lr" />
+          {opt === 'momentum' && <NumberField name="mom" />}
+          <NumberField name="B" />
+          <SelectField name="clip" />
+          {clip !== 'none' && <NumberField name="clipAt" />}
+          <NumberField name="l2" />
+          {(cell === 'rnn_tanh' || cell === 'rnn_relu') && <NumberField name="omega" />}
+          <SelectField name="bptt" />
+          {bptt === 'truncated' && (
+            <>
+              <NumberField name="k1" />
+              <NumberField name="k2" />
+            </>
+          )}
+          <NumberField name="steps" />
+        </fieldset>
+      )}
     </div>
   );
 }

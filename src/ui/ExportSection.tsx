@@ -1,0 +1,235 @@
+// "Export & runs": the export panel (weights, PyTorch script, metrics, charts; import) and the list of runs
+// kept in this browser. The run itself is saved by an Autosaver every few seconds, when training pauses and
+// when the page is hidden or closed; a reload of the same tab resumes the run it showed (sessionStorage holds
+// its id), and the list resumes any other. The weights live in the worker: they are fetched by message.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { encodeConfig, decodeConfig, type Config } from '../core/config';
+import { configPatchForModel, exportMetadata, type ImportedModel } from '../core/export/importModel';
+import type { MetricRecord } from '../core/export/metrics';
+import { createTask } from '../core/tasks';
+import type { ModelSpec } from '../core/spec';
+import { REBUILD_KEYS } from '../state/configChange';
+import { currentTaskData, onWorkerMessage, postToWorker, restoreHistory, setConfig } from '../state/controller';
+import { presetById } from '../state/presets';
+import type { FromWorker } from '../state/protocol';
+import { browserAutosaveHost } from '../state/runs/browserHost';
+import { Autosaver, newRunId, RunStore, type RunSnapshot, type SavedCheckpoint, type SavedRun } from '../state/runs/runStore';
+import { useStore } from '../state/store';
+import { specFromConfig } from '../train/trainer';
+import { ExportPanel } from './export/ExportPanel';
+import { metricsFromStore } from './export/exportData';
+import { RunList } from './export/RunList';
+
+/** How often the run is saved while it trains. */
+const AUTOSAVE_MS = 5000;
+const SESSION_KEY = 'rnnlab-current-run';
+
+let nextRequestId = 1;
+
+/** Sends a request to the training worker and resolves with its reply (matched by id). */
+function ask<R extends FromWorker & { id: number }>(type: R['type'], send: (id: number) => void): Promise<R> {
+  const id = nextRequestId++;
+  return new Promise((resolve) => {
+    const stop = onWorkerMessage((msg) => {
+      if (msg.type === type && 'id' in msg && msg.id === id) {
+        stop();
+        resolve(msg as R);
+      }
+    });
+    send(id);
+  });
+}
+
+function requestModel(config: Config, step: number): Promise<Uint8Array> {
+  return ask<Extract<FromWorker, { type: 'model' }>>('model', (id) => postToWorker({ type: 'exportModel', id, metadata: exportMetadata(config, step) })).then((r) => {
+    if (!r.bytes) throw new Error(r.error ?? 'the worker sent no model');
+    return r.bytes;
+  });
+}
+
+function requestCheckpoint(): Promise<{ step: number; checkpoint: SavedCheckpoint | null }> {
+  return ask<Extract<FromWorker, { type: 'checkpoint' }>>('checkpoint', (id) => postToWorker({ type: 'checkpoint', id })).then((r) => {
+    if (r.error) throw new Error(r.error);
+    return { step: r.step, checkpoint: r.checkpoint };
+  });
+}
+
+function sameNetwork(a: Config, b: Config): boolean {
+  return REBUILD_KEYS.every((k) => a[k] === b[k]);
+}
+
+function defaultRunName(config: Config): string {
+  const preset = presetById(config.preset);
+  if (preset) return preset.title;
+  const cell = config.cell === 'lstm' && config.variant !== 'none' ? `LSTM ${config.variant}` : config.cell;
+  return `${config.task}, ${cell}, H ${config.H}`;
+}
+
+/** The history the store holds now, as run records. */
+function currentRecords(): MetricRecord[] {
+  return metricsFromStore(useStore.getState()).records;
+}
+
+/** A resumed run's history goes back into the charts once the worker says the weights are in. */
+let pendingHistory: { step: number; records: MetricRecord[] } | null = null;
+onWorkerMessage((msg) => {
+  if (msg.type !== 'restored') return;
+  const records = pendingHistory && pendingHistory.step === msg.step ? pendingHistory.records : [];
+  pendingHistory = null;
+  restoreHistory(records, msg.step);
+});
+
+function resumeInWorker(run: Pick<SavedRun, 'checkpoint' | 'step' | 'metrics'>): void {
+  if (!run.checkpoint) return;
+  pendingHistory = { step: run.step, records: run.metrics };
+  postToWorker({ type: 'loadCheckpoint', checkpoint: run.checkpoint, step: run.step });
+}
+
+export function ExportSection() {
+  const [open, setOpen] = useState(false);
+  const [store, setStore] = useState<RunStore | null>(null);
+  const [unavailable, setUnavailable] = useState<string | null>(null);
+  const [currentId, setCurrentId] = useState<string>(() => {
+    const id = sessionStorage.getItem(SESSION_KEY) ?? newRunId();
+    sessionStorage.setItem(SESSION_KEY, id);
+    return id;
+  });
+  const [saved, setSaved] = useState<{ step: number; message: string | null } | null>(null);
+  const idRef = useRef(currentId);
+  const networkRef = useRef<Config>(useStore.getState().config);
+  const config = useStore((s) => s.config);
+  const step = useStore((s) => s.step);
+  const engineReady = useStore((s) => s.engine !== null);
+  const status = useStore((s) => s.status);
+  const corpusLoaded = useStore((s) => s.corpusLoaded);
+  const userDataVersion = useStore((s) => s.userDataVersion);
+
+  const adopt = (id: string) => {
+    idRef.current = id;
+    setCurrentId(id);
+    sessionStorage.setItem(SESSION_KEY, id);
+  };
+
+  useEffect(() => {
+    let cancelled = false;
+    RunStore.open()
+      .then((s) => (cancelled ? s.close() : setStore(s)))
+      .catch((e) => setUnavailable(e instanceof Error ? e.message : String(e)));
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+
+  // A reload of this tab: resume the run it showed, if it is the same network.
+  const resumed = useRef(false);
+  useEffect(() => {
+    if (!store || !engineReady || resumed.current) return;
+    resumed.current = true;
+    void store.load(idRef.current).then((run) => {
+      if (!run || !run.checkpoint) return;
+      if (!sameNetwork(decodeConfig(run.config).config, useStore.getState().config)) {
+        adopt(newRunId()); // another link in this tab: a new run
+        return;
+      }
+      resumeInWorker(run);
+    });
+  }, [store, engineReady]);
+
+  // A different network (another preset, cell, size…) is a new run; live changes (W_rec, lr) are not.
+  useEffect(() => {
+    if (!sameNetwork(networkRef.current, config)) adopt(newRunId());
+    networkRef.current = config;
+  }, [config]);
+
+  const autosaver = useMemo(() => {
+    if (!store) return null;
+    const snapshot = async (): Promise<RunSnapshot | null> => {
+      const state = useStore.getState();
+      if (state.step === 0 || !state.engine) return null;
+      const { step: workerStep, checkpoint } = await requestCheckpoint();
+      const id = idRef.current;
+      const existing = (await store.list()).find((r) => r.id === id);
+      return {
+        id,
+        name: existing?.name ?? defaultRunName(state.config),
+        config: encodeConfig(state.config),
+        step: workerStep,
+        checkpoint,
+        metrics: currentRecords(),
+      };
+    };
+    return new Autosaver(store, snapshot, {
+      everyMs: AUTOSAVE_MS,
+      onSaved: (outcome, snap) => setSaved({ step: outcome.ok ? snap.step : -1, message: outcome.message }),
+    });
+  }, [store]);
+
+  useEffect(() => {
+    if (!autosaver) return;
+    autosaver.start(browserAutosaveHost());
+    return () => autosaver.stop();
+  }, [autosaver]);
+
+  // a pause is a good moment: the run is exactly where the student left it
+  useEffect(() => {
+    if (autosaver && (status === 'paused' || status === 'diverged')) void autosaver.saveNow();
+  }, [autosaver, status]);
+
+  // the spec depends only on the network's settings: not rebuilt while W_rec is dragged
+  const networkKey = REBUILD_KEYS.map((k) => String(config[k])).join('|');
+  const spec: ModelSpec | null = useMemo(() => {
+    try {
+      const c = useStore.getState().config;
+      return specFromConfig(c, createTask(c, currentTaskData(c)));
+    } catch {
+      return null;
+    }
+  }, [networkKey, corpusLoaded, userDataVersion]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const onImport = async (model: ImportedModel) => {
+    const base = useStore.getState().config;
+    const next: Config = model.config ? { ...model.config, embed: base.embed, presenter: base.presenter, hide: base.hide } : { ...base, ...configPatchForModel(model.spec) };
+    networkRef.current = next;
+    adopt(newRunId());
+    setConfig(next);
+    pendingHistory = null;
+    postToWorker({ type: 'loadModel', params: model.params, step: model.step ?? 0 });
+  };
+
+  const onResume = (run: SavedRun) => {
+    const base = useStore.getState().config;
+    const next = { ...decodeConfig(run.config).config, embed: base.embed, presenter: base.presenter, hide: base.hide };
+    networkRef.current = next;
+    adopt(run.id);
+    setConfig(next);
+    resumeInWorker(run);
+  };
+
+  return (
+    <details className="section" open={open} onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)} data-testid="export-section">
+      <summary>
+        <span className="section-title">Export &amp; runs</span>
+        <span className="muted" data-testid="autosave-status" data-step={saved?.step ?? -1}>
+          {' '}
+          {unavailable ? 'runs are not kept in this browser' : saved && saved.step >= 0 ? `saved in this browser at step ${saved.step}` : 'weights to PyTorch, metrics, charts; runs kept in this browser'}
+        </span>
+      </summary>
+      {saved?.message && <p className="inline-error">{saved.message}</p>}
+      {open && (
+        <div className="export-grid">
+          <ExportPanel
+            config={config}
+            spec={spec}
+            step={step}
+            getModel={() => requestModel(useStore.getState().config, useStore.getState().step)}
+            getMetrics={() => metricsFromStore(useStore.getState())}
+            chartsRoot={() => document.querySelector('.views')}
+            onImport={onImport}
+            getSnapshot={() => useStore.getState().snapshot}
+          />
+          <RunList store={store} unavailable={unavailable} currentId={currentId} onResume={onResume} refreshKey={saved} />
+        </div>
+      )}
+    </details>
+  );
+}

@@ -1,0 +1,113 @@
+// "Inside the cell" and the lab (race, sweep), mounted on the page. The inside views ask the training
+// worker for an inspection of the current weights: when the section opens, whenever training pauses, and on
+// request (a picker, or the "look again" button). The lab runs in a worker of its own (labWorker.ts).
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { InspectRequest, InspectSnapshot } from '../core/inspect/snapshot';
+import type { Contestant } from '../core/inspect/race';
+import { currentTaskData, onWorkerMessage, postToWorker } from '../state/controller';
+import { useStore } from '../state/store';
+import { InsidePanel } from './inside/InsidePanel';
+import { LabPanel, type LabWorker } from './inside/LabPanel';
+
+let nextInspectId = 1;
+
+function InsideLive() {
+  const T = useStore((s) => s.config.T);
+  const status = useStore((s) => s.status);
+  const rebuiltStep = useStore((s) => (s.step === 0 ? 0 : 1)); // a fresh network (rebuild or reset)
+  const [snapshot, setSnapshot] = useState<InspectSnapshot | null>(null);
+  const [step, setStep] = useState<number | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const waiting = useRef(0);
+  const last = useRef<InspectRequest>({ layer: 0, unit: 0, window: T });
+
+  useEffect(
+    () =>
+      onWorkerMessage((msg) => {
+        if (msg.type !== 'inspection' || msg.id !== waiting.current) return;
+        setBusy(false);
+        setError(msg.error);
+        if (msg.snapshot) {
+          setSnapshot(msg.snapshot);
+          setStep(msg.step);
+        }
+      }),
+    [],
+  );
+
+  const request = useCallback((r: InspectRequest) => {
+    last.current = r;
+    const id = nextInspectId++;
+    waiting.current = id;
+    setBusy(true);
+    postToWorker({ type: 'inspect', id, request: r });
+  }, []);
+
+  // a new network (other settings) keeps the pickers but not a connectivity window longer than its T
+  useEffect(() => {
+    last.current = { ...last.current, window: T, t: undefined };
+  }, [T]);
+
+  // on opening, and whenever the run stops (pause, divergence, the step target), look at the weights
+  useEffect(() => {
+    if (status === 'paused' || status === 'diverged') request(last.current);
+  }, [status, request, rebuiltStep]);
+  useEffect(() => {
+    request(last.current);
+  }, [request]);
+
+  return (
+    <div className="inside-live">
+      <div className="inside-actions">
+        <button type="button" onClick={() => request(last.current)} disabled={busy} data-testid="inspect-now">
+          {busy ? 'Looking…' : 'Look again at the current weights'}
+        </button>
+        <span className="muted">It looks again by itself whenever training pauses.</span>
+      </div>
+      {error && (
+        <p className="inline-error" role="alert">
+          {error}
+        </p>
+      )}
+      <InsidePanel snapshot={snapshot} step={step} busy={busy} onRequest={request} />
+    </div>
+  );
+}
+
+function createLabWorker(): LabWorker {
+  return new Worker(new URL('../train/labWorker.ts', import.meta.url), { type: 'module', name: 'rnnlab-lab' }) as unknown as LabWorker;
+}
+
+function LabLive({ initialRace }: { initialRace: Contestant[] }) {
+  const config = useStore((s) => s.config);
+  const corpusLoaded = useStore((s) => s.corpusLoaded);
+  const userDataVersion = useStore((s) => s.userDataVersion);
+  // the task data is read when it changes (a corpus fetched, the user's own data given)
+  const data = useMemo(() => currentTaskData(config), [config, corpusLoaded, userDataVersion]); // eslint-disable-line react-hooks/exhaustive-deps
+  return <LabPanel config={config} data={data} createWorker={createLabWorker} initialRace={initialRace.length ? initialRace : undefined} />;
+}
+
+/** Collapsible sections: their workers and computations start only when opened. */
+export function InsideSection({ initialRace }: { initialRace: Contestant[] }) {
+  const [insideOpen, setInsideOpen] = useState(false);
+  const [labOpen, setLabOpen] = useState(initialRace.length > 0);
+  return (
+    <>
+      <details className="section" open={insideOpen} onToggle={(e) => setInsideOpen((e.target as HTMLDetailsElement).open)} data-testid="inside-section">
+        <summary>
+          <span className="section-title">Inside the cell</span>
+          <span className="muted"> gates, a unit over the input, connectivity, the cell drawn</span>
+        </summary>
+        {insideOpen && <InsideLive />}
+      </details>
+      <details className="section" open={labOpen} onToggle={(e) => setLabOpen((e.target as HTMLDetailsElement).open)} data-testid="lab-section">
+        <summary>
+          <span className="section-title">Lab: races and sweeps</span>
+          <span className="muted"> several models on the same data and seed</span>
+        </summary>
+        {labOpen && <LabLive initialRace={initialRace} />}
+      </details>
+    </>
+  );
+}
