@@ -71,17 +71,18 @@ function currentRecords(): MetricRecord[] {
 }
 
 /** A resumed run's history goes back into the charts once the worker says the weights are in. */
-let pendingHistory: { step: number; records: MetricRecord[] } | null = null;
+let pendingHistory: { step: number; records: MetricRecord[]; name: string } | null = null;
 onWorkerMessage((msg) => {
   if (msg.type !== 'restored') return;
-  const records = pendingHistory && pendingHistory.step === msg.step ? pendingHistory.records : [];
+  const pending = pendingHistory && pendingHistory.step === msg.step ? pendingHistory : null;
   pendingHistory = null;
-  restoreHistory(records, msg.step);
+  restoreHistory(pending ? pending.records : [], msg.step);
+  if (pending) useStore.setState({ message: `resumed "${pending.name}" at step ${msg.step}` });
 });
 
-function resumeInWorker(run: Pick<SavedRun, 'checkpoint' | 'step' | 'metrics'>): void {
+function resumeInWorker(run: Pick<SavedRun, 'checkpoint' | 'step' | 'metrics' | 'name'>): void {
   if (!run.checkpoint) return;
-  pendingHistory = { step: run.step, records: run.metrics };
+  pendingHistory = { step: run.step, records: run.metrics, name: run.name };
   postToWorker({ type: 'loadCheckpoint', checkpoint: run.checkpoint, step: run.step });
 }
 

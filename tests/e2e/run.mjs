@@ -8,6 +8,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, preview } from 'vite';
 import { chromium } from '@playwright/test';
+import { classroomChecks } from './classroom.mjs';
+import { faultChecks, recordCspViolations } from './faults.mjs';
+import { soakChecks } from './soak.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const shotDir = join(root, 'artifacts', 'screenshots');
@@ -149,6 +152,7 @@ async function main() {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 1 });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+  await recordCspViolations(context);
 
   try {
     await check('the page loads on an engine and says which (WebGPU, or CPU and why)', async () => {
@@ -402,6 +406,12 @@ async function main() {
       await shot(page, '11-engine-switched');
       await page.close();
     });
+
+    const helpers = { check, context, openPage, base, readState, waitFor, expect, shot, sleep };
+    await faultChecks(helpers);
+    await soakChecks(helpers);
+
+    await classroomChecks({ check, openPage, readState, shot, waitFor, expect, context, base });
   } finally {
     await browser.close();
     await new Promise((r) => server.httpServer.close(r));
