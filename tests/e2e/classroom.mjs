@@ -65,7 +65,7 @@ export async function classroomChecks(h) {
   });
 
   await check('export panel downloads the model as safetensors', async () => {
-    const page = await openPage(context, base, '?preset=lstm-long&T=20&engine=cpu');
+    const page = await openPage(context, base, '?cell=lstm&T=20&H=16&engine=cpu');
     await waitFor('5 steps', async () => (await readState(page)).step >= 5, 60_000);
     await page.getByTestId('export-section').locator('summary').click();
     const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.getByTestId('export-model').click()]);
@@ -82,7 +82,7 @@ export async function classroomChecks(h) {
   });
 
   await check('inside the cell renders after a pause', async () => {
-    const page = await openPage(context, base, '?preset=lstm-long&T=20&engine=cpu');
+    const page = await openPage(context, base, '?cell=lstm&T=20&H=16&engine=cpu');
     await waitFor('5 steps', async () => (await readState(page)).step >= 5, 60_000);
     await page.getByTestId('play').click(); // pauses
     await page.getByTestId('inside-section').locator('summary').click();
@@ -121,6 +121,11 @@ export async function classroomChecks(h) {
     const s = await readState(page);
     expect(s.loss.length > 0 && s.loss[0][0] <= 2, `the loss history did not come back (first point ${JSON.stringify(s.loss[0])})`);
     console.log(`    saved at step ${saved}; after the reload: step ${s.step}, ${s.loss.length} loss points`);
+    await waitFor('training to go on', async () => (await readState(page)).step >= saved + 50, 20_000);
+    const later = await readState(page);
+    const steps = later.loss.map((p) => p[0]);
+    expect(steps.every((x, i) => i === 0 || x > steps[i - 1]), 'the loss history is out of order after the resume');
+    expect(steps[steps.length - 1] >= saved + 40, `the loss line stops at step ${steps[steps.length - 1]} while the run is at ${later.step}`);
     await shot(page, '25-reload-restored');
     await page.close();
   });
