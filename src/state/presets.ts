@@ -78,7 +78,7 @@ export const PRESETS: Preset[] = [
     overrides: { task: 'mackey_glass', T: 100, cell: 'esn', H: 100, rho: 0.9, leak: 1, inScale: 1, wrec: 1, init: 'orthogonal', opt: 'adam', lr: 0.01, clip: 'none' },
     explanation:
       'An echo-state network never trains its recurrent weights: a fixed random reservoir, scaled to spectral radius ρ, echoes the input, and only the linear readout learns. Below ρ = 1 old inputs fade away; far above it the reservoir becomes chaotic and forgets its input.',
-    tryThis: 'Press "Fit readout (ridge)" for a one-shot solution, then move ρ to 0.5 and 1.5 and fit again.',
+    tryThis: 'Pause, press "Fit readout (ridge)" for the one-shot least-squares readout, then move ρ to 0.5 and 1.5 and fit again.',
   },
   {
     id: 'greff',

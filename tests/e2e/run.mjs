@@ -373,6 +373,22 @@ async function main() {
           await waitFor('clipping to act', async () => page.evaluate(() => window.rnnlab.store.getState().clipSteps.length > 0), 30_000);
           await waitFor('30 clipped steps without divergence', async () => (await readState(page)).step >= 30, 60_000);
           expect((await readState(page)).divergence === null, 'the clipped run diverged');
+        } else if (id === 'tbptt') {
+          // the card: no gradient reaches more than k2 = 20 steps back from the output
+          const dh = await page.evaluate(() => {
+            const p = window.rnnlab.store.getState().profile;
+            return p ? Array.from(p.dh[0]) : [];
+          });
+          const T = dh.length;
+          const early = Math.max(...dh.slice(0, T - 21));
+          const late = Math.max(...dh.slice(T - 20));
+          console.log(`    tbptt: max ‖∂L/∂h_t‖ beyond 20 steps back ${early.toExponential(2)}, within ${late.toExponential(2)}`);
+          expect(T > 0 && early <= late * 1e-6, `gradient reaches past the truncation: ${early} vs ${late}`);
+        } else if (id === 'esn') {
+          await page.getByTestId('rho-slider').waitFor({ state: 'visible' });
+          await page.getByTestId('fit-readout').click();
+          await waitFor('the readout fit', async () => ((await readState(page)).message ?? '').startsWith('readout fitted'), 30_000);
+          console.log(`    esn: ${(await readState(page)).message}`);
         }
         console.log(`    ${id}: step ${(await readState(page)).step}, ${(await readSlope(page)).verdict}`);
         await shot(page, `10-preset-${id}`);
