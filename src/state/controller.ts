@@ -1,7 +1,7 @@
 // The bridge between the page and the training worker. It lives outside React: it sends commands,
 // turns the worker's messages into bounded chart series, and writes them with useStore.setState.
 // It also keeps the URL in step with the Config (history.replaceState).
-import type { Config } from '../core/config';
+import { defaultConfig, type Config } from '../core/config';
 import type { MetricRecord } from '../core/export/metrics';
 import { corpusPath, createTask } from '../core/tasks';
 import type { TaskData } from '../core/tasks/task';
@@ -263,7 +263,16 @@ function writeUrl(config: Config): void {
 
 /** Reads the URL, starts the worker and begins training (unless the link pins `steps` and it is reached). */
 export function start(): void {
-  const { config, notices } = configFromUrl(window.location.href);
+  const decoded = configFromUrl(window.location.href);
+  let { config } = decoded;
+  const notices = [...decoded.notices];
+  const linked = budgetProblem(config);
+  if (linked) {
+    // like any bad value in a link: replaced, and listed in the notice
+    const d = defaultConfig();
+    config = { ...config, H: d.H, layers: d.layers, T: d.T, B: d.B };
+    notices.push(`not started as linked: ${linked}; H, layers, T and B were set to their defaults`);
+  }
   useStore.setState({ config, notices });
   writeUrl(config);
   startWorker();
@@ -374,7 +383,7 @@ function onVisibilityChange(): void {
 }
 
 /** A checkpoint of the run is asked of the worker this often while it trains, for a restart after a crash. */
-const RECOVERY_CHECKPOINT_MS = 15_000;
+const RECOVERY_CHECKPOINT_MS = 10_000;
 /** After this many crashes within a minute the page stops restarting the worker and shows the error. */
 const MAX_RESTARTS_PER_MINUTE = 3;
 

@@ -459,7 +459,10 @@ async function fitReadout(): Promise<void> {
 // moves to the CPU engine from the Trainer's newest checkpoint, says so, and goes on if it was running.
 
 function onDeviceLost(message: string): void {
-  const wasRunning = running || loopActive;
+  // the step in flight usually fails first (serial() then stops the loop): a step completed within the last
+  // half second also means the run was training
+  const lastStep = stepTimes[stepTimes.length - 1];
+  const wasRunning = running || loopActive || (lastStep !== undefined && performance.now() - lastStep < 500);
   enqueue(async () => {
     const t = trainer;
     if (!t || t.engine.kind !== 'webgpu') return; // an engine that was being timed or replaced
