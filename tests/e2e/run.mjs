@@ -2,7 +2,8 @@
 // Builds the page with vite, serves the build with `vite preview` on a free port, and drives it with
 // playwright-core. Screenshots of every state go to artifacts/screenshots/. The last line printed is
 // "N passed, N failed" (CI reads it) and the exit code is non-zero when anything failed.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -145,9 +146,12 @@ async function openPage(context, base, query) {
 
 async function main() {
   console.log('building the page…');
-  await build({ root, logLevel: 'warn', build: { outDir: join(root, 'dist'), emptyOutDir: true } });
+  // a build folder of this run's own: another run (or `npm run build`) rewriting dist/ mid-suite made pages 404
+  const outDir = mkdtempSync(join(tmpdir(), 'rnnlab-e2e-'));
+  process.on('exit', () => rmSync(outDir, { recursive: true, force: true }));
+  await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
   const port = await freePort();
-  const server = await preview({ root, logLevel: 'warn', build: { outDir: join(root, 'dist') }, preview: { port, strictPort: true, host: '127.0.0.1' } });
+  const server = await preview({ root, logLevel: 'warn', build: { outDir }, preview: { port, strictPort: true, host: '127.0.0.1' } });
   const base = `http://127.0.0.1:${port}`;
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 1 });
