@@ -85,7 +85,7 @@ export const PRESETS: Preset[] = [
     title: 'LSTM without a forget gate',
     overrides: { task: 'adding', T: 50, cell: 'lstm', variant: 'nfg', wrec: 1, init: 'orthogonal', clip: 'norm', clipAt: 1, opt: 'adam', lr: 0.01 },
     explanation:
-      'Greff et al. (2017) removed one LSTM part at a time and found the forget gate and the output activation mattered most, while coupling the input and forget gates (CIFG) cost almost nothing. Without a forget gate the cell state can only grow, and the network has no way to clear what it no longer needs.',
+      'Greff and colleagues (2017) removed one LSTM part at a time and found the forget gate and the output activation mattered most, while coupling the input and forget gates (CIFG) cost almost nothing. Without a forget gate the cell state can only grow, and the network has no way to clear what it no longer needs.',
     tryThis: 'Open the lab below and race lstm, lstm:cifg and lstm:nfg on the same data and seed.',
   },
   {

@@ -1,6 +1,6 @@
 // URL ⇄ Config, pure: strings in, strings out. The page calls these with window.location and
 // history.replaceState; nothing here touches `window`, so it is tested like any function.
-import { decodeConfig, encodeConfig, type Config, type DecodeResult } from '../core/config';
+import { CONFIG_FIELDS, decodeConfig, encodeConfig, type Config, type DecodeResult } from '../core/config';
 import { takeRace, withRace, type Contestant } from '../core/inspect/race';
 
 /** The query of an address (without "?" and without the hash); '' when it has none. */
@@ -64,4 +64,22 @@ function attributeText(s: string): string {
 /** The <iframe> snippet that embeds a link (its Config should have embed on). */
 export function iframeSnippet(url: string, width = 960, height = 640): string {
   return `<iframe src="${attributeText(url)}" width="${width}" height="${height}" style="border:0" title="rnnlab: a recurrent network training" loading="lazy"></iframe>`;
+}
+
+/** Control groups a link can hide as a whole (besides single controls, named by their Config key). */
+export const CONTROL_GROUPS = ['task', 'model', 'training'] as const;
+
+/**
+ * The controls a `hide` value names ("lr,clip,model"): Config keys (the W_rec slider is `wrec`) and groups,
+ * a group as 'group:<name>'. 'task' is both a field and a group: the group hides the field with it.
+ * Unknown names are ignored: the value can only hide things, and is never used as markup or style.
+ */
+export function hiddenKeys(hide: string): Set<string> {
+  const out = new Set<string>();
+  for (const raw of hide.split(',')) {
+    const key = raw.trim();
+    if ((CONTROL_GROUPS as readonly string[]).includes(key)) out.add(`group:${key}`);
+    if (Object.prototype.hasOwnProperty.call(CONFIG_FIELDS, key)) out.add(key);
+  }
+  return out;
 }

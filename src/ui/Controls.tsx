@@ -6,26 +6,7 @@ import { BPTTS, CLIPS, CONFIG_FIELDS, CORPORA, INITS, OPTIMIZERS, TASKS, type Co
 import { CELLS, LSTM_VARIANTS } from '../core/spec';
 import { postToWorker, setConfig } from '../state/controller';
 import { useStore } from '../state/store';
-
-/** Control groups a link can hide as a whole (besides single controls, named by their Config key). */
-export const CONTROL_GROUPS = ['task', 'model', 'training'] as const;
-
-/**
- * The set of control keys a `hide` value names ("lr,clip,model"): trimmed, lower-case keys of Config
- * fields, `wrec` and the groups are kept; anything else is ignored (it only ever hides, never shows).
- */
-export function hiddenKeys(hide: string): Set<string> {
-  const known = new Set<string>([...Object.keys(CONFIG_FIELDS), ...CONTROL_GROUPS.map((g) => `group:${g}`)]);
-  const out = new Set<string>();
-  for (const raw of hide.split(',')) {
-    const key = raw.trim();
-    if (!key) continue;
-    // 'task' is both a group and a field: the group hides the field too
-    if ((CONTROL_GROUPS as readonly string[]).includes(key)) out.add(`group:${key}`);
-    if (known.has(key)) out.add(key);
-  }
-  return out;
-}
+import { hiddenKeys } from '../state/url';
 
 /** Whether the URL hides a control (its Config key) or a group ('group:model'). */
 export function useHidden(key: string): boolean {

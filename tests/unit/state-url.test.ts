@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/core/config';
-import { configFromUrl, iframeSnippet, raceFromUrl, sharedConfig, urlWithConfig } from '../../src/state/url';
+import { configFromUrl, hiddenKeys, iframeSnippet, raceFromUrl, sharedConfig, urlWithConfig } from '../../src/state/url';
 
 describe('race links', () => {
   it('reads the race apart from the Config, without an unknown-setting notice', () => {
@@ -32,5 +32,18 @@ describe('sharing', () => {
     const s = iframeSnippet('http://x/?a=1&hide=lr"><script>');
     expect(s).toContain('a=1&amp;hide=lr&quot;&gt;&lt;script&gt;');
     expect(s).not.toContain('<script>');
+  });
+});
+
+describe('hide=', () => {
+  it('names controls by their Config keys and groups by name', () => {
+    const keys = hiddenKeys(' lr,clip ,model,wrec,,bogus,__proto__,constructor');
+    expect([...keys].sort()).toEqual(['clip', 'group:model', 'lr', 'wrec']);
+  });
+  it("'task' hides the task group and its field", () => {
+    expect([...hiddenKeys('task')].sort()).toEqual(['group:task', 'task']);
+  });
+  it('an empty value hides nothing', () => {
+    expect(hiddenKeys('').size).toBe(0);
   });
 });
