@@ -1,6 +1,7 @@
 // Named Configs for the lessons the page is built for. Each is a plain Config (defaults + overrides)
 // with a two-sentence card and one thing to try.
 import { defaultConfig, type Config } from '../core/config';
+import type { Contestant } from '../core/inspect/race';
 
 export interface Preset {
   id: string;
@@ -8,6 +9,8 @@ export interface Preset {
   overrides: Partial<Config>;
   explanation: string; // two sentences
   tryThis: string;
+  /** A race the lab starts when it is opened on this preset (same data and seed). */
+  race?: Contestant[];
 }
 
 export const PRESETS: Preset[] = [
@@ -53,7 +56,11 @@ export const PRESETS: Preset[] = [
     overrides: { task: 'adding', T: 100, cell: 'gru', wrec: 1, init: 'orthogonal', clip: 'norm', clipAt: 1, opt: 'adam', lr: 0.01 },
     explanation:
       'A GRU merges the cell and hidden state and uses one update gate to interpolate between the old state and the new candidate. It has three gate blocks instead of four and often learns long lags as well as an LSTM.',
-    tryThis: 'Note the steps needed to reach loss 0.01, then switch the cell to lstm with the same seed.',
+    tryThis: 'Note the steps needed to reach loss 0.01, then open the lab below to race GRU against LSTM on the same seed.',
+    race: [
+      { cell: 'gru', variant: 'none' },
+      { cell: 'lstm', variant: 'none' },
+    ],
   },
   {
     id: 'irnn',
@@ -86,7 +93,12 @@ export const PRESETS: Preset[] = [
     overrides: { task: 'adding', T: 50, cell: 'lstm', variant: 'nfg', wrec: 1, init: 'orthogonal', clip: 'norm', clipAt: 1, opt: 'adam', lr: 0.01 },
     explanation:
       'Greff and colleagues (2017) removed one LSTM part at a time and found the forget gate and the output activation mattered most, while coupling the input and forget gates (CIFG) cost almost nothing. Without a forget gate the cell state can only grow, and the network has no way to clear what it no longer needs.',
-    tryThis: 'Open the lab below and race lstm, lstm:cifg and lstm:nfg on the same data and seed.',
+    tryThis: 'Open "Lab: races and sweeps" below: it races the full LSTM, CIFG and this one on the same data and seed.',
+    race: [
+      { cell: 'lstm', variant: 'none' },
+      { cell: 'lstm', variant: 'cifg' },
+      { cell: 'lstm', variant: 'nfg' },
+    ],
   },
   {
     id: 'char-code',

@@ -76,3 +76,11 @@ describe('classifyChange: the ESN spectral radius', () => {
     expect(classifyChange(base, { ...base, rho: 1.2 })).toMatchObject({ rebuild: false, rho: 1.2 });
   });
 });
+
+describe('preset races', () => {
+  it('race two to four models, and the Greff ablation races the full LSTM against CIFG and NFG', () => {
+    for (const p of PRESETS) if (p.race) expect(p.race.length, p.id).toBeGreaterThanOrEqual(2);
+    const greff = PRESETS.find((p) => p.id === 'greff');
+    expect(greff?.race?.map((c) => c.variant)).toEqual(['none', 'cifg', 'nfg']);
+  });
+});
