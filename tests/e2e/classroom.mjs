@@ -104,6 +104,15 @@ export async function classroomChecks(h) {
     await page.close();
   });
 
+  await check('the Greff preset races LSTM, CIFG and NFG when the lab opens', async () => {
+    const page = await openPage(context, base, '?preset=greff&cell=lstm&variant=nfg&T=10&H=8&engine=cpu');
+    await page.getByTestId('lab-section').locator('summary').click();
+    await page.getByTestId('race-view').waitFor({ state: 'visible', timeout: 60_000 });
+    const legend = await page.getByTestId('race-view').innerText();
+    expect(/CIFG/i.test(legend) && /NFG/i.test(legend), `the race shows: ${legend.slice(0, 200)}`);
+    await page.close();
+  });
+
   await check('a reload restores the run', async () => {
     const page = await openPage(context, base, '?preset=vanishing&wrec=0.5&engine=cpu&seed=9');
     await waitFor('40 steps', async () => (await readState(page)).step >= 40, 60_000);

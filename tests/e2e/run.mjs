@@ -393,6 +393,16 @@ async function main() {
           await page.getByTestId('fit-readout').click();
           await waitFor('the readout fit', async () => ((await readState(page)).message ?? '').startsWith('readout fitted'), 30_000);
           console.log(`    esn: ${(await readState(page)).message}`);
+          // the spectral-radius slider acts on the live reservoir (no rebuild: the step count goes on)
+          const stepBefore = (await readState(page)).step;
+          await page.getByTestId('rho-slider').fill('1.5');
+          const rho = await waitFor('the reservoir at ρ = 1.5', async () => {
+            const r = await page.evaluate(() => window.rnnlab.store.getState().spectralRadius.at(-1)?.value ?? NaN);
+            return Math.abs(r - 1.5) < 0.02 ? r : null;
+          }, 20_000);
+          const stepAfter = (await readState(page)).step;
+          console.log(`    esn: ρ slider → spectral radius ${rho.toFixed(3)}, step ${stepBefore} → ${stepAfter}`);
+          expect(stepAfter >= stepBefore, 'moving ρ restarted the run');
         }
         console.log(`    ${id}: step ${(await readState(page)).step}, ${(await readSlope(page)).verdict}`);
         await shot(page, `10-preset-${id}`);
