@@ -6,6 +6,7 @@ import type { MetricRecord } from '../core/export/metrics';
 import { corpusPath, createTask } from '../core/tasks';
 import type { TaskData } from '../core/tasks/task';
 import { checkMemoryBudget, type BufferLimits } from '../engine/budget';
+import { paramLayout } from '../core/spec';
 import { specFromConfig } from '../train/trainer';
 import { DecimatingSeries } from '../ui/decimate';
 import { presetById, presetConfig } from './presets';
@@ -159,6 +160,7 @@ function onMessage(msg: FromWorker): void {
   switch (msg.type) {
     case 'ready':
       if (msg.rebuilt) clearMetrics();
+      if (msg.rebuilt && !recovery.history) recovery.checkpoint = null; // a new or reset run: the old checkpoint is not of it
       useStore.setState({ engine: msg.engine, step: msg.step, error: null });
       return;
     case 'status':
@@ -247,7 +249,8 @@ function onMessage(msg: FromWorker): void {
       useStore.setState({ error: msg.message, status: 'error' });
       return;
     case 'checkpoint':
-      if (msg.id === recovery.requestId && msg.checkpoint) recovery.checkpoint = { step: msg.step, config: useStore.getState().config, checkpoint: msg.checkpoint };
+      // ours or the autosave's: either is the current run's newest state
+      if (msg.checkpoint) recovery.checkpoint = { step: msg.step, config: useStore.getState().config, checkpoint: msg.checkpoint };
       return;
     case 'restored':
       if (recovery.history && recovery.history.step === msg.step) restoreCharts(recovery.history);
@@ -384,6 +387,18 @@ function onVisibilityChange(): void {
 
 /** A checkpoint of the run is asked of the worker this often while it trains, for a restart after a crash. */
 const RECOVERY_CHECKPOINT_MS = 10_000;
+/** Larger checkpoints are not copied to the page every few seconds (a crash then restarts the run from step 0). */
+const MAX_RECOVERY_CHECKPOINT_BYTES = 64 * 1024 * 1024;
+
+/** Bytes of a checkpoint of the Config's network: parameters and two optimiser slots, float32. */
+function checkpointBytes(config: Config): number {
+  try {
+    return 3 * 4 * paramLayout(specFromConfig(config, createTask(config, currentTaskData(config)))).size;
+  } catch {
+    return 0;
+  }
+}
+
 /** After this many crashes within a minute the page stops restarting the worker and shows the error. */
 const MAX_RESTARTS_PER_MINUTE = 3;
 
@@ -413,7 +428,8 @@ function startWorker(): void {
   worker.onmessageerror = () => restartWorker('a message could not be read');
   window.clearInterval(recovery.timer);
   recovery.timer = window.setInterval(() => {
-    if (useStore.getState().status !== 'running') return;
+    const { status, config } = useStore.getState();
+    if (status !== 'running' || checkpointBytes(config) > MAX_RECOVERY_CHECKPOINT_BYTES) return;
     recovery.requestId = recovery.requestId - 1;
     post({ type: 'checkpoint', id: recovery.requestId });
   }, RECOVERY_CHECKPOINT_MS);

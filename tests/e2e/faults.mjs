@@ -1,5 +1,5 @@
-// Faults and limits in the page: a lost GPU device, a crashed worker, a hidden tab, settings over the memory
-// budget, and the Content-Security-Policy (no violation while training). Registered in run.mjs
+// Faults and limits in the page: a lost GPU device, a crashed worker, a hidden tab, a full local store,
+// settings over the memory budget, and the Content-Security-Policy (no violation while training). Registered in run.mjs
 // (`node tests/e2e/run.mjs fault` runs these alone). The worker's test hooks are self.rnnlabTest.
 
 /** Every page of the context records CSP violations (the document's; a worker's show up as console errors). */
@@ -137,6 +137,92 @@ export async function faultChecks({ check, context, openPage, base, readState, w
     await sleep(800);
     expect((await readState(page)).status === 'paused', 'a run paused by the user resumed when the tab became visible');
     await page.close();
+  });
+
+  await check('faults: a full local store: the save fails with a message, training goes on, the last saved version stays', async () => {
+    // a fresh context (its own storage), with the origin's quota set before the page first opens IndexedDB:
+    // Chromium reads the quota when the origin's database backend opens
+    const own = await context.browser().newContext({ viewport: { width: 1440, height: 1000 } });
+    await recordCspViolations(own);
+    const page = await own.newPage();
+    const cdp = await own.newCDPSession(page);
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin: base, quotaSize: 4 * 1024 * 1024 });
+    try {
+      await page.goto(`${base}/?${SMALL}&seed=12`);
+      await page.waitForFunction(() => window.rnnlab && window.rnnlab.store.getState().engine !== null, null, { timeout: 60_000 });
+      await waitFor('30 steps', async () => (await readState(page)).step >= 30, 60_000);
+      const savedStep = () => page.getByTestId('autosave-status').getAttribute('data-step').then(Number);
+      await page.getByTestId('play').click(); // a pause saves the run
+      const first = await waitFor('the run to be saved', async () => ((await savedStep()) > 0 ? savedStep() : null), 20_000);
+
+      // something else fills the origin's storage to the quota
+      const filled = await page.evaluate(
+        () =>
+          new Promise((resolve) => {
+            const open = indexedDB.open('rnnlab-test-filler');
+            open.onupgradeneeded = () => open.result.createObjectStore('filler');
+            open.onsuccess = () => {
+              const db = open.result;
+              let bytes = 0;
+              const put = (size) => {
+                const tx = db.transaction('filler', 'readwrite');
+                // random bytes: the database compresses values, a pattern would take no room
+                const chunk = new Uint8Array(size);
+                for (let o = 0; o < size; o += 65536) crypto.getRandomValues(chunk.subarray(o, Math.min(size, o + 65536)));
+                tx.objectStore('filler').put(chunk, `chunk-${bytes}`);
+                tx.oncomplete = () => {
+                  bytes += size;
+                  put(size);
+                };
+                tx.onabort = () => (size > 4096 ? put(size >> 2) : (db.close(), resolve(bytes)));
+              };
+              put(512 * 1024);
+            };
+          }),
+      );
+      const state0 = await readState(page);
+      await page.getByTestId('play').click();
+      await waitFor('training past the saved step', async () => (await readState(page)).step > Math.max(first, state0.step) + 50, 30_000);
+      await page.getByTestId('play').click(); // pause: this save cannot fit
+      const message = await waitFor('the storage message', async () => {
+        const text = await page.getByTestId('export-section').locator('.inline-error').textContent().catch(() => null);
+        return text && text.length > 0 ? text : null;
+      }, 20_000);
+      console.log(`    saved at step ${first}; ${(filled / 1024 / 1024).toFixed(1)} MB of other data filled the 4 MB quota; then: "${message}"`);
+      expect(/full|could not be saved/i.test(message), `unexpected message: ${message}`);
+      const state = await readState(page);
+      expect(!state.error && state.status === 'paused', `the page broke: ${state.status} ${state.error}`);
+      const failedAt = state.step;
+      // the saved run is the earlier version, whole (settings and weights are written in one transaction)
+      const stored = await page.evaluate(
+        () =>
+          new Promise((resolve, reject) => {
+            const open = indexedDB.open('rnnlab-runs');
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+              const db = open.result;
+              const tx = db.transaction(['runs', 'checkpoints'], 'readonly');
+              const id = sessionStorage.getItem('rnnlab-current-run');
+              const run = tx.objectStore('runs').get(id);
+              const checkpoint = tx.objectStore('checkpoints').get(id);
+              tx.oncomplete = () => {
+                resolve({ step: run.result ? run.result.step : null, checkpoint: !!checkpoint.result });
+                db.close();
+              };
+            };
+          }),
+      );
+      console.log(`    the save at step ${failedAt} failed; in the store: this run at step ${stored.step}, with its checkpoint: ${stored.checkpoint}`);
+      expect(stored.step !== null && stored.step >= first && stored.step < failedAt && stored.checkpoint, `the earlier save was lost or damaged: ${JSON.stringify(stored)}`);
+      await page.getByTestId('play').click();
+      const s0 = (await readState(page)).step;
+      await waitFor('training to go on with a full store', async () => (await readState(page)).step > s0 + 20, 30_000);
+      const violations = await page.evaluate(() => window.__cspViolations);
+      expect(violations.length === 0, `CSP violations: ${violations.join('; ')}`);
+      await shot(page, '24-store-full');
+    } finally {
+      await own.close();
+    }
   });
 
   await check('faults: limits: sizes over the memory budget are refused before anything is allocated, naming the limit', async () => {
