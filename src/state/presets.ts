@@ -48,7 +48,7 @@ export const PRESETS: Preset[] = [
     overrides: { task: 'adding', T: 100, cell: 'lstm', wrec: 1, init: 'orthogonal', clip: 'norm', clipAt: 1, opt: 'adam', lr: 0.01 },
     explanation:
       'The LSTM cell state is updated additively, so the error flowing along c_t is multiplied by the forget gate rather than by W_rec. With forget gates near 1 the constant error carousel carries ∂L/∂c_t back over 100 steps where a tanh RNN loses it.',
-    tryThis: 'Compare ‖∂L/∂c_t‖ with ‖∂L/∂h_t‖, then switch the cell to rnn_tanh.',
+    tryThis: 'At first the forget gates sit near 0.5 and ‖∂L/∂c_t‖ still fades; train a few thousand steps and watch it flatten as they open, then switch the cell to RNN (tanh).',
   },
   {
     id: 'gru-vs-lstm',
