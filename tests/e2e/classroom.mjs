@@ -64,9 +64,12 @@ export async function classroomChecks(h) {
     await page.close();
   });
 
-  await check('export panel downloads the model as safetensors', async () => {
+  await check('export panel downloads the model as safetensors, and imports it back', async () => {
     const page = await openPage(context, base, '?cell=lstm&T=20&H=16&engine=cpu');
     await waitFor('5 steps', async () => (await readState(page)).step >= 5, 60_000);
+    await page.getByTestId('play').click(); // pause: the file holds the weights of this exact step
+    await waitFor('the pause', async () => (await readState(page)).status === 'paused', 10_000);
+    const exportedStep = (await readState(page)).step;
     await page.getByTestId('export-section').locator('summary').click();
     const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.getByTestId('export-model').click()]);
     const path = await download.path();
@@ -77,6 +80,14 @@ export async function classroomChecks(h) {
     expect(download.suggestedFilename().endsWith('.safetensors'), `file name ${download.suggestedFilename()}`);
     expect('lstm.weight_hh_l0' in header || Object.keys(header).some((k) => k.includes('weight_hh_l0')), `tensors: ${Object.keys(header).join(', ')}`);
     console.log(`    ${download.suggestedFilename()}: ${bytes.length} bytes, ${Object.keys(header).length - 1} tensors`);
+    // back to step 0, then load the file: the run is at the exported step again
+    await page.getByTestId('reset').click();
+    await waitFor('the reset', async () => (await readState(page)).step === 0, 10_000);
+    await page.getByTestId('import-file').setInputFiles({ name: download.suggestedFilename(), mimeType: 'application/octet-stream', buffer: bytes });
+    await waitFor(`the imported weights at step ${exportedStep}`, async () => (await readState(page)).step === exportedStep, 20_000);
+    const note = await page.getByTestId('export-message').innerText();
+    expect(note.startsWith('Loaded'), `import message: ${note}`);
+    console.log(`    imported back: ${note.slice(0, 120)}`);
     await shot(page, '22-export-panel');
     await page.close();
   });
