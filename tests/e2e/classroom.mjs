@@ -105,6 +105,19 @@ export async function classroomChecks(h) {
     await page.close();
   });
 
+  await check('inside the cell on text: units coloured over the characters', async () => {
+    const page = await openPage(context, base, '?task=char&corpus=code&cell=lstm&H=16&T=20&engine=cpu');
+    await waitFor('3 steps', async () => (await readState(page)).step >= 3, 60_000);
+    await page.getByTestId('play').click();
+    await page.getByTestId('inside-section').locator('summary').click();
+    await page.getByTestId('unit-text').waitFor({ state: 'visible', timeout: 30_000 });
+    const text = await page.getByTestId('unit-text').innerText();
+    expect(text.length > 50, `the unit text is nearly empty: ${text.slice(0, 80)}`);
+    await page.getByTestId('unit-text').scrollIntoViewIfNeeded();
+    await shot(page, '26-inside-text');
+    await page.close();
+  });
+
   await check('a race from the link runs in the lab', async () => {
     const page = await openPage(context, base, '?task=adding&T=10&H=8&engine=cpu&race=rnn_tanh,lstm');
     const notices = (await readState(page)).notices;
