@@ -12,7 +12,7 @@ import { Rng } from '../core/rng';
 import { modelToSafetensors } from '../core/safetensors';
 import { findTensor, makeSpec, paramLayout, validateSpec, type ModelSpec } from '../core/spec';
 import type { Task, TaskMetric } from '../core/tasks/task';
-import type { Checkpoint, Engine, StepOptions } from '../engine/engine';
+import type { Checkpoint, Engine, OptimizerState, StepOptions } from '../engine/engine';
 
 export interface TrainerOptions {
   /** Validate (loss and task metric on a fixed validation batch) every this many steps. */
@@ -253,6 +253,30 @@ export class Trainer {
       this.statsDue = true;
       await this.refreshStats();
       return last.step;
+    });
+  }
+
+  /**
+   * Continues a run from saved weights (a model file or a saved run) at step `step`, with the saved optimiser
+   * state when it is of this run's optimiser (else a fresh one). The checkpoint ring starts afresh.
+   */
+  restore(params: Float32Array, optimizer: OptimizerState | null, step: number): Promise<void> {
+    return this.exclusive(async () => {
+      if (!this.initialised) await this.initNow();
+      const current = await this.currentEngine.readCheckpoint();
+      if (params.length !== current.params.length) {
+        throw new Error(`the saved weights hold ${params.length} numbers, this model has ${current.params.length}`);
+      }
+      // The saved optimiser state when it belongs to this run's optimiser; otherwise a fresh one.
+      const usable = optimizer && optimizer.kind === this.config.opt ? optimizer : null;
+      const fresh: OptimizerState = { kind: this.config.opt, step: 0, slots: [] };
+      await this.currentEngine.writeCheckpoint({ ...current, params, optimizer: usable ?? fresh });
+      this.stepCount = step;
+      this.watch = new DivergenceWatch(this.options);
+      this.ring = [];
+      await this.saveCheckpoint();
+      this.statsDue = true;
+      await this.refreshStats();
     });
   }
 

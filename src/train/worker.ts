@@ -361,14 +361,6 @@ async function forwardOne(id: number, x: Float32Array, T: number): Promise<void>
 
 // ---- export, saved runs, inspection ---------------------------------------------------------------
 
-/**
- * Puts the trainer's step counter at `step` after weights from a file or a saved run were written.
- * The Trainer has no public setter for it yet (asked of the lead); until then this reaches its field.
- */
-function setTrainerStep(t: Trainer, step: number): void {
-  (t as unknown as { stepCount: number }).stepCount = step;
-}
-
 async function exportModel(id: number, metadata: Record<string, string>): Promise<void> {
   if (!trainer) {
     send({ type: 'model', id, bytes: null, error: 'the model is not ready' });
@@ -401,19 +393,7 @@ async function checkpoint(id: number): Promise<void> {
 /** Weights from a file or a saved run; the page set the matching Config first (so the spec agrees). */
 async function restore(params: Float32Array, optimizer: SavedCheckpoint['optimizer'], step: number): Promise<void> {
   if (!trainer) throw new Error('the model is not ready');
-  const expected = (await trainer.readParams()).length;
-  if (params.length !== expected) throw new Error(`the saved weights hold ${params.length} numbers, this model has ${expected}`);
-  if (optimizer) {
-    const current = await trainer.engine.readCheckpoint();
-    if (current.optimizer.kind === optimizer.kind) {
-      await trainer.engine.writeCheckpoint({ ...current, params, optimizer: { ...current.optimizer, step: optimizer.step, slots: optimizer.slots } });
-    } else {
-      await trainer.engine.writeParams(params);
-    }
-  } else {
-    await trainer.engine.writeParams(params);
-  }
-  setTrainerStep(trainer, step);
+  await trainer.restore(params, optimizer, step);
   diverged = false;
   clearPending();
   send({ type: 'restored', step });

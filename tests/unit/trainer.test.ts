@@ -160,3 +160,20 @@ describe('DivergenceWatch', () => {
     expect(new DivergenceWatch(options).diverged(1, false)).toBe(true);
   });
 });
+
+describe('Trainer.restore', () => {
+  it('continues from saved weights and optimiser state at the saved step', async () => {
+    const c = config({ opt: 'adam', lr: 0.01 });
+    const { trainer: a } = await run(c, 7);
+    const saved = await a.engine.readCheckpoint();
+    const b = await Trainer.create(new CpuEngine(), c, createTask(c));
+    await b.restore(saved.params, saved.optimizer, 7);
+    expect(b.step).toBe(7);
+    expect(Array.from(await b.readParams())).toEqual(Array.from(saved.params));
+    expect((await b.engine.readCheckpoint()).optimizer.step).toBe(saved.optimizer.step);
+    expect((await b.stepOnce()).step).toBe(8);
+    await expect(b.restore(new Float32Array(3), null, 1)).rejects.toThrow(/hold 3 numbers/);
+    a.dispose();
+    b.dispose();
+  });
+});
