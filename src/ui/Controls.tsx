@@ -71,8 +71,9 @@ function NumberField({ name }: { name: NumberKey }) {
       return;
     }
     const clamped = Math.min(spec.max, Math.max(spec.min, spec.kind === 'int' ? Math.round(n) : n));
-    setText(String(clamped));
     if (clamped !== value) setConfig({ [name]: clamped } as Partial<Config>);
+    // A refused value (over the memory budget) leaves the Config as it was: show what is in force.
+    setText(String(useStore.getState().config[name]));
   };
   if (hidden) return null;
   return (

@@ -3,6 +3,7 @@
 import { useEffect, useId } from 'react';
 import { pause, play, reset, setConfig, setSpeed, stepOnce } from '../state/controller';
 import { useStore } from '../state/store';
+import { useHidden } from './Controls';
 import { formatSteps } from './format';
 
 const SPEEDS: { label: string; value: number | null }[] = [
@@ -26,6 +27,7 @@ export function RunControls() {
   const engine = useStore((s) => s.config.engine);
   const speedId = useId();
   const engineId = useId();
+  const hideEngine = useHidden('engine');
   const running = status === 'running';
 
   useEffect(() => {
@@ -73,12 +75,16 @@ export function RunControls() {
           </option>
         ))}
       </select>
-      <label htmlFor={engineId} className="inline-label">Engine</label>
-      <select id={engineId} value={engine} onChange={(e) => setConfig({ engine: e.target.value as 'auto' | 'webgpu' | 'cpu' })} data-testid="engine-select">
-        <option value="auto">auto</option>
-        <option value="webgpu">WebGPU</option>
-        <option value="cpu">CPU</option>
-      </select>
+      {!hideEngine && (
+        <>
+          <label htmlFor={engineId} className="inline-label">Engine</label>
+          <select id={engineId} value={engine} onChange={(e) => setConfig({ engine: e.target.value as 'auto' | 'webgpu' | 'cpu' })} data-testid="engine-select">
+            <option value="auto">auto</option>
+            <option value="webgpu">WebGPU</option>
+            <option value="cpu">CPU</option>
+          </select>
+        </>
+      )}
     </div>
   );
 }
