@@ -1,10 +1,10 @@
 // Shared pieces of the WebGPU tests: one Dawn device per test file (SwiftShader in CI), random models and
 // batches, and a comparison that reports what differed.
 import { Rng } from '../../src/core/rng';
-import type { Batch, LossKind, LossSteps } from '../../src/core/batch';
-import { paramLayout, type ModelSpec } from '../../src/core/spec';
+import type { ModelSpec } from '../../src/core/spec';
+import { gradOnly, randomBatch, randomParams as randomParams64 } from '../unit/gradcheck';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine';
-import type { StepOptions, StepResult } from '../../src/engine/engine';
+import type { StepResult } from '../../src/engine/engine';
 import { acquireDevice, type GpuContext } from '../../src/engine/webgpu/device';
 import { nodeGpu } from '../../src/engine/webgpu/nodeGpu';
 import { WebGpuEngine } from '../../src/engine/webgpu/webgpuEngine';
@@ -17,29 +17,12 @@ export function sharedContext(): Promise<GpuContext> {
   return shared;
 }
 
+/** The unit tests' random models, as the float32 parameters an engine takes. */
 export function randomParams(spec: ModelSpec, rng: Rng, scale = 0.6): Float32Array {
-  const p = new Float32Array(paramLayout(spec).size);
-  for (let i = 0; i < p.length; i++) p[i] = rng.uniform(-scale, scale);
-  return p;
+  return Float32Array.from(randomParams64(spec, rng, scale));
 }
 
-export function randomBatch(spec: ModelSpec, T: number, B: number, loss: LossKind, lossSteps: LossSteps, rng: Rng): Batch {
-  const { inputSize: X, outputSize: Y } = spec;
-  const x = new Float32Array(T * B * X).map(() => rng.uniform(-1, 1));
-  const batch: Batch = { T, B, X, x, loss, lossSteps };
-  if (loss === 'mse') batch.y = new Float32Array(T * B * Y).map(() => rng.uniform(-1, 1));
-  else batch.labels = new Int32Array(T * B).map(() => rng.int(Y));
-  return batch;
-}
-
-export const gradOnly: StepOptions = {
-  optimizer: { kind: 'sgd', lr: 0, momentum: 0, beta1: 0.9, beta2: 0.999, alpha: 0.99, eps: 1e-8 },
-  clip: { mode: 'none', threshold: 1 },
-  penalty: { l2: 0, omega: 0 },
-  bptt: { mode: 'full' },
-  carryState: false,
-  update: false,
-};
+export { gradOnly, randomBatch };
 
 /** max |a − b| relative to max |b| (with a floor, so all-zero references compare absolutely). */
 export function maxRelativeDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {

@@ -66,3 +66,15 @@ export function addBias(pre: Vec, xp: Vec, bias: Vec, B: number, W: number, off:
     for (let j = 0; j < W; j++) pre[r + j] = xp[off + r + j] + bias[j];
   }
 }
+
+/** stateShape, loadState and readState of the cells whose whole state is h (RNN, GRU, ESN). */
+export const hiddenOnlyState: Pick<Cell, 'stateShape' | 'loadState' | 'readState'> = {
+  stateShape: { h: 1 },
+  loadState(tr: Trace, state: CellState) {
+    tr.h0.set(state.h);
+  },
+  readState(tr: Trace, t: number): CellState {
+    const n = tr.h0.length; // B·H
+    return { h: t < 0 ? Float64Array.from(tr.h0) : Float64Array.from(tr.hs.subarray(t * n, (t + 1) * n)) };
+  },
+};

@@ -2,21 +2,14 @@
 // h_t = (1 − a)·h_{t−1} + a·u_t. The reservoir is fixed; only the head learns. Its backward still runs so
 // the gradient-flow view shows ∂L/∂h_t through the reservoir.
 import { addMatMulBt, transpose, type Vec } from '../linalg';
-import { addBias, type Cell, type CellGrads, type CellState, type LayerWeights, type Trace } from './cell';
+import { addBias, hiddenOnlyState, type Cell, type CellGrads, type LayerWeights, type Trace } from './cell';
 
 export function esnCell(leak: number): Cell {
   const a = leak;
   return {
-    stateShape: { h: 1 },
+    ...hiddenOnlyState,
     separateRecurrentGrad: false,
     newExtra: (T, B, H) => ({ u: new Float64Array(T * B * H) }), // (T, B, H) tanh part, for backward
-    loadState(tr: Trace, state: CellState) {
-      tr.h0.set(state.h);
-    },
-    readState(tr: Trace, t: number): CellState {
-      const n = tr.h0.length;
-      return { h: t < 0 ? Float64Array.from(tr.h0) : Float64Array.from(tr.hs.subarray(t * n, (t + 1) * n)) };
-    },
 
     forward(w: LayerWeights, tr: Trace, t0: number, t1: number) {
       const { H, Whh, bhh } = w;

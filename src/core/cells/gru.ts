@@ -2,23 +2,16 @@
 //   r = σ(W_ir x + b_ir + W_hr h + b_hr)   z = σ(W_iz x + b_iz + W_hz h + b_hz)
 //   n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))   h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
 import { addMatMulBt, transpose, sigmoid, type Vec } from '../linalg';
-import { type Cell, type CellGrads, type CellState, type LayerWeights, type Trace } from './cell';
+import { hiddenOnlyState, type Cell, type CellGrads, type LayerWeights, type Trace } from './cell';
 
 export function gruCell(): Cell {
   return {
-    stateShape: { h: 1 },
+    ...hiddenOnlyState,
     separateRecurrentGrad: true,
     newExtra: (T, B, H) => ({
       gates: new Float64Array(T * B * 3 * H), // (T, B, 3H) activations r, z, n
       hn: new Float64Array(T * B * H), // (T, B, H) W_hn h_{t−1} + b_hn
     }),
-    loadState(tr: Trace, state: CellState) {
-      tr.h0.set(state.h);
-    },
-    readState(tr: Trace, t: number): CellState {
-      const n = tr.h0.length;
-      return { h: t < 0 ? Float64Array.from(tr.h0) : Float64Array.from(tr.hs.subarray(t * n, (t + 1) * n)) };
-    },
 
     forward(w: LayerWeights, tr: Trace, t0: number, t1: number) {
       const { H, Whh, bhh } = w;

@@ -1,20 +1,13 @@
 // Elman RNN, PyTorch's nn.RNN: h_t = act(W_ih x_t + b_ih + W_hh h_{t−1} + b_hh), act = tanh or relu.
 import { addMatMulBt, transpose, type Vec } from '../linalg';
-import { addBias, type Cell, type CellGrads, type CellState, type LayerWeights, type Trace } from './cell';
+import { addBias, hiddenOnlyState, type Cell, type CellGrads, type LayerWeights, type Trace } from './cell';
 
 export function rnnCell(activation: 'tanh' | 'relu'): Cell {
   const relu = activation === 'relu';
   return {
-    stateShape: { h: 1 },
+    ...hiddenOnlyState,
     separateRecurrentGrad: false,
     newExtra: () => ({}),
-    loadState(tr: Trace, state: CellState) {
-      tr.h0.set(state.h);
-    },
-    readState(tr: Trace, t: number): CellState {
-      const n = tr.h0.length;
-      return { h: t < 0 ? Float64Array.from(tr.h0) : Float64Array.from(tr.hs.subarray(t * n, (t + 1) * n)) };
-    },
 
     forward(w: LayerWeights, tr: Trace, t0: number, t1: number) {
       const { H, Whh, bhh } = w;
