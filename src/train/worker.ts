@@ -295,6 +295,9 @@ async function configure(next: Config, nextData: TaskData): Promise<void> {
   }
   // The trainer reads its Config on every step and on reset: keep the live keys in step with the page.
   const live = trainer.config;
+  // Profiles not yet posted were measured on the weights before this change; posted after the preview
+  // below, they would put the old picture back. Their loss values still go out with the next frames.
+  if (change.wrec !== null || change.stepOptions) pendingProfiles = [];
   if (change.wrec !== null) {
     live.wrec = next.wrec;
     if (next.wrec > 0) await trainer.setWrec(next.wrec);
