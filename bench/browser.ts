@@ -2,18 +2,8 @@
 // WebGPU (playwright-core), streams the page's result lines and adds our ratio over TF.js.
 import type { BenchArgs } from '../src/cli/bench';
 import type { BenchLine, Workload } from './workloads';
+import { chromiumLaunchOptions } from '../scripts/chromium.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--enable-unsafe-webgpu',
-  '--no-sandbox',
-  '--headless',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 export async function runBrowserBench(a: BenchArgs, workloads: Workload[]): Promise<BenchLine[]> {
   const { createServer } = await import('vite');
@@ -22,7 +12,7 @@ export async function runBrowserBench(a: BenchArgs, workloads: Workload[]): Prom
   await server.listen();
   const address = server.httpServer?.address();
   const port = typeof address === 'object' && address ? address.port : 5173;
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? CHROMIUM, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch(chromiumLaunchOptions());
   const lines: BenchLine[] = [];
   try {
     const page = await browser.newPage();

@@ -12,21 +12,12 @@ import { chromium } from '@playwright/test';
 import { classroomChecks } from './classroom.mjs';
 import { faultChecks, recordCspViolations } from './faults.mjs';
 import { soakChecks } from './soak.mjs';
+import { chromiumLaunchOptions } from '../../scripts/chromium.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const shotDir = join(root, 'artifacts', 'screenshots');
 mkdirSync(shotDir, { recursive: true });
 
-const CHROMIUM_ARGS = [
-  '--enable-unsafe-webgpu',
-  '--no-sandbox',
-  '--headless',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 function freePort() {
   return new Promise((resolvePort, reject) => {
@@ -166,7 +157,7 @@ async function main() {
   const port = await freePort();
   const server = await preview({ root, logLevel: 'warn', build: { outDir }, preview: { port, strictPort: true, host: '127.0.0.1' } });
   const base = `http://127.0.0.1:${port}`;
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await chromium.launch(chromiumLaunchOptions());
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 1 });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
   await recordCspViolations(context);

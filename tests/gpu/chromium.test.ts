@@ -2,11 +2,11 @@
 // engines side by side through navigator.gpu, served by vite and driven by playwright-core.
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { chromiumLaunchOptions } from '../../scripts/chromium.mjs';
 
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = ['--enable-unsafe-webgpu', '--no-sandbox', '--headless', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const LAUNCH = chromiumLaunchOptions();
 
-describe.skipIf(!existsSync(CHROMIUM))('WebGPU engine in Chromium', () => {
+describe.skipIf(!existsSync(LAUNCH.executablePath))('WebGPU engine in Chromium', () => {
   it('matches the CPU engine to 1e-4 on LSTM, GRU and tanh RNN training steps', async () => {
     const { createServer } = await import('vite');
     const { chromium } = await import('playwright-core');
@@ -14,7 +14,7 @@ describe.skipIf(!existsSync(CHROMIUM))('WebGPU engine in Chromium', () => {
     await server.listen();
     const address = server.httpServer!.address();
     const port = typeof address === 'object' && address ? address.port : 0;
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    const browser = await chromium.launch(LAUNCH);
     try {
       const page = await browser.newPage();
       await page.goto(`http://127.0.0.1:${port}/bench/parity.html`);
