@@ -75,6 +75,13 @@ export interface Engine {
   init(spec: ModelSpec, params: Float32Array): Promise<void>;
   step(batch: Batch, opts: StepOptions, wantGrads?: boolean): Promise<StepResult>;
   forward(batch: Batch): Promise<ForwardResult>;
+  /**
+   * Input gradients, for the connectivity view (core/inspect/connectivity.ts): forward x (T, R, X) from a zero
+   * state with the current parameters, backpropagate the given output gradient dOut (T, R, Y) — no loss, no
+   * parameter gradient, no update, the carried state left alone — and return ‖∂(Σ_t dOut_t · y_t)/∂x_{s,r}‖²
+   * for every step s and row r: (T, R).
+   */
+  inputGradientNorms(x: Float32Array, dOut: Float32Array, T: number, R: number): Promise<Float32Array>;
   readParams(): Promise<Float32Array>;
   writeParams(params: Float32Array): Promise<void>;
   readCheckpoint(): Promise<Checkpoint>;

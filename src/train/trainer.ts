@@ -7,6 +7,7 @@ import { lossAndGrad } from '../core/loss';
 import type { Batch } from '../core/batch';
 import type { Config } from '../core/config';
 import { initParams, recurrentStats, rescaleRecurrent, rescaleReservoir } from '../core/init';
+import { inspectSnapshot, type InspectRequest, type InspectSnapshot } from '../core/inspect/snapshot';
 import { fitReadout } from '../core/ridge';
 import { Rng } from '../core/rng';
 import { modelToSafetensors } from '../core/safetensors';
@@ -241,6 +242,17 @@ export class Trainer {
   /** The validation batch and the model's outputs on it, for the task's view. */
   snapshot(): Promise<{ batch: Batch; outputs: Float32Array }> {
     return this.exclusive(async () => ({ batch: this.valBatch, outputs: (await this.currentEngine.forward(this.valBatch)).outputs }));
+  }
+
+  /**
+   * Everything the "inside the cell" views show (core/inspect/snapshot.ts), computed on the active engine with
+   * the live parameters; queued like every other call, so it never interleaves with a training step.
+   */
+  inspect(request: InspectRequest): Promise<InspectSnapshot> {
+    return this.exclusive(async () => {
+      const engine = this.currentEngine;
+      return inspectSnapshot(this.spec, this.task, engine, await engine.readParams(), this.valBatch, request);
+    });
   }
 
   /** Restores the newest checkpoint (all of them were taken after finite steps). Returns its step. */

@@ -5,7 +5,6 @@
 import type { Batch } from '../core/batch';
 import type { Config } from '../core/config';
 import { initParams } from '../core/init';
-import { inspectSnapshot } from '../core/inspect/snapshot';
 import type { InspectRequest } from '../core/inspect/snapshot';
 import { Rng } from '../core/rng';
 import type { ModelSpec } from '../core/spec';
@@ -416,9 +415,7 @@ async function inspect(id: number, request: InspectRequest): Promise<void> {
   }
   try {
     const t = trainer;
-    const { batch } = await t.snapshot();
-    const params = await t.readParams();
-    const snap = await inspectSnapshot(t.spec, t.task, (b) => t.engine.forward(b), params, batch, request);
+    const snap = await t.inspect(request);
     send({ type: 'inspection', id, step: t.step, snapshot: snap, error: null });
   } catch (e) {
     send({ type: 'inspection', id, step: trainer.step, snapshot: null, error: errorText(e) });

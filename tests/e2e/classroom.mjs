@@ -92,16 +92,22 @@ export async function classroomChecks(h) {
     await page.close();
   });
 
-  await check('inside the cell renders after a pause', async () => {
-    const page = await openPage(context, base, '?cell=lstm&T=20&H=16&engine=cpu');
+  await check('inside the cell renders after a pause, computed on the WebGPU engine (heat map too)', async () => {
+    const page = await openPage(context, base, '?cell=lstm&T=20&H=16&engine=webgpu');
     await waitFor('5 steps', async () => (await readState(page)).step >= 5, 60_000);
     await page.getByTestId('play').click(); // pauses
     await page.getByTestId('inside-section').locator('summary').click();
     await page.getByTestId('gate-histograms').waitFor({ state: 'visible', timeout: 30_000 });
     await page.getByTestId('connectivity').waitFor({ state: 'visible', timeout: 30_000 });
     await page.getByTestId('cell-diagram').waitFor({ state: 'visible', timeout: 30_000 });
+    const caption = await page.getByTestId('connectivity').innerText();
+    expect(caption.includes('computed on the GPU (WebGPU)'), `connectivity caption: ${caption.slice(0, 200)}`);
+    await page.getByText('connectivity for every t').click();
+    await page.locator('[data-testid="connectivity"] canvas').waitFor({ state: 'visible', timeout: 60_000 });
     await page.getByTestId('inside-section').scrollIntoViewIfNeeded();
     await shot(page, '23-inside-the-cell');
+    await page.getByTestId('connectivity').scrollIntoViewIfNeeded();
+    await shot(page, '23b-connectivity-on-webgpu');
     await page.close();
   });
 

@@ -1,7 +1,8 @@
 // Connectivity ‖∂y_t/∂x_s‖_F from the network's own BPTT, checked against central finite differences of
 // the forward pass, on every cell family, a Greff variant with peepholes and a two-layer stack.
 import { describe, expect, test } from 'vitest';
-import { connectivity, connectivityMatrix, ConnectivityProbe, rangeBasis } from '../../src/core/inspect/connectivity';
+import { connectivity, connectivityMatrix, connectivityOn, connectivitySeeds, inputGradientNorms, rangeBasis, referenceEngine } from '../../src/core/inspect/connectivity';
+import { CpuEngine } from '../../src/engine/cpu/cpuEngine';
 import { Network } from '../../src/core/model';
 import { Rng } from '../../src/core/rng';
 import { makeSpec, paramLayout, type ModelSpec } from '../../src/core/spec';
@@ -48,14 +49,14 @@ const cases: [string, ModelSpec][] = [
 
 describe('connectivity ‖∂y_t/∂x_s‖ matches finite differences', () => {
   for (const [name, spec] of cases) {
-    test(name, () => {
+    test(name, async () => {
       const rng = new Rng(11);
       const T = 6;
       const B = 2;
       const params = new Float64Array(paramLayout(spec).size).map(() => rng.uniform(-0.7, 0.7));
       const x32 = new Float32Array(T * B * spec.inputSize).map(() => rng.uniform(-1, 1));
       const t = 4;
-      const got = connectivity(spec, params, { T, B, X: spec.inputSize, x: x32 }, t);
+      const got = await connectivity(spec, params, { T, B, X: spec.inputSize, x: x32 }, t);
       const want = numericConnectivity(spec, params, Float64Array.from(x32), T, B, t);
       expect(got.t).toBe(t);
       expect(got.perRow).toHaveLength(B);
@@ -88,31 +89,31 @@ describe('connectivity properties', () => {
     expect(rangeBasis(Float64Array.from([0.5, -2]), 1, 2)).toHaveLength(1);
     const spec = makeSpec({ cell: 'gru', inputSize: 2, hiddenSize: 3, outputSize: 9 });
     const params = new Float64Array(paramLayout(spec).size).map(() => rng.uniform(-1, 1));
-    expect(new ConnectivityProbe(spec, params, { T: 2, B: 1, X: 2, x: new Float32Array(4) }).passes).toBe(3);
+    expect(connectivitySeeds(spec, params)).toHaveLength(3);
   });
 
-  test('an ESN before its readout is fitted (head = 0): the output depends on no input', () => {
+  test('an ESN before its readout is fitted (head = 0): the output depends on no input', async () => {
     const spec = makeSpec({ cell: 'esn', inputSize: 2, hiddenSize: 4, outputSize: 1 });
     const layout = paramLayout(spec);
     const rng = new Rng(4);
     const params = new Float64Array(layout.size).map(() => rng.uniform(-0.5, 0.5));
     const head = layout.tensors.find((t) => t.role === 'head_weight')!;
     params.fill(0, head.offset, head.offset + head.size);
-    const { mean } = connectivity(spec, params, { T: 3, B: 1, X: 2, x: new Float32Array(6).fill(0.3) }, 2);
+    const { mean } = await connectivity(spec, params, { T: 3, B: 1, X: 2, x: new Float32Array(6).fill(0.3) }, 2);
     expect(Array.from(mean)).toEqual([0, 0, 0]);
   });
 
-  test('C(t, t) depends only on the last step; the lower triangle has one row per t', () => {
+  test('C(t, t) depends only on the last step; the lower triangle has one row per t', async () => {
     const spec = makeSpec({ cell: 'lstm', inputSize: 2, hiddenSize: 3, outputSize: 2 });
     const rng = new Rng(5);
     const params = new Float64Array(paramLayout(spec).size).map(() => rng.uniform(-0.5, 0.5));
     const x = new Float32Array(5 * 1 * 2).map(() => rng.uniform(-1, 1));
-    const rows = connectivityMatrix(spec, params, { T: 5, B: 1, X: 2, x });
+    const rows = await connectivityMatrix(referenceEngine(spec, params), spec, params, { T: 5, B: 1, X: 2, x });
     expect(rows.map((r) => r.length)).toEqual([1, 2, 3, 4, 5]);
     for (const r of rows) for (const v of r) expect(v).toBeGreaterThan(0);
   });
 
-  test('vanishing: with tiny recurrent weights, the far past barely matters', () => {
+  test('vanishing: with tiny recurrent weights, the far past barely matters', async () => {
     const spec = makeSpec({ cell: 'rnn_tanh', inputSize: 2, hiddenSize: 4, outputSize: 1 });
     const layout = paramLayout(spec);
     const rng = new Rng(3);
@@ -120,16 +121,60 @@ describe('connectivity properties', () => {
     const whh = layout.tensors.find((t) => t.role === 'weight_hh')!;
     for (let i = whh.offset; i < whh.offset + whh.size; i++) params[i] *= 0.1;
     const x = new Float32Array(8 * 2).map(() => rng.uniform(-1, 1));
-    const { mean } = connectivity(spec, params, { T: 8, B: 1, X: 2, x }, 7);
+    const { mean } = await connectivity(spec, params, { T: 8, B: 1, X: 2, x }, 7);
     expect(mean[0]).toBeLessThan(1e-4 * mean[7]);
   });
 
-  test('errors name the problem', () => {
+  test('errors name the problem', async () => {
     const spec = makeSpec({ cell: 'gru', inputSize: 2, hiddenSize: 2, outputSize: 1 });
     const params = new Float64Array(paramLayout(spec).size);
     const x = new Float32Array(3 * 2);
-    expect(() => connectivity(spec, params, { T: 3, B: 1, X: 2, x }, 3)).toThrow(/output step 3/);
-    expect(() => connectivity(spec, params, { T: 3, B: 1, X: 3, x }, 0)).toThrow(/X=3/);
-    expect(() => connectivity(spec, params.subarray(1), { T: 3, B: 1, X: 2, x }, 0)).toThrow(/parameters/);
+    await expect(connectivity(spec, params, { T: 3, B: 1, X: 2, x }, 3)).rejects.toThrow(/output step 3/);
+    await expect(connectivity(spec, params, { T: 3, B: 1, X: 3, x }, 0)).rejects.toThrow(/X=3/);
+    await expect(connectivity(spec, params.subarray(1), { T: 3, B: 1, X: 2, x }, 0)).rejects.toThrow(/parameters/);
+    expect(() => inputGradientNorms(spec, params, x, new Float32Array(2), 3, 1)).toThrow(/dOut has 2 numbers/);
+    expect(() => inputGradientNorms(spec, params, x, new Float32Array(3), 3, 2)).toThrow(/x has 6 numbers/);
+  });
+});
+
+describe('stacked rows: every (t, sequence, seed) is one row of an engine pass', () => {
+  const spec = makeSpec({ cell: 'lstm', inputSize: 3, hiddenSize: 4, outputSize: 5, numLayers: 2 });
+  const rng = new Rng(21);
+  const params = new Float64Array(paramLayout(spec).size).map(() => rng.uniform(-0.6, 0.6));
+  const batch = { T: 7, B: 3, X: 3, x: new Float32Array(7 * 3 * 3).map(() => rng.uniform(-1, 1)) };
+
+  test('cut into many small passes, the result is the same as one pass; progress is reported per pass', async () => {
+    const steps = [6, 2, 4, 0];
+    const whole = await connectivityOn(referenceEngine(spec, params), spec, params, batch, steps);
+    const progress: string[] = [];
+    const calls: [number, number][] = [];
+    const engine = referenceEngine(spec, params);
+    const pieces = await connectivityOn(async (x, d, T, R) => (calls.push([T, R]), engine(x, d, T, R)), spec, params, batch, steps, {
+      passBytes: 1, // one row per pass
+      onPass: (done, total) => progress.push(`${done}/${total}`),
+    });
+    const rows = steps.length * batch.B * 4; // 4 seeds: rank of the (5, 4) head
+    expect(calls).toHaveLength(rows);
+    expect(calls.every(([T, R]) => T === 7 && R === 1)).toBe(true); // one shape for every pass
+    expect(progress.at(-1)).toBe(`${rows}/${rows}`);
+    expect(whole.map((r) => r.t)).toEqual(steps);
+    whole.forEach((r, i) => {
+      expect(r.perRow).toHaveLength(batch.B);
+      for (let b = 0; b < batch.B; b++) for (let s = 0; s <= r.t; s++) expect(pieces[i].perRow[b][s]).toBeCloseTo(r.perRow[b][s], 12);
+    });
+  });
+
+  test('the CPU engine computes the primitive on its live parameters', async () => {
+    const engine = new CpuEngine();
+    await engine.init(spec, Float32Array.from(params));
+    const R = 2;
+    const x = new Float32Array(4 * R * 3).map(() => rng.uniform(-1, 1));
+    const dOut = new Float32Array(4 * R * 5).map(() => rng.uniform(-1, 1));
+    const got = await engine.inputGradientNorms(x, dOut, 4, R);
+    const want = inputGradientNorms(spec, Float32Array.from(params), x, dOut, 4, R);
+    expect(got).toHaveLength(4 * R);
+    for (let i = 0; i < want.length; i++) expect(got[i]).toBeCloseTo(want[i], 5);
+    await expect(engine.inputGradientNorms(x, dOut, 4, 3)).rejects.toThrow(/x has/);
+    engine.dispose();
   });
 });

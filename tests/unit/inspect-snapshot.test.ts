@@ -23,7 +23,7 @@ describe('inspectSnapshot', () => {
     const { trainer, task } = await trained(config, text);
     const params = await trainer.readParams();
     const { batch } = await trainer.snapshot();
-    const snap = await inspectSnapshot(trainer.spec, task, (b) => trainer.engine.forward(b), params, batch, { layer: 0, unit: 9, textLength: 16, matrix: true });
+    const snap = await inspectSnapshot(trainer.spec, task, trainer.engine, params, batch, { layer: 0, unit: 9, textLength: 16, matrix: true });
     expect(snap.T).toBe(16);
     expect(snap.unit).toBe(4); // clamped to H − 1
     expect(snap.inputLabels).toHaveLength(16);
@@ -38,8 +38,11 @@ describe('inspectSnapshot', () => {
     expect(snap.matrix!.map((r) => r.length)).toEqual(Array.from({ length: 16 }, (_, t) => t + 1));
     // the connectivity is that of the trained parameters, not of a fresh model
     expect(task).toBeInstanceOf(CharTask);
-    const again = connectivity(trainer.spec, params, textProbe(task as CharTask, 16).batch, 15);
-    expect(Array.from(snap.connectivity.mean)).toEqual(Array.from(again.mean));
+    const again = await connectivity(trainer.spec, params, textProbe(task as CharTask, 16).batch, 15);
+    // (the engine hands back float32 squared norms; the reference keeps float64)
+    expect(snap.connectivity.mean).toHaveLength(again.mean.length);
+    again.mean.forEach((v, s) => expect(Math.abs(snap.connectivity.mean[s] - v)).toBeLessThan(1e-6 * v));
+    expect(Array.from(snap.matrix![15])).toEqual(Array.from(snap.connectivity.mean)); // the same row, computed once
     trainer.dispose();
   });
 
@@ -47,7 +50,7 @@ describe('inspectSnapshot', () => {
     const config: Config = { ...defaultConfig(), task: 'adding', T: 6, B: 3, H: 4, cell: 'rnn_tanh' };
     const { trainer, task } = await trained(config);
     const { batch } = await trainer.snapshot();
-    const snap = await inspectSnapshot(trainer.spec, task, (b) => trainer.engine.forward(b), await trainer.readParams(), batch, { layer: 5, unit: 0, t: 3, window: 5, matrix: true });
+    const snap = await inspectSnapshot(trainer.spec, task, trainer.engine, await trainer.readParams(), batch, { layer: 5, unit: 0, t: 3, window: 5, matrix: true });
     expect(snap.layer).toBe(0);
     expect(snap.gateStats).toEqual([]);
     expect(snap.gates).toBeNull();

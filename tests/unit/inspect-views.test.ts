@@ -142,8 +142,8 @@ describe('views render from real computations', () => {
     expect((unitHtml.match(/class="ch"/g) ?? []).length).toBe(T);
     expect(unitHtml).toContain('inside quotes');
 
-    const conn = connectivity(spec, params, probe.batch, 9);
-    const matrix = connectivityMatrix(spec, params, { ...probe.batch, T: 10, x: probe.batch.x.subarray(0, 10 * task.inputSize) });
+    const conn = await connectivity(spec, params, probe.batch, 9);
+    const matrix = await connectivityMatrix((...a) => engine.inputGradientNorms(...a), spec, params, { ...probe.batch, T: 10, x: probe.batch.x.subarray(0, 10 * task.inputSize) });
     const connHtml = render(createElement(ConnectivityChart, { values: conn.mean, t: 9, T, onPickT: () => {}, matrix }));
     expect(connHtml).toContain('what output 9 still sees');
   });
@@ -180,7 +180,7 @@ describe('views render from real computations', () => {
     const params = new Float32Array(paramLayout(spec).size).map(() => rng.uniform(-0.5, 0.5));
     const engine = new CpuEngine();
     await engine.init(spec, params);
-    const snap = await inspectSnapshot(spec, task, (b) => engine.forward(b), params, task.batch('val', 1, 12, new Rng(1)), { layer: 1, unit: 2, textLength: 30, window: 12 });
+    const snap = await inspectSnapshot(spec, task, engine, params, task.batch('val', 1, 12, new Rng(1)), { layer: 1, unit: 2, textLength: 30, window: 12 });
     const html = render(createElement(InsidePanel, { snapshot: snap, step: 42, onRequest: () => {} }));
     expect(followUpRequest(snap, { unit: 4 })).toEqual({ layer: 1, unit: 4, t: 11, window: 12, matrix: false, textLength: 30 });
     expect(html).toContain('GRU cell, drawn');
@@ -188,6 +188,7 @@ describe('views render from real computations', () => {
     expect(html).toContain('data-testid="gate-histograms"');
     expect(html).toContain('data-testid="unit-text"');
     expect(html).toContain('what output 11 still sees');
+    expect(html).toContain('step 42 · computed on the CPU');
     expect(render(createElement(InsidePanel, { snapshot: null, onRequest: () => {} }))).toContain('No inspection yet');
   });
 

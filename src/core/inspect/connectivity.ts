@@ -3,19 +3,19 @@
 // computed by backpropagation through the training network itself (the Distill article "Visualizing
 // memorization in RNNs" showed this for pretrained models; here it is live, for the weights being trained).
 //
-// How: forward the sequence once. Then for each seed direction q in output space, put q at step t of every
-// batch row at once — rows never interact, so row b's backward is exactly qᵀ ∂y_{t,b}/∂(row b) — and run the
-// network's own BPTT over [0, t+1). After it, ws.dGi holds the bottom layer's pre-activation gradients
-// (layers are processed top-down), and the input gradient is qᵀ ∂y/∂x_s = dGi(s) · W_ih(layer 0).
+// How: for a seed direction q in output space, put q at step t of a sequence's output gradient and
+// backpropagate through the network: the input gradient at step s is qᵀ ∂y_t/∂x_s. Summing ‖qᵀ J‖² over an
+// orthonormal basis {q} of R^Y gives ‖J‖_F², and since y = W_head h + b, directions orthogonal to the range of
+// W_head contribute nothing: an orthonormal basis of range(W_head) suffices, min(Y, H) seeds instead of Y (a char
+// model's Y is its vocabulary, often several times H).
 //
-// Which seeds: summing ‖qᵀ J‖² over any orthonormal basis {q} of R^Y gives ‖J‖_F², and since
-// y = W_head h + b, directions orthogonal to the range of W_head contribute nothing. So an orthonormal basis
-// of range(W_head) suffices: min(Y, H) backward passes instead of Y (a char model's Y is its vocabulary,
-// often several times H).
+// Every (output step t, sequence b, seed q) is one independent row, so all of them are stacked as the rows
+// of one batch and sent through the ACTIVE ENGINE's inputGradientNorms (WebGPU kernels on the GPU engine,
+// the float64 core math below on the CPU engine) — a few passes in all, not one per seed or per t.
 import type { Batch } from '../batch';
 import { addMatMul } from '../linalg';
-import { Network, type Workspace } from '../model';
-import { findTensor, gateCount, type ModelSpec } from '../spec';
+import { Network } from '../model';
+import { findTensor, gateCount, paramLayout, type ModelSpec } from '../spec';
 
 export interface ConnectivityResult {
   t: number; // the output step
@@ -26,97 +26,160 @@ export interface ConnectivityResult {
 }
 
 /**
- * Reusable: holds a float64 copy of the parameters, a scratch gradient buffer and one forward pass of a
- * batch, so several output steps t can be probed without forwarding again.
+ * The engine primitive (Engine.inputGradientNorms): forward x (T, R, X) from a zero state, backpropagate the
+ * output gradient dOut (T, R, Y), return ‖∂(Σ_t dOut_t · y_t)/∂x_{s,r}‖² for every step s and row r: (T, R).
  */
-export class ConnectivityProbe {
-  private readonly net: Network;
-  private readonly ws: Workspace;
-  private readonly x: Float64Array; // (T, B, X)
-  private readonly Wih0: Float64Array; // (G·H, X) layer 0's input weights
-  private readonly seeds: Float64Array[]; // orthonormal basis of range(W_head), each (Y)
-  readonly T: number;
-  readonly B: number;
+export type InputGradientNorms = (x: Float32Array, dOut: Float32Array, T: number, R: number) => Promise<ArrayLike<number>>;
 
-  constructor(
-    readonly spec: ModelSpec,
-    params: ArrayLike<number>,
-    batch: Pick<Batch, 'T' | 'B' | 'X' | 'x'>,
-  ) {
-    if (batch.X !== spec.inputSize) throw new Error(`batch has X=${batch.X} inputs, the model expects ${spec.inputSize}`);
-    if (batch.x.length !== batch.T * batch.B * batch.X) throw new Error(`x has ${batch.x.length} numbers, expected T·B·X = ${batch.T * batch.B * batch.X}`);
-    const p = Float64Array.from(params);
-    this.net = new Network(spec, p, new Float64Array(p.length));
-    if (p.length !== this.net.layout.size) throw new Error(`expected ${this.net.layout.size} parameters for this model, got ${p.length}`);
-    this.T = batch.T;
-    this.B = batch.B;
-    this.x = Float64Array.from(batch.x);
-    this.ws = this.net.newWorkspace(batch.T, batch.B);
-    this.net.loadState(this.ws, this.net.zeroState(batch.B));
-    this.net.forward(this.ws, this.x, 0, batch.T);
-    const wih = findTensor(this.net.layout, 'weight_ih', 0)!;
-    this.Wih0 = p.subarray(wih.offset, wih.offset + wih.size);
-    const head = findTensor(this.net.layout, 'head_weight', -1)!;
-    this.seeds = rangeBasis(p.subarray(head.offset, head.offset + head.size), spec.outputSize, spec.hiddenSize);
+/** The float64 reference of InputGradientNorms on the core math (the CPU engine's implementation). */
+export function inputGradientNorms(spec: ModelSpec, params: ArrayLike<number>, x: Float32Array, dOut: Float32Array, T: number, R: number): Float64Array {
+  const { inputSize: X, hiddenSize: H } = spec;
+  const p = params instanceof Float64Array ? params : Float64Array.from(params);
+  const layoutSize = paramLayout(spec).size;
+  if (p.length !== layoutSize) throw new Error(`expected ${layoutSize} parameters for this model, got ${p.length}`);
+  checkShapes(spec, x, dOut, T, R);
+  const net = new Network(spec, p, new Float64Array(p.length)); // scratch gradient: never read
+  const ws = net.newWorkspace(T, R);
+  net.loadState(ws, net.zeroState(R));
+  net.forward(ws, x, 0, T);
+  ws.dOut.set(dOut);
+  net.backward(ws, x, 0, T, 0, false);
+  // After backward, ws.dGi holds the bottom layer's pre-activation gradients (layers go top-down), and the
+  // input gradient is dx = dGi · W_ih(layer 0):  (T·R, G·H) · (G·H, X)
+  const wih = findTensor(net.layout, 'weight_ih', 0)!;
+  const GH = gateCount(spec.cell) * H;
+  const dx = new Float64Array(T * R * X); // (T, R, X)
+  addMatMul(dx, ws.dGi, p.subarray(wih.offset, wih.offset + wih.size), T * R, X, GH);
+  const norms = new Float64Array(T * R); // (T, R)
+  for (let i = 0; i < T * R; i++) {
+    let acc = 0;
+    for (let k = 0; k < X; k++) acc += dx[i * X + k] ** 2;
+    norms[i] = acc;
   }
-
-  /** How many backward passes one output step costs (the rank of W_head). */
-  get passes(): number {
-    return this.seeds.length;
-  }
-
-  /** Head outputs of the forward pass: (T, B, Y). */
-  get outputs(): Float64Array {
-    return this.ws.out;
-  }
-
-  /** C(t, s) for s = 0..t, per batch row and averaged over rows. */
-  at(t: number): ConnectivityResult {
-    const { T, B } = this;
-    if (!(Number.isInteger(t) && t >= 0 && t < T)) throw new Error(`output step ${t} is not in 0..${T - 1}`);
-    const { inputSize: X, hiddenSize: H, outputSize: Y } = this.spec;
-    const GH = gateCount(this.spec.cell) * H;
-    const ws = this.ws;
-    const sq = new Float64Array((t + 1) * B); // (t+1, B) Σ_q Σ_i (qᵀ ∂y_{t,b}/∂x_{s,b,i})² = ‖∂y_{t,b}/∂x_{s,b}‖_F²
-    const dx = new Float64Array(B * X); // (B, X) one step's input gradient
-    for (const q of this.seeds) {
-      ws.dOut.fill(0);
-      for (let b = 0; b < B; b++) ws.dOut.set(q, (t * B + b) * Y);
-      this.net.grads.fill(0); // scratch: the parameter gradient is not wanted here
-      this.net.backward(ws, this.x, 0, t + 1, 0, false);
-      for (let s = 0; s <= t; s++) {
-        dx.fill(0);
-        addMatMul(dx, ws.dGi, this.Wih0, B, X, GH, s * B * GH); // (B, G·H) · (G·H, X)
-        for (let b = 0; b < B; b++) {
-          let acc = 0;
-          for (let i = 0; i < X; i++) acc += dx[b * X + i] * dx[b * X + i];
-          sq[s * B + b] += acc;
-        }
-      }
-    }
-    const perRow = Array.from({ length: B }, (_, b) => {
-      const row = new Float64Array(t + 1);
-      for (let s = 0; s <= t; s++) row[s] = Math.sqrt(sq[s * B + b]);
-      return row;
-    });
-    const mean = new Float64Array(t + 1);
-    for (const row of perRow) for (let s = 0; s <= t; s++) mean[s] += row[s] / B;
-    return { t, perRow, mean };
-  }
+  return norms;
 }
 
-/** One-shot: C(t, ·) of a batch under the given parameters (params laid out by paramLayout(spec)). */
-export function connectivity(spec: ModelSpec, params: ArrayLike<number>, batch: Pick<Batch, 'T' | 'B' | 'X' | 'x'>, t: number): ConnectivityResult {
-  return new ConnectivityProbe(spec, params, batch).at(t);
+/** The checks both engines make on an inputGradientNorms call; `Y` rows of dOut, `X` of x. */
+export function checkShapes(spec: ModelSpec, x: ArrayLike<number>, dOut: ArrayLike<number>, T: number, R: number): void {
+  if (!(Number.isInteger(T) && T > 0 && Number.isInteger(R) && R > 0)) throw new Error(`input gradients need T ≥ 1 and R ≥ 1 rows, got T=${T}, R=${R}`);
+  if (x.length !== T * R * spec.inputSize) throw new Error(`x has ${x.length} numbers, expected T·R·X = ${T * R * spec.inputSize}`);
+  if (dOut.length !== T * R * spec.outputSize) throw new Error(`dOut has ${dOut.length} numbers, expected T·R·Y = ${T * R * spec.outputSize}`);
+}
+
+/** Seed directions: an orthonormal basis of range(W_head), each of length Y. */
+export function connectivitySeeds(spec: ModelSpec, params: ArrayLike<number>): Float64Array[] {
+  const layout = paramLayout(spec);
+  if (params.length !== layout.size) throw new Error(`expected ${layout.size} parameters for this model, got ${params.length}`);
+  const head = findTensor(layout, 'head_weight', -1)!;
+  const W = Array.prototype.slice.call(params, head.offset, head.offset + head.size) as number[];
+  return rangeBasis(W, spec.outputSize, spec.hiddenSize);
 }
 
 /**
- * The whole lower triangle C(t, s) for every output step t: (T) rows of length t + 1. Costs T·Y backward
- * passes; meant for short sequences (the Distill-style heat map).
+ * Memory the engines need per (row, step) of an inputGradientNorms pass, in bytes: float64 traces and gradients
+ * per layer (the CPU engine; the GPU's float32 buffers are smaller), inputs, outputs and their gradients.
  */
-export function connectivityMatrix(spec: ModelSpec, params: ArrayLike<number>, batch: Pick<Batch, 'T' | 'B' | 'X' | 'x'>): Float64Array[] {
-  const probe = new ConnectivityProbe(spec, params, batch);
-  return Array.from({ length: batch.T }, (_, t) => probe.at(t).mean);
+function bytesPerRowStep(spec: ModelSpec): number {
+  const GH = gateCount(spec.cell) * spec.hiddenSize;
+  const H = spec.hiddenSize;
+  return 8 * (spec.numLayers * (3 * GH + 5 * H) + 2 * GH + 2 * spec.inputSize + 2 * spec.outputSize);
+}
+
+/** What one inspection may allocate for its stacked rows; passes are cut to fit. */
+export const CONNECTIVITY_PASS_BYTES = 48 * 1024 * 1024;
+
+export interface ConnectivityOptions {
+  /** Bytes one pass may use (default CONNECTIVITY_PASS_BYTES); fewer means more, smaller passes. */
+  passBytes?: number;
+  /** Called after each pass with (passes done, passes in all), e.g. for a progress bar. */
+  onPass?: (done: number, total: number) => void;
+}
+
+/** One stacked row: output step t of batch row b, seen through seed q. */
+interface RowJob {
+  t: number;
+  b: number;
+  q: number;
+}
+
+/**
+ * C(t, ·) for each output step in `steps`, for every row of the batch, through the given engine primitive.
+ * All (t, b, seed) rows share one sequence length (the largest t + 1) so that every pass has the same shape
+ * and an engine reuses its buffers; rows whose t is earlier simply carry a zero output gradient after t.
+ */
+export async function connectivityOn(
+  engine: InputGradientNorms,
+  spec: ModelSpec,
+  params: ArrayLike<number>,
+  batch: Pick<Batch, 'T' | 'B' | 'X' | 'x'>,
+  steps: readonly number[],
+  options: ConnectivityOptions = {},
+): Promise<ConnectivityResult[]> {
+  const { T, B, X } = batch;
+  if (X !== spec.inputSize) throw new Error(`batch has X=${X} inputs, the model expects ${spec.inputSize}`);
+  if (batch.x.length !== T * B * X) throw new Error(`x has ${batch.x.length} numbers, expected T·B·X = ${T * B * X}`);
+  for (const t of steps) if (!(Number.isInteger(t) && t >= 0 && t < T)) throw new Error(`output step ${t} is not in 0..${T - 1}`);
+  const seeds = connectivitySeeds(spec, params);
+  const Y = spec.outputSize;
+  const sq = new Map<number, Float64Array>(steps.map((t) => [t, new Float64Array((t + 1) * B)])); // (t+1, B) Σ over seeds
+
+  const jobs: RowJob[] = [];
+  for (const t of [...new Set(steps)].sort((a, b) => b - a)) for (let b = 0; b < B; b++) for (let q = 0; q < seeds.length; q++) jobs.push({ t, b, q });
+  if (jobs.length > 0) {
+    const Tp = jobs[0].t + 1; // the steps every pass runs over
+    const rowsPerPass = Math.max(1, Math.min(jobs.length, Math.floor((options.passBytes ?? CONNECTIVITY_PASS_BYTES) / (bytesPerRowStep(spec) * Tp))));
+    const passes = Math.ceil(jobs.length / rowsPerPass);
+    for (let pass = 0; pass < passes; pass++) {
+      const rows = jobs.slice(pass * rowsPerPass, (pass + 1) * rowsPerPass);
+      const R = rows.length;
+      const x = new Float32Array(Tp * R * X); // (Tp, R, X)
+      const dOut = new Float32Array(Tp * R * Y); // (Tp, R, Y)
+      rows.forEach(({ t, b, q }, r) => {
+        for (let s = 0; s < Tp; s++) x.set(batch.x.subarray((s * B + b) * X, (s * B + b + 1) * X), (s * R + r) * X);
+        dOut.set(seeds[q], (t * R + r) * Y);
+      });
+      const norms = await engine(x, dOut, Tp, R);
+      rows.forEach(({ t, b }, r) => {
+        const acc = sq.get(t)!;
+        for (let s = 0; s <= t; s++) acc[s * B + b] += norms[s * R + r];
+      });
+      options.onPass?.(pass + 1, passes);
+    }
+  }
+  return steps.map((t) => {
+    const acc = sq.get(t)!;
+    const perRow = Array.from({ length: B }, (_, b) => Float64Array.from({ length: t + 1 }, (_, s) => Math.sqrt(Math.max(0, acc[s * B + b]))));
+    const mean = new Float64Array(t + 1);
+    for (const row of perRow) for (let s = 0; s <= t; s++) mean[s] += row[s] / B;
+    return { t, perRow, mean };
+  });
+}
+
+/** The core math as an engine primitive (what CpuEngine does), for pure callers and tests. */
+export function referenceEngine(spec: ModelSpec, params: ArrayLike<number>): InputGradientNorms {
+  return async (x, dOut, T, R) => inputGradientNorms(spec, params, x, dOut, T, R);
+}
+
+/** One-shot on the core math: C(t, ·) of a batch under the given parameters (laid out by paramLayout(spec)). */
+export async function connectivity(spec: ModelSpec, params: ArrayLike<number>, batch: Pick<Batch, 'T' | 'B' | 'X' | 'x'>, t: number): Promise<ConnectivityResult> {
+  const [result] = await connectivityOn(referenceEngine(spec, params), spec, params, batch, [t]);
+  return result;
+}
+
+/**
+ * The whole lower triangle C(t, s) for every output step t < min(T, maxSteps): rows of length t + 1 (the mean
+ * over batch rows). The Distill-style heat map; costs about T/2 times one t's work.
+ */
+export async function connectivityMatrix(
+  engine: InputGradientNorms,
+  spec: ModelSpec,
+  params: ArrayLike<number>,
+  batch: Pick<Batch, 'T' | 'B' | 'X' | 'x'>,
+  maxSteps = batch.T,
+  options: ConnectivityOptions = {},
+): Promise<Float64Array[]> {
+  const steps = Array.from({ length: Math.min(batch.T, maxSteps) }, (_, t) => t);
+  return (await connectivityOn(engine, spec, params, batch, steps, options)).map((r) => r.mean);
 }
 
 /**

@@ -1,14 +1,15 @@
 // One call that computes everything the "inside the cell" views show, for the worker to run on request:
 // forward ONE sequence on the active engine (gates, states), then gate histograms, the chosen unit's cell
 // values per step, unit rankings against text features (char task), and the connectivity ‖∂y_t/∂x_s‖
-// of the training network's current parameters. Every field is structured-clone friendly (postMessage).
+// of the training network's current parameters, its input gradients also computed by the active engine.
+// Every field is structured-clone friendly (postMessage).
 import type { Batch } from '../batch';
 import type { ModelSpec } from '../spec';
 import type { Task } from '../tasks/task';
 import { REBER_SYMBOLS } from '../tasks/reber';
 import { TEMPORAL_SYMBOLS } from '../tasks/temporalOrder';
 import { CharTask } from '../tasks/text';
-import { ConnectivityProbe, type ConnectivityResult } from './connectivity';
+import { connectivityOn, type ConnectivityResult, type InputGradientNorms } from './connectivity';
 import { gateNotes, gateStatistics, type GateHistogram } from './gates';
 import { rankUnits, textFeatures, textProbe, type FeatureRanking } from './units';
 
@@ -18,6 +19,13 @@ export interface ForwardOutputs {
   hidden: Float32Array[]; // per layer (T, B, H)
   cells?: Float32Array[]; // LSTM per layer (T, B, H)
   gates?: Float32Array[]; // per layer (T, B, G·H)
+}
+
+/** What a snapshot needs of an engine: the Engine contract's forward and inputGradientNorms. */
+export interface InspectableEngine {
+  readonly kind: 'cpu' | 'webgpu';
+  forward(batch: Batch): Promise<ForwardOutputs>;
+  inputGradientNorms(...args: Parameters<InputGradientNorms>): ReturnType<InputGradientNorms>;
 }
 
 export interface InspectRequest {
@@ -41,6 +49,8 @@ export const MATRIX_MAX_STEPS = 64;
 
 export interface InspectSnapshot {
   spec: ModelSpec;
+  /** The engine that computed it (the run's active engine). */
+  engine: 'cpu' | 'webgpu';
   layer: number;
   unit: number;
   T: number; // steps of the inspected sequence
@@ -110,15 +120,15 @@ function clampInt(v: number, lo: number, hi: number): number {
 }
 
 /**
- * Computes a snapshot. `forward` is the active engine's forward pass (engine.forward) and `params` its
- * current parameters (engine.readParams() / trainer.readParams()); `sequence` is the batch to inspect
+ * Computes a snapshot on `engine` (the Trainer's active engine) with `params` its current parameters
+ * (engine.readParams() / trainer.readParams()); `sequence` is the batch to inspect
  * (for non-char tasks, e.g. the trainer's validation batch — row 0 is used). For the char task a stretch of
  * the validation text (textProbe) is used instead.
  */
 export async function inspectSnapshot(
   spec: ModelSpec,
   task: Task,
-  forward: (batch: Batch) => Promise<ForwardOutputs>,
+  engine: InspectableEngine,
   params: ArrayLike<number>,
   sequence: Batch,
   request: InspectRequest,
@@ -136,7 +146,7 @@ export async function inspectSnapshot(
     batch = batchRow(sequence, 0);
   }
   const T = batch.T;
-  const fwd = await forward(batch);
+  const fwd = await engine.forward(batch);
   const hidden = fwd.hidden[layer];
   const cells = fwd.cells?.[layer] ?? null;
   const gates = fwd.gates?.[layer] ?? null;
@@ -148,10 +158,15 @@ export async function inspectSnapshot(
     text = { chars, hidden: rankUnits(hidden, T, 1, H, features), cells: cells ? rankUnits(cells, T, 1, H, features) : null };
   }
   const window = clampInt(request.window ?? T, 1, T);
-  const probe = new ConnectivityProbe(spec, params, window === T ? batch : { T: window, B: 1, X: batch.X, x: batch.x.subarray(0, window * batch.X) });
   const t = clampInt(request.t ?? window - 1, 0, window - 1);
+  // The chosen t and (when asked) every row of the heat map, in one batched call to the engine.
+  const matrixSteps = request.matrix ? Math.min(window, MATRIX_MAX_STEPS) : 0;
+  const steps = [...Array.from({ length: matrixSteps }, (_, s) => s), ...(t < matrixSteps ? [] : [t])];
+  const windowed = { T: window, B: 1, X: batch.X, x: batch.x.subarray(0, window * batch.X) };
+  const results = await connectivityOn((...args) => engine.inputGradientNorms(...args), spec, params, windowed, steps);
   return {
     spec,
+    engine: engine.kind,
     layer,
     unit,
     T,
@@ -163,7 +178,7 @@ export async function inspectSnapshot(
     gateStats,
     gateNotes: gated ? gateNotes(spec.cell as 'lstm' | 'gru', spec.variant) : {},
     text,
-    connectivity: probe.at(t),
-    matrix: request.matrix ? Array.from({ length: Math.min(window, MATRIX_MAX_STEPS) }, (_, s) => probe.at(s).mean) : null,
+    connectivity: results[t < matrixSteps ? t : matrixSteps],
+    matrix: request.matrix ? results.slice(0, matrixSteps).map((r) => r.mean) : null,
   };
 }

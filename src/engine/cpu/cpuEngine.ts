@@ -4,6 +4,7 @@ import { validateBatch, type Batch } from '../../core/batch';
 import type { CellState } from '../../core/cells/cell';
 import { clipGradients } from '../../core/clip';
 import { norm } from '../../core/linalg';
+import { inputGradientNorms } from '../../core/inspect/connectivity';
 import { lossAndGrad } from '../../core/loss';
 import { Network, type Workspace } from '../../core/model';
 import { applyUpdate, slotCount } from '../../core/optim';
@@ -136,6 +137,10 @@ export class CpuEngine implements Engine {
       cells: net.spec.cell === 'lstm' ? ws.traces.map((tr) => Float32Array.from(tr.extra.cs)) : undefined,
       gates: gated ? ws.traces.map((tr) => Float32Array.from(tr.extra.gates)) : undefined,
     };
+  }
+
+  async inputGradientNorms(x: Float32Array, dOut: Float32Array, T: number, R: number): Promise<Float32Array> {
+    return Float32Array.from(inputGradientNorms(this.network().spec, this.params, x, dOut, T, R));
   }
 
   async readParams(): Promise<Float32Array> {

@@ -3,6 +3,7 @@
 // built once per model (and per batch shape). Metrics are reduced on the GPU and read back through a ring of
 // staging buffers. Shape legend: B batch, T steps, X input, H hidden, Y output, G gates, L layers.
 import { lossStepRange, validateBatch, type Batch } from '../../core/batch';
+import { checkShapes } from '../../core/inspect/connectivity';
 import { slotCount, type OptimizerKind } from '../../core/optim';
 import { findTensor, gateCount, lstmFlags, paramLayout, validateSpec, type ModelSpec, type ParamLayout, type TensorInfo } from '../../core/spec';
 import type { Checkpoint, Engine, EngineStats, ForwardResult, StepOptions, StepResult } from '../engine';
@@ -17,6 +18,7 @@ import { OptimizerKernel } from './kernels/optimizer';
 import { RecurrentBackwardKernel, RecurrentForwardKernel, recurrentShape, type LayerOffsets, type RecurrentShape } from './kernels/recurrent';
 import { kernelProfile, type KernelProfile, type ProfileName } from './kernels/profile';
 import { FinalizeKernel, GradPartialsKernel, StepNormsKernel } from './kernels/reductions';
+import { RowNormsKernel } from './kernels/rowNorms';
 import { GpuResources } from './resources';
 import { KernelProfiler } from './profiler';
 import { StagingRing } from './staging';
@@ -60,6 +62,7 @@ interface Kernels {
   partials: GradPartialsKernel;
   finalize: FinalizeKernel;
   optimizer: OptimizerKernel;
+  rowNorms: RowNormsKernel;
 }
 
 /** Where each layer's tensors sit in the flat parameter (and gradient) buffer. */
@@ -105,6 +108,8 @@ interface Workspace {
   dG: GPUBuffer; // (T, B, G·H), GRU: twice (input side, then recurrent side)
   dh: GPUBuffer; // (L, T, B, H)
   dc: GPUBuffer; // (L, T, B, H)
+  dx: GPUBuffer; // (T, B, X) input gradients (connectivity)
+  dxNorms: GPUBuffer; // (T, B) their squared norms
   omegaV: GPUBuffer; // (T, B, H)
   omegaTerms: GPUBuffer; // (2, L, T, B) weighted Ω terms, then gradient coefficients
   metrics: GPUBuffer; // chunk records (T, 8) then norms (2, L, T)
@@ -116,6 +121,8 @@ interface Workspace {
     dWhead: GPUBindGroup;
     dbHead: GPUBindGroup;
     dhTop: GPUBindGroup;
+    dInput: GPUBindGroup; // A = layer 0's dG, B = params → dx
+    inputNorms: GPUBindGroup; // dx → dxNorms
     norms: GPUBindGroup;
     finalize: GPUBindGroup;
     optimizer: GPUBindGroup;
@@ -237,7 +244,7 @@ export class WebGpuEngine implements Engine {
     const flags = spec.cell === 'lstm' ? lstmFlags(spec.variant) : null;
 
     device.pushErrorScope('validation');
-    const [gemm, colsum, forward, backward, backwardOmega, loss, peepholes, gateRecurrence, omega, norms, partials, finalize, optimizer] = await Promise.all([
+    const [gemm, colsum, forward, backward, backwardOmega, loss, peepholes, gateRecurrence, omega, norms, partials, finalize, optimizer, rowNorms] = await Promise.all([
       GemmKernel.create(device, arena, counter, label, profile.gemm),
       ColumnSumKernel.create(device, arena, counter, label, profile.colsumLanes),
       RecurrentForwardKernel.create(device, arena, counter, label, spec, shape),
@@ -251,8 +258,9 @@ export class WebGpuEngine implements Engine {
       GradPartialsKernel.create(device, arena, counter, label, profile),
       FinalizeKernel.create(device, arena, counter, label, profile),
       OptimizerKernel.create(device, arena, counter, label, profile),
+      RowNormsKernel.create(device, arena, counter, label),
     ]);
-    const kernels: Kernels = { gemm, colsum, forward, backward, backwardOmega, loss, peepholes, gateRecurrence, omega, norms, partials, finalize, optimizer };
+    const kernels: Kernels = { gemm, colsum, forward, backward, backwardOmega, loss, peepholes, gateRecurrence, omega, norms, partials, finalize, optimizer, rowNorms };
 
     const layers: LayerTensors[] = [];
     for (let l = 0; l < spec.numLayers; l++) {
@@ -343,6 +351,8 @@ export class WebGpuEngine implements Engine {
       dG: res.storage('d-gates', (gru ? 2 : 1) * T * B * GH),
       dh: res.storage('d-hidden', L * T * B * H),
       dc: res.storage('d-cell', lstm ? L * T * B * H : 1),
+      dx: res.storage('d-inputs', T * B * X),
+      dxNorms: res.storage('d-input-norms', T * B),
       omegaV: res.storage('omega-v', model.kernels.omega ? T * B * H : 1),
       omegaTerms: res.storage('omega-terms', model.kernels.omega ? 2 * L * T * B : 1),
       metrics: res.storage('metrics', T * CHUNK_RECORD + 2 * L * T),
@@ -376,6 +386,8 @@ export class WebGpuEngine implements Engine {
         dWhead: k.gemm.bind('dWhead', [ws.dOut, top.hs, model.params, model.grads]),
         dbHead: k.colsum.bind('dbHead', [ws.dOut, ws.dOut, model.grads]),
         dhTop: k.gemm.bind('dhTop', [ws.dOut, model.params, model.params, ws.dh]),
+        dInput: k.gemm.bind('dInput', [ws.dG, model.params, model.params, ws.dx]),
+        inputNorms: k.rowNorms.bind('input-norms', [ws.dx, ws.dxNorms]),
         norms: k.norms.bind('norms', [ws.dh, ws.dc, ws.metrics]),
         finalize: k.finalize.bind('finalize', [model.partials, ws.rowLoss, ws.omegaTerms, ws.metrics, model.counter]),
         optimizer: k.optimizer.bind('optimizer', [model.params, model.grads, model.flags, model.slots[0], model.slots[1], ws.metrics, model.counter]),
@@ -387,7 +399,7 @@ export class WebGpuEngine implements Engine {
 
   private releaseWorkspace(ws: Workspace): void {
     const res = this.res!;
-    for (const b of [ws.x, ws.targets, ws.labels, ws.selected, ws.out, ws.dOut, ws.rowLoss, ws.dG, ws.dh, ws.dc, ws.omegaV, ws.omegaTerms, ws.metrics]) res.release(b);
+    for (const b of [ws.x, ws.targets, ws.labels, ws.selected, ws.out, ws.dOut, ws.rowLoss, ws.dG, ws.dh, ws.dc, ws.dx, ws.dxNorms, ws.omegaV, ws.omegaTerms, ws.metrics]) res.release(b);
     for (const l of ws.layers) for (const b of [l.xp, l.hs, l.cs, l.acts]) res.release(b);
     if (this.ws === ws) this.ws = null;
   }
@@ -419,13 +431,15 @@ export class WebGpuEngine implements Engine {
     const { model } = this.usable();
     const H = model.spec.hiddenSize;
     const B = ws.B;
-    const st = this.stateFor(B);
-    const useCarried = carry && this.carried;
+    // Only a carrying step touches the state buffers: a forward or an inspection of another batch shape must
+    // not drop the training state.
+    const st = carry ? this.stateFor(B) : null;
+    const useCarried = st !== null && this.carried;
     ws.layers.forEach((lb, l) => {
-      const parts: [GPUBuffer, GPUBuffer, number][] = [[st.h[l], lb.hs, B * H * 4], [st.a[l], lb.acts, B * model.shape.AW * 4]];
-      if (model.spec.cell === 'lstm') parts.push([st.c[l], lb.cs, B * H * 4]);
+      const parts: [GPUBuffer | null, GPUBuffer, number][] = [[st?.h[l] ?? null, lb.hs, B * H * 4], [st?.a[l] ?? null, lb.acts, B * model.shape.AW * 4]];
+      if (model.spec.cell === 'lstm') parts.push([st?.c[l] ?? null, lb.cs, B * H * 4]);
       for (const [src, dst, bytes] of parts) {
-        if (useCarried) encoder.copyBufferToBuffer(src, 0, dst, 0, bytes);
+        if (useCarried && src) encoder.copyBufferToBuffer(src, 0, dst, 0, bytes);
         else encoder.clearBuffer(dst, 0, bytes);
       }
     });
@@ -478,8 +492,11 @@ export class WebGpuEngine implements Engine {
     });
   }
 
-  /** Backprop through the window [w0, e): head gradients, each layer's fused reverse recurrence, weight GEMMs. */
-  private recordBackward(pass: GPUComputePassEncoder, ws: Workspace, w0: number, e: number, omega: number): number {
+  /**
+   * Backprop through the window [w0, e): head gradients, each layer's fused reverse recurrence, weight GEMMs.
+   * paramGrads = false skips every parameter-gradient product (the input-gradient view wants only dG).
+   */
+  private recordBackward(pass: GPUComputePassEncoder, ws: Workspace, w0: number, e: number, omega: number, paramGrads = true): number {
     const { model } = this.usable();
     const { spec, G, kernels: k } = model;
     const { T, B } = ws;
@@ -489,8 +506,8 @@ export class WebGpuEngine implements Engine {
     const dOff = (l: number) => l * T * B * H;
     const dghOff = spec.cell === 'gru' ? T * B * GH : 0;
     const topHs = (w0 + 1) * B * H;
-    k.gemm.record(pass, ws.groups.dWhead, { M: Y, N: H, K: rows, a: transposed(w0 * B * Y, Y), b: rowMajor(topHs, H), cOff: model.headWOff, cRowStride: H });
-    k.colsum.record(pass, ws.groups.dbHead, rows, Y, { srcOff: w0 * B * Y, outOff: model.headBOff });
+    if (paramGrads) k.gemm.record(pass, ws.groups.dWhead, { M: Y, N: H, K: rows, a: transposed(w0 * B * Y, Y), b: rowMajor(topHs, H), cOff: model.headWOff, cRowStride: H });
+    if (paramGrads) k.colsum.record(pass, ws.groups.dbHead, rows, Y, { srcOff: w0 * B * Y, outOff: model.headBOff });
     k.gemm.record(pass, ws.groups.dhTop, { M: rows, N: H, K: Y, a: rowMajor(w0 * B * Y, Y), b: rowMajor(model.headWOff, H), cOff: dOff(L - 1) + w0 * B * H, cRowStride: H });
     let omegaRows = 0;
     for (let l = L - 1; l >= 0; l--) {
@@ -499,7 +516,7 @@ export class WebGpuEngine implements Engine {
       const withOmega = omega > 0 && k.omega !== null && k.backwardOmega !== null;
       if (withOmega) k.backwardOmega!.record(pass, g.backwardOmega!, B, w0, e, lt, dOff(l), dghOff);
       else k.backward.record(pass, g.backward, B, w0, e, lt, dOff(l), dghOff);
-      if (lt.trainable) {
+      if (lt.trainable && paramGrads) {
         const I = lt.inSize;
         const inOff = l === 0 ? 0 : B * H;
         k.gemm.record(pass, g.dWih, { M: GH, N: I, K: rows, a: transposed(w0 * B * GH, GH), b: rowMajor(inOff + w0 * B * I, I), cOff: lt.wihOff, cRowStride: I });
@@ -690,6 +707,35 @@ export class WebGpuEngine implements Engine {
       }
     }
     return { outputs, hidden, cells: lstm ? cells : undefined, gates: gated ? gates : undefined };
+  }
+
+  async inputGradientNorms(x: Float32Array, dOut: Float32Array, T: number, R: number): Promise<Float32Array> {
+    const { ctx, arena, staging, model } = this.usable();
+    const { spec, G, kernels: k } = model;
+    checkShapes(spec, x, dOut, T, R);
+    const { inputSize: X, hiddenSize: H, numLayers: L } = spec;
+    const ws = this.workspaceFor(T, R);
+    const device = ctx.device;
+    writeArray(device.queue, ws.x, x);
+    writeArray(device.queue, ws.dOut, dOut);
+    const encoder = device.createCommandEncoder({ label: `rnnlab-${this.id}:input-gradients` });
+    this.recordStartState(encoder, ws, false);
+    arena.reset();
+    arena.reserve(8 + 6 * L);
+    const pass = encoder.beginComputePass({ label: `rnnlab-${this.id}:input-gradients-pass` });
+    this.recordForward(pass, ws, 0, T);
+    this.recordBackward(pass, ws, 0, T, 0, false);
+    // The bottom layer's pre-activation gradients (T·R, G·H) times its W_ih (G·H, X) → dx (T·R, X), then ‖·‖² per row.
+    k.gemm.record(pass, ws.groups.dInput, { M: T * R, N: X, K: G * H, a: rowMajor(0, G * H), b: rowMajor(model.layers[0].wihOff, X), cOff: 0, cRowStride: X });
+    k.rowNorms.record(pass, ws.groups.inputNorms, T * R, X);
+    pass.end();
+    const readback = staging.acquire(T * R * 4);
+    encoder.copyBufferToBuffer(ws.dxNorms, 0, readback, 0, T * R * 4);
+    arena.upload(device.queue);
+    device.queue.submit([encoder.finish()]);
+    const norms = new Float32Array(await staging.read(readback, T * R * 4));
+    if (this.lostMessage) throw new Error(this.lostMessage);
+    return norms;
   }
 
   /** Copies whole buffers (or the first `bytes`) into one staging buffer and returns their contents. */

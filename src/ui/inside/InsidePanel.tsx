@@ -2,7 +2,7 @@
 // the pickers that ask for the next one — layer, unit, output step. The panel holds only view state (the
 // diagram's step); what to compute is the caller's (it posts the request to the worker).
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { InspectRequest, InspectSnapshot } from '../../core/inspect/snapshot';
+import { MATRIX_MAX_STEPS, type InspectRequest, type InspectSnapshot } from '../../core/inspect/snapshot';
 import { cellStepValues } from './cellDiagram';
 import { followUpRequest } from './views';
 import { CellDiagram } from './CellDiagram';
@@ -74,7 +74,7 @@ export function InsidePanel({ snapshot, step, onRequest, busy }: InsidePanelProp
           unit <input type="number" min={0} max={spec.hiddenSize - 1} value={unit} onChange={(e) => request({ unit: Number(e.target.value) })} style={{ width: '5rem' }} />
         </label>
         <label>
-          <input type="checkbox" checked={snapshot.matrix !== null} onChange={(e) => request({ matrix: e.target.checked })} /> connectivity for every t (slow on the CPU)
+          <input type="checkbox" checked={snapshot.matrix !== null} onChange={(e) => request({ matrix: e.target.checked })} /> connectivity for every t (up to {Math.min(snapshot.window, MATRIX_MAX_STEPS)} output steps; slower)
         </label>
         {busy && <span className="muted">updating…</span>}
       </div>
@@ -107,7 +107,7 @@ export function InsidePanel({ snapshot, step, onRequest, busy }: InsidePanelProp
           />
         </>
       )}
-      <ConnectivityChart values={snapshot.connectivity.mean} t={snapshot.connectivity.t} T={snapshot.window} onPickT={(t) => requestT(t)} matrix={snapshot.matrix ?? undefined} caption={step !== undefined ? `step ${step}` : undefined} />
+      <ConnectivityChart values={snapshot.connectivity.mean} t={snapshot.connectivity.t} T={snapshot.window} onPickT={(t) => requestT(t)} matrix={snapshot.matrix ?? undefined} caption={`${step !== undefined ? `step ${step} · ` : ''}computed on ${snapshot.engine === 'webgpu' ? 'the GPU (WebGPU)' : 'the CPU'}`} />
     </div>
   );
 }
