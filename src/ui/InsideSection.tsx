@@ -88,7 +88,8 @@ function LabLive({ initialRace }: { initialRace: Contestant[] }) {
   const userDataVersion = useStore((s) => s.userDataVersion);
   // the task data is read when it changes (a corpus fetched, the user's own data given)
   const data = useMemo(() => currentTaskData(config), [config, corpusLoaded, userDataVersion]); // eslint-disable-line react-hooks/exhaustive-deps
-  return <LabPanel config={config} data={data} createWorker={createLabWorker} initialRace={race.length ? race : undefined} />;
+  const engine = useStore((s) => s.engine?.kind);
+  return <LabPanel config={config} data={data} createWorker={createLabWorker} initialRace={race.length ? race : undefined} engine={engine} />;
 }
 
 /** Collapsible sections: their workers and computations start only when opened. */

@@ -124,11 +124,12 @@ export async function classroomChecks(h) {
     await page.close();
   });
 
-  await check('a race from the link runs in the lab', async () => {
-    const page = await openPage(context, base, '?task=adding&T=10&H=8&engine=cpu&race=rnn_tanh,lstm');
+  await check('a race from the link runs in the lab, on the page\'s WebGPU engine', async () => {
+    const page = await openPage(context, base, '?task=adding&T=10&H=8&engine=webgpu&race=rnn_tanh,lstm');
     const notices = (await readState(page)).notices;
     expect(notices.length === 0, `race link gave notices: ${notices.join('; ')}`);
     await page.getByTestId('race-view').waitFor({ state: 'visible', timeout: 60_000 });
+    await waitFor('the race readout naming its engine', async () => /on WebGPU on /.test(await page.getByTestId('race-view').innerText()), 60_000);
     await page.getByTestId('lab-section').scrollIntoViewIfNeeded();
     await shot(page, '24-race');
     await page.close();

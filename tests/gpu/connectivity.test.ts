@@ -1,7 +1,8 @@
 // The connectivity view's engine primitive, inputGradientNorms, on the WebGPU kernels against the CPU reference
 // (float64): every cell, Greff variants with peepholes and full gate recurrence, stacked layers, both kernel
 // profiles and the large-H path; then the whole connectivity and inspection snapshot on each engine, and
-// that an inspection leaves training alone (same next step, carried state kept). Tolerance 1e-4 relative.
+// that an inspection leaves training alone (same next step, carried state kept); and that the lab's races
+// train on the page's engine. Tolerance 1e-4 relative.
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectivityMatrix, connectivityOn } from '../../src/core/inspect/connectivity';
 import { inspectSnapshot } from '../../src/core/inspect/snapshot';
@@ -119,5 +120,24 @@ describe('connectivity on the active engine', () => {
     const got = await gpu.step(second, opts, true);
     expect(compareSteps(got, want)).toEqual([]);
     gpu.dispose();
+  });
+});
+
+describe('the lab trains on the page\'s engine', () => {
+  it('a race on WebGPU when the page runs WebGPU (one shared device), on the CPU otherwise, and says which', async () => {
+    const { labTrainers } = await import('../../src/train/labTrainers');
+    const { runRace } = await import('../../src/core/inspect/race');
+    const { nodeGpu } = await import('../../src/engine/webgpu/nodeGpu');
+    const base = { ...defaultConfig(), task: 'adding' as const, T: 6, B: 4, H: 4 };
+    const make = labTrainers(await nodeGpu());
+    const contestants = [{ cell: 'rnn_tanh' as const, variant: 'none' as const }, { cell: 'gru' as const, variant: 'none' as const }];
+    const onGpu = await runRace({ ...base, engine: 'webgpu' }, contestants, createTask(base), 3, make);
+    expect(onGpu.engine).toMatch(/^WebGPU on /);
+    expect(onGpu.steps).toBe(3);
+    expect(onGpu.series.every((s) => s.loss.length === 3 && s.loss.every(Number.isFinite))).toBe(true);
+    const onCpu = await runRace({ ...base, engine: 'cpu' }, contestants, createTask(base), 3, make);
+    expect(onCpu.engine).toMatch(/^CPU/);
+    // same data, seed and initialisation: the two engines agree on the losses
+    onGpu.series.forEach((s, k) => expect(maxRelativeDiff(s.loss, onCpu.series[k].loss)).toBeLessThan(1e-4));
   });
 });

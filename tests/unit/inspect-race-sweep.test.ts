@@ -17,6 +17,7 @@ function cpuTrainers() {
     const trainer = await Trainer.create(new CpuEngine(), config, task, { valEvery: 2, valBatchSize: 8 });
     alive++;
     const wrapped: RaceTrainer = {
+      engine: trainer.engine,
       stepOnce: () => trainer.stepOnce(),
       validate: () => trainer.validate(),
       dispose: () => {

@@ -69,6 +69,7 @@ describe('view logic', () => {
   test('race rows are aligned, thinned to a bound and keep the newest step', () => {
     const result: RaceResult = {
       steps: 1000,
+      engine: 'CPU (reference engine, float64)',
       cancelled: false,
       series: [0, 1].map((k) => ({
         contestant: { cell: 'gru', variant: 'none' },
@@ -97,6 +98,7 @@ test('sweep rows: one per value, a gap where a run diverged or never ran', () =>
   const rows = sweepRows(
     {
       setting: 'wrec',
+      engine: null,
       metricName: 'MSE',
       higherIsBetter: false,
       cancelled: true,

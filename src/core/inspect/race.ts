@@ -97,6 +97,8 @@ export function raceConfigs(base: Config, contestants: Contestant[]): Config[] {
 
 /** What a race or sweep needs of a Trainer (src/train/trainer.ts implements it). */
 export interface RaceTrainer {
+  /** The engine it trains on (a race and a sweep say which). */
+  readonly engine: { readonly kind: 'cpu' | 'webgpu'; readonly description: string };
   stepOnce(): Promise<RaceFrame>;
   validate(): Promise<{ valLoss: number; metric: TaskMetric }>;
   dispose(): void;
@@ -148,6 +150,8 @@ export interface RaceSeries {
 
 export interface RaceResult {
   steps: number; // steps completed by the race (every series has this length)
+  /** What the models trained on (e.g. "WebGPU on …"); null before the first model was made. */
+  engine: string | null;
   series: RaceSeries[];
   cancelled: boolean;
 }
@@ -189,11 +193,12 @@ export async function runRace(base: Config, contestants: Contestant[], task: Tas
     profileC: null,
     diverged: null,
   }));
-  const result: RaceResult = { steps: 0, series, cancelled: false };
+  const result: RaceResult = { steps: 0, engine: null, series, cancelled: false };
   const yieldMs = options.yieldMs ?? 30;
   let lastYield = clock();
   try {
     for (const config of configs) trainers.push(await makeTrainer(config, task));
+    result.engine = trainers[0].engine.description;
     for (let i = 0; i < steps; i++) {
       if (options.signal?.aborted) {
         result.cancelled = true;

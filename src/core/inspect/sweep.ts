@@ -73,6 +73,8 @@ export interface SweepCurve {
 
 export interface SweepResult {
   setting: SweepSetting;
+  /** What the runs trained on (the newest run's engine); null before the first run. */
+  engine: string | null;
   metricName: string | null;
   higherIsBetter: boolean;
   curves: SweepCurve[];
@@ -112,6 +114,7 @@ export async function runSweep(plan: SweepPlan, makeTask: MakeTask, makeTrainer:
   const configs = raceConfigs(plan.base, contestants);
   const result: SweepResult = {
     setting,
+    engine: null,
     metricName: null,
     higherIsBetter: false,
     curves: contestants.map((c) => ({ contestant: c, label: contestantLabel(c), points: [] })),
@@ -135,6 +138,7 @@ export async function runSweep(plan: SweepPlan, makeTask: MakeTask, makeTrainer:
       const config = withSetting(configs[k], setting, value);
       const label = result.curves[k].label;
       const trainer = await makeTrainer(config, makeTask(config));
+      result.engine = trainer.engine.description;
       const losses: number[] = [];
       let diverged: string | null = null;
       let trained = 0;

@@ -1,6 +1,6 @@
 // Races and sweeps on the page: the setup forms, the views, and a worker of their own (LabSession behind
 // it) so the main training keeps its worker. The worker is created on the first start and ended on unmount.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { encodeConfig, type Config } from '../../core/config';
 import type { FromLab, ToLab } from '../../core/inspect/lab';
 import { withRace, type Contestant, type RaceResult } from '../../core/inspect/race';
@@ -28,9 +28,13 @@ export interface LabPanelProps {
   initialRace?: Contestant[];
   /** The page's address without a query, for the race's share link (default: location without its query). */
   baseUrl?: string;
+  /** The engine the page's run is on: races and sweeps train there too (default: the config's choice). */
+  engine?: 'cpu' | 'webgpu';
 }
 
-export function LabPanel({ config, data, createWorker, initialRace, baseUrl }: LabPanelProps) {
+export function LabPanel({ config, data, createWorker, initialRace, baseUrl, engine }: LabPanelProps) {
+  // what the lab trains on: the page's active engine ('auto' already resolved by the page)
+  const labBase = useMemo(() => (engine ? { ...config, engine } : config), [config, engine]);
   const worker = useRef<LabWorker | null>(null);
   const nextId = useRef(1);
   const [job, setJob] = useState<{ id: number; kind: 'race' | 'sweep' } | null>(null);
@@ -71,9 +75,9 @@ export function LabPanel({ config, data, createWorker, initialRace, baseUrl }: L
       setError(null);
       setRace(null);
       setJob({ id, kind: 'race' });
-      ensureWorker().postMessage({ type: 'race', id, base: config, contestants, steps, data });
+      ensureWorker().postMessage({ type: 'race', id, base: labBase, contestants, steps, data });
     },
-    [config, data, ensureWorker],
+    [labBase, data, ensureWorker],
   );
 
   const started = useRef(false);
@@ -114,7 +118,7 @@ export function LabPanel({ config, data, createWorker, initialRace, baseUrl }: L
             setError(null);
             setSweep(null);
             setJob({ id, kind: 'sweep' });
-            ensureWorker().postMessage({ type: 'sweep', id, plan: { base: config, ...plan }, data });
+            ensureWorker().postMessage({ type: 'sweep', id, plan: { base: labBase, ...plan }, data });
           }}
         />
       </section>

@@ -54,6 +54,7 @@ function RaceViewImpl({ result, running, stepsPlanned, onCancel, shareUrl }: Rac
         <span className="readout" data-steps={result?.steps ?? 0}>
           {result ? `step ${result.steps}${stepsPlanned ? ` of ${stepsPlanned}` : ''}` : 'not started'}
           {result?.cancelled ? ' · stopped' : ''}
+          {result?.engine ? ` · on ${result.engine}` : ''}
         </span>
         <label className="toggle">
           <input type="checkbox" checked={logLoss} onChange={(e) => setLogLoss(e.target.checked)} /> log loss

@@ -45,6 +45,7 @@ function SweepViewImpl({ result, progress, running, onCancel }: SweepViewProps) 
             {progress.runsDone} / {progress.runsTotal} runs · {percent(progress.fraction)}
             {running && progress.current ? ` · ${progress.current.label} at ${progress.current.value}` : ''}
             {result?.cancelled ? ' · cancelled' : ''}
+            {result?.engine ? ` · on ${result.engine}` : ''}
           </span>
           {running && onCancel && (
             <button type="button" onClick={onCancel}>
