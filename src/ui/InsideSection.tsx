@@ -1,6 +1,7 @@
 // "Inside the cell" and the lab (race, sweep), mounted on the page. The inside views ask the training
-// worker for an inspection of the current weights: when the section opens, whenever training pauses, and on
-// request (a picker, or the "look again" button). The lab runs in a worker of its own (labWorker.ts).
+// worker for an inspection of the current weights: when the section opens, whenever training pauses, on
+// request (a picker, or the "look again" button) and, while "follow training" is on, again a moment after
+// each answer while the run trains. The lab runs in a worker of its own (labWorker.ts).
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { InspectRequest, InspectSnapshot } from '../core/inspect/snapshot';
 import type { Contestant } from '../core/inspect/race';
@@ -12,6 +13,9 @@ import { LabPanel, type LabWorker } from './inside/LabPanel';
 
 let nextInspectId = 1;
 
+/** While following a running training, the next inspection is asked for this long after the last answer. */
+const FOLLOW_EVERY_MS = 1500;
+
 function InsideLive() {
   const T = useStore((s) => s.config.T);
   const status = useStore((s) => s.status);
@@ -20,6 +24,7 @@ function InsideLive() {
   const [step, setStep] = useState<number | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [follow, setFollow] = useState(true);
   const waiting = useRef(0);
   const last = useRef<InspectRequest>({ layer: 0, unit: 0, window: T });
 
@@ -50,6 +55,13 @@ function InsideLive() {
     last.current = { ...last.current, window: T, t: undefined };
   }, [T]);
 
+  // following: a moment after each answer, look again while the run trains (inspections queue between steps)
+  useEffect(() => {
+    if (!follow || status !== 'running' || busy) return;
+    const timer = setTimeout(() => request(last.current), FOLLOW_EVERY_MS);
+    return () => clearTimeout(timer);
+  }, [follow, status, busy, request, step]);
+
   // on opening, and whenever the run stops (pause, divergence, the step target), look at the weights
   useEffect(() => {
     if (status === 'paused' || status === 'diverged') request(last.current);
@@ -64,7 +76,10 @@ function InsideLive() {
         <button type="button" onClick={() => request(last.current)} disabled={busy} data-testid="inspect-now">
           {busy ? 'Looking…' : 'Look again at the current weights'}
         </button>
-        <span className="muted">It looks again by itself whenever training pauses.</span>
+        <label className="toggle">
+          <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} data-testid="inspect-follow" /> follow training
+        </label>
+        <span className="muted">{follow ? 'Looks again every moment while it trains, and when it pauses.' : 'Looks again when training pauses.'}</span>
       </div>
       {error && (
         <p className="inline-error" role="alert">

@@ -111,6 +111,20 @@ export async function classroomChecks(h) {
     await page.close();
   });
 
+  await check('inside the cell follows a running training (GRU gates over the whole batch)', async () => {
+    const page = await openPage(context, base, '?cell=gru&T=20&H=16&engine=webgpu');
+    await waitFor('2 steps', async () => (await readState(page)).step >= 2, 60_000);
+    await page.getByTestId('inside-section').locator('summary').click();
+    await page.getByTestId('gate-histograms').waitFor({ state: 'visible', timeout: 30_000 });
+    const stepShown = async () => Number(/step (\d+)/.exec(await page.getByTestId('cell-diagram').innerText())?.[1] ?? NaN);
+    const first = await stepShown();
+    await waitFor('a newer inspection while training runs', async () => (await stepShown()) > first, 30_000);
+    const caption = await page.getByTestId('gate-histograms').innerText();
+    expect(/\d+ sequences of 20 steps/.test(caption), `gate caption: ${caption.slice(0, 160)}`);
+    console.log(`    inspected at step ${first}, then ${await stepShown()} while running`);
+    await page.close();
+  });
+
   await check('inside the cell on text: units coloured over the characters', async () => {
     const page = await openPage(context, base, '?task=char&corpus=code&cell=lstm&H=16&T=20&engine=cpu');
     await waitFor('3 steps', async () => (await readState(page)).step >= 3, 60_000);

@@ -31,6 +31,7 @@ describe('inspectSnapshot', () => {
     expect(snap.text!.hidden.map((r) => r.feature)).toEqual(['quote', 'bracket', 'depth', 'line']);
     expect(snap.text!.cells).not.toBeNull();
     expect(snap.gateStats.map((g) => g.gate.name)).toEqual(['i', 'f', 'g', 'o']);
+    expect(snap.gatePopulation).toEqual({ T: 10, B: 4 }); // the whole validation batch, not just the text shown
     expect(snap.gateNotes.f).toMatch(/1 − i/);
     expect(snap.hidden).toHaveLength(16 * 5);
     expect(snap.connectivity.t).toBe(15);

@@ -61,6 +61,8 @@ export interface InspectSnapshot {
   cells: Float32Array | null; // LSTM (T, 1, H)
   gates: Float32Array | null; // LSTM/GRU (T, 1, G·H)
   gateStats: GateHistogram[]; // empty for cells without gates
+  /** What the histograms count: every step of every sequence of the inspected batch. */
+  gatePopulation: { T: number; B: number };
   gateNotes: Record<string, string>;
   /** Char task: the characters and the unit rankings for hidden (and cell) states of the chosen layer. */
   text: { chars: string[]; hidden: FeatureRanking[]; cells: FeatureRanking[] | null } | null;
@@ -151,7 +153,11 @@ export async function inspectSnapshot(
   const cells = fwd.cells?.[layer] ?? null;
   const gates = fwd.gates?.[layer] ?? null;
   const gated = (spec.cell === 'lstm' || spec.cell === 'gru') && gates !== null;
-  const gateStats = gated ? gateStatistics({ cell: spec.cell as 'lstm' | 'gru', gates: gates!, T, B: 1, H }) : [];
+  // The histograms count every step of every sequence of the given batch (one more forward pass when it holds
+  // several); the diagram and the unit views follow the single sequence above.
+  const population = gated && sequence.B > 1 && sequence.X === batch.X ? { fwd: await engine.forward(sequence), T: sequence.T, B: sequence.B } : { fwd, T, B: 1 };
+  const populationGates = population.fwd.gates?.[layer];
+  const gateStats = gated && populationGates ? gateStatistics({ cell: spec.cell as 'lstm' | 'gru', gates: populationGates, T: population.T, B: population.B, H }) : [];
   let text: InspectSnapshot['text'] = null;
   if (chars) {
     const features = textFeatures(chars);
@@ -176,6 +182,7 @@ export async function inspectSnapshot(
     cells,
     gates,
     gateStats,
+    gatePopulation: { T: population.T, B: population.B },
     gateNotes: gated ? gateNotes(spec.cell as 'lstm' | 'gru', spec.variant) : {},
     text,
     connectivity: results[t < matrixSteps ? t : matrixSteps],

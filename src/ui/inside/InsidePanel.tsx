@@ -81,7 +81,7 @@ export function InsidePanel({ snapshot, step, onRequest, busy }: InsidePanelProp
       {values && (
         <CellDiagram cell={spec.cell as 'lstm' | 'gru'} values={values} step={Math.min(diagramStep, T - 1)} onStep={setDiagramStep} inputLabels={snapshot.inputLabels} caption={caption} />
       )}
-      {snapshot.gateStats.length > 0 && <GateHistograms stats={snapshot.gateStats} notes={snapshot.gateNotes} caption={`layer ${layer} · one sequence of ${T} steps`} />}
+      {snapshot.gateStats.length > 0 && <GateHistograms stats={snapshot.gateStats} notes={snapshot.gateNotes} caption={`layer ${layer} · ${snapshot.gatePopulation.B === 1 ? 'one sequence' : `${snapshot.gatePopulation.B} sequences`} of ${snapshot.gatePopulation.T} steps`} />}
       {snapshot.text && (
         <>
           {snapshot.cells && (
