@@ -3,6 +3,8 @@ import type { Batch } from '../src/core/batch';
 import { Rng } from '../src/core/rng';
 import { gateCount, makeSpec, paramLayout, type CellKind, type ModelSpec } from '../src/core/spec';
 import type { Engine, StepOptions } from '../src/engine/engine';
+import { connectivityMatrix, connectivityOn } from '../src/core/inspect/connectivity';
+import { MATRIX_MAX_STEPS } from '../src/core/inspect/snapshot';
 
 export interface Workload {
   name: string;
@@ -105,6 +107,38 @@ export function benchLine(w: Workload, engine: string, where: 'node' | 'browser'
 
 function round(v: number): number {
   return Number(v.toPrecision(4));
+}
+
+/**
+ * Times the connectivity view (core/inspect/connectivity.ts) on an initialised engine, as the page computes it
+ * for one sequence: ‖∂y_t/∂x_s‖ for the last output step, then the heat map over the first
+ * min(T, MATRIX_MAX_STEPS) output steps. One untimed warm-up of the single step first.
+ */
+export async function benchConnectivity(engine: Engine, name: string, w: Workload): Promise<Record<string, unknown>> {
+  const { spec, batch } = workloadData(w);
+  const sequence = { T: w.T, B: 1, X: w.X, x: new Float32Array(w.T * w.X) };
+  for (let t = 0; t < w.T; t++) sequence.x.set(batch.x.subarray(t * w.B * w.X, (t * w.B + 1) * w.X), t * w.X);
+  const live = await engine.readParams();
+  const vjp = (...a: Parameters<Engine['inputGradientNorms']>) => engine.inputGradientNorms(...a);
+  await connectivityOn(vjp, spec, live, sequence, [w.T - 1]);
+  let start = performance.now();
+  await connectivityOn(vjp, spec, live, sequence, [w.T - 1]);
+  const oneStepMs = performance.now() - start;
+  const heatSteps = Math.min(w.T, MATRIX_MAX_STEPS);
+  let passes = 0;
+  start = performance.now();
+  await connectivityMatrix(vjp, spec, live, sequence, heatSteps, { onPass: (_, n) => (passes = n) });
+  const heatMapMs = performance.now() - start;
+  return {
+    workload: w.name,
+    engine: name,
+    what: 'connectivity',
+    seeds: Math.min(w.Y, w.H),
+    oneStepMs: round(oneStepMs),
+    heatMapSteps: heatSteps,
+    heatMapMs: round(heatMapMs),
+    heatMapPasses: passes,
+  };
 }
 
 /** Times one of our engines on a workload. */

@@ -7,7 +7,8 @@
 //   --only W1,W2 restrict the workloads
 //   --engines cpu,webgpu   restrict our engines
 //   --profile    also print the WebGPU engine's time per kernel (timestamp queries)
-import { BENCH_OPTIONS, WORKLOADS, benchEngine, benchLine, type BenchLine, type Workload } from '../../bench/workloads';
+//   --connectivity  also time the connectivity view (one output step, and the heat map) on each engine
+import { BENCH_OPTIONS, WORKLOADS, benchConnectivity, benchEngine, benchLine, type BenchLine, type Workload } from '../../bench/workloads';
 import { CpuEngine } from '../engine/cpu/cpuEngine';
 import type { Engine } from '../engine/engine';
 import { acquireDevice } from '../engine/webgpu/device';
@@ -21,6 +22,7 @@ export interface BenchArgs {
   only: string[] | null;
   engines: string[];
   profile: boolean;
+  connectivity: boolean;
   peers: boolean; // with --browser: also TF.js
 }
 
@@ -35,6 +37,7 @@ export function parseBenchArgs(args: string[]): BenchArgs {
     all: args.includes('--all'),
     browser: args.includes('--browser'),
     profile: args.includes('--profile'),
+    connectivity: args.includes('--connectivity'),
     peers: !args.includes('--no-peers'),
     only: only ? only.split(',').map((s) => s.trim().toUpperCase()) : null,
     engines: (value('--engines') ?? 'cpu,webgpu').split(',').map((s) => s.trim()),
@@ -45,13 +48,14 @@ export function selectWorkloads(a: BenchArgs, softwareAdapter: boolean): Workloa
   return WORKLOADS.filter((w) => (a.only ? a.only.includes(w.name) : !w.large || a.all || !softwareAdapter));
 }
 
-export const BENCH_USAGE = `rnnlab bench [--quick] [--all] [--browser] [--profile] [--only W1,W2] [--engines cpu,webgpu]
+export const BENCH_USAGE = `rnnlab bench [--quick] [--all] [--browser] [--profile] [--connectivity] [--only W1,W2] [--engines cpu,webgpu]
   Steps/s, ms/step, dispatches/step and effective GFLOP/s of our engines, one JSON line per (workload, engine):
   W1 tanh RNN X=1 H=32 T=100 B=16 Y=1 · W2 char LSTM X=65 H=128 T=64 B=32 Y=65 ·
   W3 LSTM X=2 H=64 T=400 B=32 Y=1 · W4 LSTM X=128 H=512 T=100 B=64 Y=128 (real GPUs, or --all).
   --quick    about a second per measurement     --browser  also headless Chromium with TF.js (cpu, webgpu)
   --profile  WebGPU time per kernel             --only     pick workloads    --engines  pick our engines
-  --no-peers with --browser: our engines only (TF.js on a software adapter takes minutes per workload)`;
+  --no-peers with --browser: our engines only (TF.js on a software adapter takes minutes per workload)
+  --connectivity  also time the connectivity view on each engine: ‖∂y_t/∂x_s‖ for the last t, and the heat map`;
 
 export async function runBench(args: string[]): Promise<void> {
   if (args.includes('--help') || args.includes('-h')) {
@@ -74,12 +78,14 @@ export async function runBench(args: string[]): Promise<void> {
       const cpu: Engine = new CpuEngine();
       const t = await benchEngine(cpu, w, a.quick ? { ...timing, maxSteps: 3, minSteps: 1 } : timing);
       print(benchLine(w, 'rnnlab-cpu', 'node', t, 0));
+      if (a.connectivity) console.log(JSON.stringify(await benchConnectivity(cpu, 'rnnlab-cpu', w)));
       cpu.dispose();
     }
     if (ctx) {
       const gpu = new WebGpuEngine({ context: ctx });
       const t = await benchEngine(gpu, w, timing);
       print(benchLine(w, 'rnnlab-webgpu', 'node', t, gpu.stats().dispatchesPerStep, ctx.description));
+      if (a.connectivity) console.log(JSON.stringify(await benchConnectivity(gpu, 'rnnlab-webgpu', w)));
       gpu.dispose();
       if (a.profile) {
         const timed = new WebGpuEngine({ context: ctx, timeKernels: true });
