@@ -1,9 +1,11 @@
-// The race/sweep worker's message handling, with real Trainers on the CPU engine.
+// The race/sweep worker's message handling, with real Trainers on the CPU engine; the page's lab trainers.
 import { describe, expect, test } from 'vitest';
 import { defaultConfig, type Config } from '../../src/core/config';
 import { LabSession, type FromLab } from '../../src/core/inspect/lab';
 import type { MakeTrainer } from '../../src/core/inspect/race';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine';
+import { createTask } from '../../src/core/tasks';
+import { labTrainers } from '../../src/train/labTrainers';
 import { Trainer } from '../../src/train/trainer';
 
 const makeTrainer: MakeTrainer = (config, task) => Trainer.create(new CpuEngine(), config, task, { valEvery: 5, valBatchSize: 8 });
@@ -62,5 +64,21 @@ describe('LabSession', () => {
     expect(messages).toHaveLength(1);
     expect(messages[0].type).toBe('error');
     expect(messages[0].type === 'error' && messages[0].message).toMatch(/your text/);
+  });
+});
+
+describe('the page\'s lab trainers', () => {
+  test('a sweep value over the memory budget is refused with a message naming the limit, before allocating', async () => {
+    const make = labTrainers(undefined); // no WebGPU: the CPU engine and its budget
+    const big = { ...defaultConfig(), task: 'adding' as const, engine: 'cpu' as const, H: 1024, T: 1000, B: 64 };
+    await expect(make(big, createTask(big))).rejects.toThrow(/the lab cannot train this model: H=1024.*memory budget/);
+    const small = { ...big, H: 4, T: 5, B: 2 };
+    const trainer = await make(small, createTask(small));
+    expect(trainer.engine.kind).toBe('cpu');
+    trainer.dispose();
+    // a page on WebGPU without a device here: the lab falls back to the CPU engine
+    const fallback = await make({ ...small, engine: 'webgpu' }, createTask(small));
+    expect(fallback.engine.kind).toBe('cpu');
+    fallback.dispose();
   });
 });
