@@ -11,6 +11,7 @@ import { specFromConfig } from '../train/trainer';
 import { DecimatingSeries } from '../ui/decimate';
 import { presetById, presetConfig } from './presets';
 import type { FromWorker, StepSummary, ToWorker } from './protocol';
+import { takeNewerProfiles } from './profiles';
 import type { SavedCheckpoint } from './runs/runStore';
 import { emptyMetrics, useStore } from './store';
 import { configFromUrl, urlWithConfig } from './url';
@@ -175,6 +176,8 @@ function onMessage(msg: FromWorker): void {
         if (s.clipFactor < 1) newClips.push(s.step);
       }
       if (newClips.length) clipSteps = [...clipSteps, ...newClips].slice(-CLIP_MARKERS);
+      // every profile is a column of the heatmap (the history of its step); the one shown is never of older weights
+      const shown = takeNewerProfiles({ profile: state.profile, newestVersion: state.weightsVersion }, msg.profiles, msg.weightsVersion);
       let heatColumns = state.heatColumns;
       let heatSteps = state.heatSteps;
       if (msg.profiles.length) {
@@ -194,16 +197,20 @@ function onMessage(msg: FromWorker): void {
         clipSteps,
         heatColumns,
         heatSteps,
-        profile: msg.profiles.length ? msg.profiles[msg.profiles.length - 1] : state.profile,
+        profile: shown.profile,
+        weightsVersion: shown.newestVersion,
         step: last ? last.step : state.step,
         lastLoss: last ? last.loss : state.lastLoss,
         stepsPerSecond: msg.stepsPerSecond,
       });
       return;
     }
-    case 'profile':
-      useStore.setState({ profile: msg.profile });
+    case 'profile': {
+      const state = useStore.getState();
+      const shown = takeNewerProfiles({ profile: state.profile, newestVersion: state.weightsVersion }, [msg.profile]);
+      useStore.setState({ profile: shown.profile, weightsVersion: shown.newestVersion });
       return;
+    }
     case 'snapshot':
       useStore.setState({ snapshot: { step: msg.step, outputs: msg.outputs, batch: msg.batch } });
       return;
@@ -419,13 +426,21 @@ const recovery = {
 };
 
 function startWorker(): void {
-  worker = new Worker(new URL('../train/worker.ts', import.meta.url), { type: 'module', name: 'rnnlab-trainer' });
-  worker.onmessage = (e: MessageEvent<FromWorker>) => onMessage(e.data);
-  worker.onerror = (e) => {
-    e.preventDefault();
-    restartWorker(e.message || 'unknown error');
+  const started = new Worker(new URL('../train/worker.ts', import.meta.url), { type: 'module', name: 'rnnlab-trainer' });
+  worker = started;
+  // a new worker counts its weights versions from 0 again
+  useStore.setState({ weightsVersion: -1 });
+  // a message of a replaced worker (already queued when it was terminated) is not of the run shown
+  started.onmessage = (e: MessageEvent<FromWorker>) => {
+    if (worker === started) onMessage(e.data);
   };
-  worker.onmessageerror = () => restartWorker('a message could not be read');
+  started.onerror = (e) => {
+    e.preventDefault();
+    if (worker === started) restartWorker(e.message || 'unknown error');
+  };
+  started.onmessageerror = () => {
+    if (worker === started) restartWorker('a message could not be read');
+  };
   window.clearInterval(recovery.timer);
   recovery.timer = window.setInterval(() => {
     const { status, config } = useStore.getState();

@@ -25,6 +25,9 @@ export interface StepSummary {
 /** ‖∂L/∂h_t‖ (and ‖∂L/∂c_t‖ for LSTM) of one step, per layer, each of length T. */
 export interface GradientProfile {
   step: number;
+  // The version of the weights it was computed on: the worker bumps it on every change of the weights, or of
+  // how their gradient is taken, that is not a training step. The page never lets an older one replace a newer.
+  weightsVersion: number;
   dh: Float64Array[];
   dc: Float64Array[] | null;
 }
@@ -61,6 +64,7 @@ export type FromWorker =
       type: 'frames';
       steps: StepSummary[]; // every step since the last message, oldest first
       profiles: GradientProfile[]; // a few of those steps, evenly spaced, oldest first (the last is the newest)
+      weightsVersion: number; // the worker's weights version when it sent this (its profiles may be of older ones)
       stepsPerSecond: number;
     }
   | { type: 'snapshot'; step: number; outputs: Float32Array; batch: Batch } // for the task view

@@ -23,6 +23,7 @@ export interface RunSlice {
   divergedAt: number | null; // the step of that divergence (marked on the loss chart)
   error: string | null;
   message: string | null; // transient information (e.g. "rewound to step 120")
+  weightsVersion: number; // the newest weights version heard from the worker (src/state/profiles.ts); -1 before any
 }
 
 export interface EngineSlice {
@@ -38,7 +39,7 @@ export interface MetricsSlice {
   clipSteps: number[]; // steps where clipping changed the gradient (most recent few hundred)
   sigmaMax: SeriesPoint[];
   spectralRadius: SeriesPoint[];
-  profile: GradientProfile | null; // the newest ‖∂L/∂h_t‖ profile
+  profile: GradientProfile | null; // the ‖∂L/∂h_t‖ profile shown: the newest, never one of older weights
   heatColumns: Float64Array[]; // bottom layer's profiles, oldest first (bounded)
   heatSteps: number[]; // the training step of each heat column
   lastLoss: number;
@@ -83,6 +84,7 @@ export const useStore = create<AppState>()(() => ({
   divergedAt: null,
   error: null,
   message: null,
+  weightsVersion: -1,
   engine: null,
   ...emptyMetrics(),
   logLoss: true,

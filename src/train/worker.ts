@@ -2,6 +2,8 @@
 // The training worker: owns the Trainer (and through it the engine and the weights), runs the loop
 // off the main thread, and posts metric frames to the page at most MAX_FRAMES_PER_SECOND times a second.
 // Every operation on the Trainer goes through one queue (`serial`), so commands never interleave with a step.
+// Every gradient profile it posts carries the version of the weights it was computed on (`weightsVersion`),
+// so the page never lets a profile of older weights replace a newer one (src/state/profiles.ts).
 import type { Batch } from '../core/batch';
 import type { Config } from '../core/config';
 import { initParams } from '../core/init';
@@ -56,6 +58,19 @@ let running = false;
 let diverged = false;
 let speed: number | null = null; // target steps per second; null = as fast as possible
 let loopActive = false;
+
+/**
+ * Bumped on every change of the weights, or of how their gradient is taken, that is not a training step
+ * (W_rec or reservoir rescale, step options, reset, rewind, restore, readout fit, engine switch, rebuild).
+ * Every profile posted is stamped with it. Never reset: the page compares versions across rebuilds.
+ */
+let weightsVersion = 0;
+/** The version of the newest profile the page has been sent (or told to drop, on a rebuild). */
+let postedVersion = 0;
+
+function weightsChanged(): void {
+  weightsVersion++;
+}
 
 let pendingSteps: StepSummary[] = [];
 let pendingProfiles: GradientProfile[] = [];
@@ -147,6 +162,8 @@ async function rebuild(cfg: Config, taskData: TaskData): Promise<void> {
   data = taskData;
   diverged = false;
   clearPending();
+  weightsChanged();
+  postedVersion = weightsVersion; // a rebuilt 'ready' clears the page's profile: nothing of the old weights is shown
   send({ type: 'ready', engine: engineInfo!, step: 0, rebuilt: true });
   sendStatus();
 }
@@ -169,7 +186,7 @@ function summarize(frame: MetricFrame): StepSummary {
 
 function record(frame: MetricFrame): void {
   pendingSteps.push(summarize(frame));
-  pendingProfiles.push({ step: frame.step, dh: frame.dhNorm, dc: frame.dcNorm });
+  pendingProfiles.push({ step: frame.step, weightsVersion, dh: frame.dhNorm, dc: frame.dcNorm });
   const t = performance.now();
   stepTimes.push(t);
   while (stepTimes.length && stepTimes[0] < t - 2000) stepTimes.shift();
@@ -192,7 +209,10 @@ function flush(force = false): void {
   const k = Math.min(MAX_PROFILES_PER_FRAME, n);
   const profiles: GradientProfile[] = [];
   for (let i = 0; i < k; i++) profiles.push(pendingProfiles[Math.round(((i + 1) * n) / k) - 1]);
-  send({ type: 'frames', steps: pendingSteps, profiles, stepsPerSecond: running ? stepsPerSecond() : 0 });
+  for (const p of profiles) postedVersion = Math.max(postedVersion, p.weightsVersion);
+  // Profiles recorded before a change of the weights still go out (they are the heatmap's history of those steps);
+  // the version sent with them tells the page they are not of the current weights.
+  send({ type: 'frames', steps: pendingSteps, profiles, weightsVersion, stepsPerSecond: running ? stepsPerSecond() : 0 });
   pendingSteps = [];
   pendingProfiles = [];
 }
@@ -294,12 +314,12 @@ async function configure(next: Config, nextData: TaskData): Promise<void> {
   }
   // The trainer reads its Config on every step and on reset: keep the live keys in step with the page.
   const live = trainer.config;
-  // Profiles not yet posted were measured on the weights before this change; posted after the preview
-  // below, they would put the old picture back. Their loss values still go out with the next frames.
-  if (change.wrec !== null || change.stepOptions) pendingProfiles = [];
   if (change.wrec !== null) {
     live.wrec = next.wrec;
-    if (next.wrec > 0) await trainer.setWrec(next.wrec);
+    if (next.wrec > 0) {
+      await trainer.setWrec(next.wrec);
+      weightsChanged();
+    }
   }
   if (change.lr !== null) {
     live.lr = next.lr;
@@ -307,9 +327,15 @@ async function configure(next: Config, nextData: TaskData): Promise<void> {
   }
   if (change.rho !== null) {
     live.rho = next.rho;
-    if (trainer.spec.cell === 'esn') await trainer.setReservoirRadius(next.rho);
+    if (trainer.spec.cell === 'esn') {
+      await trainer.setReservoirRadius(next.rho);
+      weightsChanged();
+    }
   }
-  if (change.stepOptions) for (const key of STEP_OPTION_KEYS) (live as Record<string, unknown>)[key] = next[key];
+  if (change.stepOptions) {
+    for (const key of STEP_OPTION_KEYS) (live as Record<string, unknown>)[key] = next[key];
+    weightsChanged(); // truncation, penalties and clipping change the profile of the same weights
+  }
   live.steps = next.steps;
   live.preset = next.preset;
   config = next;
@@ -317,6 +343,7 @@ async function configure(next: Config, nextData: TaskData): Promise<void> {
     const { engine, reason } = await pickEngine(next.engine, trainer.spec, await trainer.readParams());
     try {
       await trainer.switchEngine(engine);
+      weightsChanged(); // the same numbers, on another engine's arithmetic
       engineInfo = describe(engine, reason);
     } catch (e) {
       engine.dispose();
@@ -325,19 +352,32 @@ async function configure(next: Config, nextData: TaskData): Promise<void> {
     live.engine = next.engine;
     send({ type: 'ready', engine: engineInfo!, step: trainer.step, rebuilt: false });
   }
-  if (change.wrec !== null || change.stepOptions) await previewGradients();
+  await previewIfStale();
 }
 
 /**
  * While paused, the gradient profile of the current weights (a backward pass with update: false on a
  * batch from its own stream, so the run's data and weights are untouched): moving W_rec shows at once.
+ * Call it only from inside serial(): a step in flight has then finished and no step starts before it returns,
+ * so the preview and a step never interleave on the engine, and nothing the loop posts later is of older weights
+ * than the preview without saying so (its version).
  */
 async function previewGradients(): Promise<void> {
   if (!trainer || !config || running || diverged) return;
+  const version = weightsVersion;
   const batch = trainer.task.batch('train', config.B, config.T, new Rng(config.seed ^ 0x5eed));
   const result = await trainer.engine.step(batch, { ...stepOptionsFromConfig(config, trainer.learningRate), update: false });
   if (!result.finite) return;
-  send({ type: 'profile', profile: { step: trainer.step, dh: result.dhNorm, dc: result.dcNorm ?? null } });
+  postedVersion = Math.max(postedVersion, version);
+  send({ type: 'profile', profile: { step: trainer.step, weightsVersion: version, dh: result.dhNorm, dc: result.dcNorm ?? null } });
+}
+
+/**
+ * While paused, previews the gradients when the newest profile the page has is of older weights: after a live
+ * change, and after a pause that came before any step on weights changed while running. Inside serial() only.
+ */
+async function previewIfStale(): Promise<void> {
+  if (postedVersion < weightsVersion) await previewGradients();
 }
 
 async function forwardOne(id: number, x: Float32Array, T: number): Promise<void> {
@@ -396,11 +436,12 @@ async function checkpoint(id: number): Promise<void> {
 async function restore(params: Float32Array, optimizer: SavedCheckpoint['optimizer'], step: number): Promise<void> {
   if (!trainer) throw new Error('the model is not ready');
   await trainer.restore(params, optimizer, step);
+  weightsChanged();
   diverged = false;
   clearPending();
   send({ type: 'restored', step });
   await snapshot();
-  await previewGradients();
+  await previewIfStale();
   sendStatus();
 }
 
@@ -426,9 +467,10 @@ async function fitReadout(): Promise<void> {
   if (!trainer) return;
   try {
     const loss = await trainer.fitReadout();
+    weightsChanged();
     send({ type: 'notice', message: `readout fitted by ridge regression: training loss ${loss.toPrecision(3)}` });
     await snapshot();
-    await previewGradients();
+    await previewIfStale();
   } catch (e) {
     send({ type: 'notice', message: `could not fit the readout: ${errorText(e)}` });
   }
@@ -450,6 +492,7 @@ function onDeviceLost(message: string): void {
     const lostAt = t.step;
     const cpu = new CpuEngine();
     const step = await t.recoverOnto(cpu);
+    weightsChanged();
     engineInfo = describe(cpu, `the GPU device was lost at step ${lostAt}`);
     diverged = false;
     clearPending();
@@ -458,6 +501,7 @@ function onDeviceLost(message: string): void {
     send({ type: 'notice', message: `the GPU device was lost (${message}); the run goes on on the CPU from its checkpoint at step ${step}` });
     sendStatus();
     if (wasRunning) play();
+    else await previewIfStale();
   });
 }
 
@@ -499,8 +543,10 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       return;
     case 'pause':
       running = false; // takes effect between steps; the loop then flushes
+      // queued behind the step in flight: the weights the preview sees are those the run stopped on
       enqueue(async () => {
         flush(true);
+        await previewIfStale(); // e.g. W_rec moved while running, and paused before a step on the new weights
         sendStatus();
       });
       return;
@@ -518,11 +564,12 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       enqueue(async () => {
         if (!trainer) return;
         await trainer.reset();
+        weightsChanged();
         diverged = false;
         clearPending();
         send({ type: 'ready', engine: engineInfo!, step: 0, rebuilt: true });
         await snapshot();
-        await previewGradients();
+        await previewIfStale();
         sendStatus();
       });
       return;
@@ -531,10 +578,11 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
         if (!trainer) return;
         running = false;
         const step = await trainer.rewind();
+        weightsChanged();
         diverged = false;
         clearPending();
         send({ type: 'rewound', step });
-        await previewGradients();
+        await previewIfStale();
         sendStatus();
       });
       return;
