@@ -58,6 +58,8 @@ let running = false;
 let diverged = false;
 let speed: number | null = null; // target steps per second; null = as fast as possible
 let loopActive = false;
+/** The page's pause commands so far: a command that stops the loop for a while resumes it only if none came meanwhile. */
+let pauseRequests = 0;
 
 /**
  * Bumped on every change of the weights, or of how their gradient is taken, that is not a training step
@@ -307,9 +309,11 @@ async function configure(next: Config, nextData: TaskData): Promise<void> {
   const dataChanged = nextData.text !== data.text || nextData.series !== data.series;
   if (change.rebuild || dataChanged) {
     const wasRunning = running;
+    const pausesBefore = pauseRequests;
     running = false;
     await rebuild(next, nextData);
-    if (wasRunning) play();
+    // a pause that arrived while the model was rebuilt (running was already false) still holds
+    if (wasRunning && pauseRequests === pausesBefore) play();
     return;
   }
   // The trainer reads its Config on every step and on reset: keep the live keys in step with the page.
@@ -485,6 +489,7 @@ function onDeviceLost(message: string): void {
   // half second also means the run was training
   const lastStep = stepTimes[stepTimes.length - 1];
   const wasRunning = running || loopActive || (lastStep !== undefined && performance.now() - lastStep < 500);
+  const pausesBefore = pauseRequests;
   enqueue(async () => {
     const t = trainer;
     if (!t || t.engine.kind !== 'webgpu') return; // an engine that was being timed or replaced
@@ -500,7 +505,7 @@ function onDeviceLost(message: string): void {
     send({ type: 'ready', engine: engineInfo, step, rebuilt: false });
     send({ type: 'notice', message: `the GPU device was lost (${message}); the run goes on on the CPU from its checkpoint at step ${step}` });
     sendStatus();
-    if (wasRunning) play();
+    if (wasRunning && pauseRequests === pausesBefore) play();
     else await previewIfStale();
   });
 }
@@ -543,6 +548,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       return;
     case 'pause':
       running = false; // takes effect between steps; the loop then flushes
+      pauseRequests++;
       // queued behind the step in flight: the weights the preview sees are those the run stopped on
       enqueue(async () => {
         flush(true);
