@@ -61,72 +61,88 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   }
 }
 
-// The same product without workgroup memory or barriers, for software adapters (SwiftShader), where barriers
-// cost far more than the reuse they buy: each thread computes a 4×4 block of C straight from storage, 8 loads
-// per 16 multiply-adds. Loads use clamped indices so they stay in bounds; only in-range outputs are stored.
-@compute @workgroup_size(8, 8)
-fn direct4x4(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let r0 = gid.y * 4u;
-  let c0 = gid.x * 4u;
-  if (r0 >= u.M || c0 >= u.N) {
+// The same product without workgroup memory or barriers, for software adapters (SwiftShader). There every
+// storage load with a computed index is a per-lane gather (four scalar loads behind four branches), so loads,
+// not multiply-adds, set the speed: each thread computes an 8×8 block of C straight from storage, 16 loads per
+// 64 multiply-adds (a 4×4 block needs 8 per 16, and measured ~1.8× slower; 12×8 or 16×8 spill registers and
+// gain nothing). Workgroups are one SIMD group (4 threads), blocks are numbered row-major over the whole grid,
+// so a one-column head or a two-column weight gradient leaves no lane idle and there are enough workgroups to
+// keep every CPU core busy. Loads use clamped indices so they stay in bounds; only in-range outputs are stored.
+const BLOCK: u32 = 8u;
+const BLOCK_THREADS: u32 = 4u;
+
+// Row r0 + i of the block: columns c0 … c0+3 in `lo`, c0+4 … c0+7 in `hi`, each bounds-checked.
+fn storeBlockRow(r: u32, c0: u32, lo: vec4<f32>, hi: vec4<f32>) {
+  if (r >= u.M) {
     return;
   }
-  let lane = vec4<u32>(0u, 1u, 2u, 3u);
-  let rows = min(vec4<u32>(r0) + lane, vec4<u32>(u.M - 1u));
-  let cols = min(vec4<u32>(c0) + lane, vec4<u32>(u.N - 1u));
-  var ai = vec4<u32>(u.aOff) + rows * u.aRowStride;
-  var bi = vec4<u32>(u.bOff) + cols * u.bColStride;
-  var acc0 = vec4<f32>(0.0);
-  var acc1 = vec4<f32>(0.0);
-  var acc2 = vec4<f32>(0.0);
-  var acc3 = vec4<f32>(0.0);
-  for (var k = 0u; k < u.K; k++) {
-    let a = vec4<f32>(A[ai.x], A[ai.y], A[ai.z], A[ai.w]);
-    let b = vec4<f32>(Bm[bi.x], Bm[bi.y], Bm[bi.z], Bm[bi.w]);
-    acc0 += a.x * b;
-    acc1 += a.y * b;
-    acc2 += a.z * b;
-    acc3 += a.w * b;
-    ai += vec4<u32>(u.aColStride);
-    bi += vec4<u32>(u.bRowStride);
-  }
-  var bv = vec4<f32>(0.0);
-  if (u.hasBias != 0u) {
-    bv = vec4<f32>(bias[u.biasOff + cols.x], bias[u.biasOff + cols.y], bias[u.biasOff + cols.z], bias[u.biasOff + cols.w]);
-  }
-  let acc = array<vec4<f32>, 4>(acc0 + bv, acc1 + bv, acc2 + bv, acc3 + bv);
-  for (var i = 0u; i < 4u; i++) {
-    let r = r0 + i;
-    if (r < u.M) {
-      for (var j = 0u; j < 4u; j++) {
-        if (c0 + j < u.N) {
-          C[u.cOff + r * u.cRowStride + c0 + j] = acc[i][j];
-        }
-      }
-    }
+  let o = u.cOff + r * u.cRowStride + c0;
+  for (var j = 0u; j < 4u; j++) {
+    if (c0 + j < u.N) { C[o + j] = lo[j]; }
+    if (c0 + 4u + j < u.N) { C[o + 4u + j] = hi[j]; }
   }
 }
 
-// One output per thread, for products with few outputs (weight gradients of small layers) or a single row or
-// column (the head of a one-output model): outputs are numbered row-major so no thread idles.
-@compute @workgroup_size(64)
-fn direct1x1(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let idx = gid.y * nwg.x * 64u + gid.x;
-  if (idx >= u.M * u.N) {
+@compute @workgroup_size(BLOCK_THREADS)
+fn direct8x8(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let blocksPerRow = (u.N + BLOCK - 1u) / BLOCK;
+  let block = gid.y * nwg.x * BLOCK_THREADS + gid.x;
+  let r0 = (block / blocksPerRow) * BLOCK;
+  let c0 = (block % blocksPerRow) * BLOCK;
+  if (r0 >= u.M) {
     return;
   }
-  let row = idx / u.N;
-  let col = idx % u.N;
-  var acc = 0.0;
-  var a = u.aOff + row * u.aRowStride;
-  var b = u.bOff + col * u.bColStride;
+  let lane = vec4<u32>(0u, 1u, 2u, 3u);
+  let lastRow = vec4<u32>(u.M - 1u);
+  let lastCol = vec4<u32>(u.N - 1u);
+  // Element indices of A[row, k] for the 8 rows and of B[k, col] for the 8 columns, advanced along k.
+  var aLo = vec4<u32>(u.aOff) + min(vec4<u32>(r0) + lane, lastRow) * u.aRowStride;
+  var aHi = vec4<u32>(u.aOff) + min(vec4<u32>(r0 + 4u) + lane, lastRow) * u.aRowStride;
+  let colsLo = min(vec4<u32>(c0) + lane, lastCol);
+  let colsHi = min(vec4<u32>(c0 + 4u) + lane, lastCol);
+  var bLo = vec4<u32>(u.bOff) + colsLo * u.bColStride;
+  var bHi = vec4<u32>(u.bOff) + colsHi * u.bColStride;
+  // Row i of the block: columns 0–3 in lo{i}, 4–7 in hi{i}.
+  var lo0 = vec4<f32>(0.0); var hi0 = vec4<f32>(0.0);
+  var lo1 = vec4<f32>(0.0); var hi1 = vec4<f32>(0.0);
+  var lo2 = vec4<f32>(0.0); var hi2 = vec4<f32>(0.0);
+  var lo3 = vec4<f32>(0.0); var hi3 = vec4<f32>(0.0);
+  var lo4 = vec4<f32>(0.0); var hi4 = vec4<f32>(0.0);
+  var lo5 = vec4<f32>(0.0); var hi5 = vec4<f32>(0.0);
+  var lo6 = vec4<f32>(0.0); var hi6 = vec4<f32>(0.0);
+  var lo7 = vec4<f32>(0.0); var hi7 = vec4<f32>(0.0);
   for (var k = 0u; k < u.K; k++) {
-    acc += A[a] * Bm[b];
-    a += u.aColStride;
-    b += u.bRowStride;
+    let a0 = vec4<f32>(A[aLo.x], A[aLo.y], A[aLo.z], A[aLo.w]);
+    let a1 = vec4<f32>(A[aHi.x], A[aHi.y], A[aHi.z], A[aHi.w]);
+    let b0 = vec4<f32>(Bm[bLo.x], Bm[bLo.y], Bm[bLo.z], Bm[bLo.w]);
+    let b1 = vec4<f32>(Bm[bHi.x], Bm[bHi.y], Bm[bHi.z], Bm[bHi.w]);
+    lo0 += a0.x * b0; hi0 += a0.x * b1;
+    lo1 += a0.y * b0; hi1 += a0.y * b1;
+    lo2 += a0.z * b0; hi2 += a0.z * b1;
+    lo3 += a0.w * b0; hi3 += a0.w * b1;
+    lo4 += a1.x * b0; hi4 += a1.x * b1;
+    lo5 += a1.y * b0; hi5 += a1.y * b1;
+    lo6 += a1.z * b0; hi6 += a1.z * b1;
+    lo7 += a1.w * b0; hi7 += a1.w * b1;
+    aLo += vec4<u32>(u.aColStride);
+    aHi += vec4<u32>(u.aColStride);
+    bLo += vec4<u32>(u.bRowStride);
+    bHi += vec4<u32>(u.bRowStride);
   }
+  var biasLo = vec4<f32>(0.0);
+  var biasHi = vec4<f32>(0.0);
   if (u.hasBias != 0u) {
-    acc += bias[u.biasOff + col];
+    let iLo = colsLo + vec4<u32>(u.biasOff);
+    let iHi = colsHi + vec4<u32>(u.biasOff);
+    biasLo = vec4<f32>(bias[iLo.x], bias[iLo.y], bias[iLo.z], bias[iLo.w]);
+    biasHi = vec4<f32>(bias[iHi.x], bias[iHi.y], bias[iHi.z], bias[iHi.w]);
   }
-  C[u.cOff + row * u.cRowStride + col] = acc;
+  storeBlockRow(r0, c0, lo0 + biasLo, hi0 + biasHi);
+  storeBlockRow(r0 + 1u, c0, lo1 + biasLo, hi1 + biasHi);
+  storeBlockRow(r0 + 2u, c0, lo2 + biasLo, hi2 + biasHi);
+  storeBlockRow(r0 + 3u, c0, lo3 + biasLo, hi3 + biasHi);
+  storeBlockRow(r0 + 4u, c0, lo4 + biasLo, hi4 + biasHi);
+  storeBlockRow(r0 + 5u, c0, lo5 + biasLo, hi5 + biasHi);
+  storeBlockRow(r0 + 6u, c0, lo6 + biasLo, hi6 + biasHi);
+  storeBlockRow(r0 + 7u, c0, lo7 + biasLo, hi7 + biasHi);
 }

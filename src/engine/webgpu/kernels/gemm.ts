@@ -31,10 +31,13 @@ export interface GemmCall {
   biasOff?: number; // bias (N) at this offset of the bias buffer, added to every row
 }
 
-/** The software variant computes 4×4 blocks per thread when both sides have at least this many outputs. */
-export const BLOCK_MIN_SIDE = 4;
+/** The software variant's outputs per thread along each side, and threads per workgroup (shaders/gemm.wgsl). */
+export const SOFTWARE_BLOCK = 8;
+const SOFTWARE_BLOCK_THREADS = 4;
+/** Most workgroups along x of one dispatch (the grid wraps into y past it). */
+const GRID_X = 4096;
 
-type Entry = 'main' | 'direct4x4' | 'direct1x1';
+type Entry = 'main' | 'direct8x8';
 
 class GemmPipeline extends Kernel<GemmField> {
   static async create(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string, entry: Entry): Promise<GemmPipeline> {
@@ -46,10 +49,14 @@ class GemmPipeline extends Kernel<GemmField> {
   }
 
   run(pass: GPUComputePassEncoder, group: GPUBindGroup, c: GemmCall): void {
-    const per = this.entry === 'main' ? 16 : 32;
-    // direct1x1 numbers outputs row-major over a (x, y) grid of 64-thread workgroups.
-    const flat = Math.ceil((c.M * c.N) / 64);
-    const grid = this.entry === 'direct1x1' ? [Math.min(flat, 4096), Math.ceil(flat / 4096)] : [Math.ceil(c.N / per), Math.ceil(c.M / per)];
+    let grid: [number, number];
+    if (this.entry === 'main') {
+      grid = [Math.ceil(c.N / 16), Math.ceil(c.M / 16)];
+    } else {
+      // 8×8 blocks numbered row-major over (x, y) workgroups of 4 threads.
+      const workgroups = Math.ceil((Math.ceil(c.M / SOFTWARE_BLOCK) * Math.ceil(c.N / SOFTWARE_BLOCK)) / SOFTWARE_BLOCK_THREADS);
+      grid = [Math.min(workgroups, GRID_X), Math.ceil(workgroups / GRID_X)];
+    }
     this.dispatch(
       pass,
       group,
@@ -67,28 +74,22 @@ class GemmPipeline extends Kernel<GemmField> {
 }
 
 /**
- * tiled: 16×16 tiles through workgroup memory (GPUs). direct: no barriers (software adapters), 4×4 blocks per
- * thread for large outputs and one output per thread for small ones. All entry points share one bind-group layout.
+ * tiled: 16×16 tiles through workgroup memory (GPUs). direct: no barriers (software adapters), an 8×8 block of
+ * outputs per thread whatever the shape (a one-column head included). Both share one bind-group layout.
  */
 export class GemmKernel {
   static async create(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string, variant: GemmVariant): Promise<GemmKernel> {
-    if (variant === 'tiled') return new GemmKernel(await GemmPipeline.create(device, arena, counter, label, 'main'), null);
-    const [block, single] = await Promise.all([
-      GemmPipeline.create(device, arena, counter, label, 'direct4x4'),
-      GemmPipeline.create(device, arena, counter, label, 'direct1x1'),
-    ]);
-    return new GemmKernel(block, single);
+    return new GemmKernel(await GemmPipeline.create(device, arena, counter, label, variant === 'tiled' ? 'main' : 'direct8x8'));
   }
 
-  private constructor(private main: GemmPipeline, private small: GemmPipeline | null) {}
+  private constructor(private pipeline: GemmPipeline) {}
 
   /** Bind group order: A, B, bias, C. */
   bind(label: string, buffers: readonly GPUBuffer[]): GPUBindGroup {
-    return this.main.bind(label, buffers);
+    return this.pipeline.bind(label, buffers);
   }
 
   record(pass: GPUComputePassEncoder, group: GPUBindGroup, c: GemmCall): void {
-    if (this.small && (c.M < BLOCK_MIN_SIDE || c.N < BLOCK_MIN_SIDE)) this.small.run(pass, group, c);
-    else this.main.run(pass, group, c);
+    this.pipeline.run(pass, group, c);
   }
 }
