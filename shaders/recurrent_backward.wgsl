@@ -273,3 +273,84 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     workgroupBarrier();
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// The same reverse recurrence for software adapters (SwiftShader; entry point `tiled`, with GLOBAL_STATE set),
+// for the reason given in recurrent_forward.wgsl: each thread computes an 8 × 8 block of the step's product
+// dG_{s+1} (8 batch rows, G·H) · W_hh (G·H, 8 units) in registers, 16 loads per 64 multiply-adds, then runs
+// unitStep for those rows and units. A workgroup owns TILE_ROWS batch rows and is one SIMD group (WG = 4);
+// dG_{s+1} is read from dG (a storageBarrier between steps).
+
+const TILE_ROWS: u32 = 8u;
+
+// unitStep for batch row b0 + r and units j0 … j0+7, given the block row's sums (units 0–3, 4–7).
+fn finishBlockRow(s: u32, b0: u32, r: u32, j0: u32, lo: vec4<f32>, hi: vec4<f32>) {
+  let b = b0 + r;
+  if (b >= u.B) {
+    return;
+  }
+  // One call site for unitStep: SwiftShader inlines every call, and its compile time grows with them.
+  for (var q = 0u; q < 8u && j0 + q < H; q++) {
+    unitStep(s, b, r, j0 + q, select(lo[q % 4u], hi[q % 4u], q >= 4u));
+  }
+}
+
+// Step s for rows b0 … b0+7 and units j0 … j0+7; `more`: a step s+1 inside the window feeds back.
+fn blockStep(s: u32, b0: u32, j0: u32, more: bool) {
+  var lo0 = vec4<f32>(0.0); var hi0 = vec4<f32>(0.0);
+  var lo1 = vec4<f32>(0.0); var hi1 = vec4<f32>(0.0);
+  var lo2 = vec4<f32>(0.0); var hi2 = vec4<f32>(0.0);
+  var lo3 = vec4<f32>(0.0); var hi3 = vec4<f32>(0.0);
+  var lo4 = vec4<f32>(0.0); var hi4 = vec4<f32>(0.0);
+  var lo5 = vec4<f32>(0.0); var hi5 = vec4<f32>(0.0);
+  var lo6 = vec4<f32>(0.0); var hi6 = vec4<f32>(0.0);
+  var lo7 = vec4<f32>(0.0); var hi7 = vec4<f32>(0.0);
+  if (more) {
+    let lane = vec4<u32>(0u, 1u, 2u, 3u);
+    let lastRow = vec4<u32>(u.B - 1u);
+    let lastUnit = vec4<u32>(H - 1u);
+    // dG_{s+1}[row, m] for the 8 rows and W_hh[m, unit] for the 8 units, advanced along m.
+    let next = vec4<u32>(u.dghOff + (s + 1u) * u.B * GH);
+    var dLo = next + min(vec4<u32>(b0) + lane, lastRow) * GH;
+    var dHi = next + min(vec4<u32>(b0 + 4u) + lane, lastRow) * GH;
+    var wLo = vec4<u32>(u.whhOff) + min(vec4<u32>(j0) + lane, lastUnit);
+    var wHi = vec4<u32>(u.whhOff) + min(vec4<u32>(j0 + 4u) + lane, lastUnit);
+    for (var m = 0u; m < GH; m++) {
+      let d0 = vec4<f32>(dG[dLo.x], dG[dLo.y], dG[dLo.z], dG[dLo.w]);
+      let d1 = vec4<f32>(dG[dHi.x], dG[dHi.y], dG[dHi.z], dG[dHi.w]);
+      let w0 = vec4<f32>(params[wLo.x], params[wLo.y], params[wLo.z], params[wLo.w]);
+      let w1 = vec4<f32>(params[wHi.x], params[wHi.y], params[wHi.z], params[wHi.w]);
+      lo0 += d0.x * w0; hi0 += d0.x * w1;
+      lo1 += d0.y * w0; hi1 += d0.y * w1;
+      lo2 += d0.z * w0; hi2 += d0.z * w1;
+      lo3 += d0.w * w0; hi3 += d0.w * w1;
+      lo4 += d1.x * w0; hi4 += d1.x * w1;
+      lo5 += d1.y * w0; hi5 += d1.y * w1;
+      lo6 += d1.z * w0; hi6 += d1.z * w1;
+      lo7 += d1.w * w0; hi7 += d1.w * w1;
+      dLo += vec4<u32>(1u);
+      dHi += vec4<u32>(1u);
+      wLo += vec4<u32>(H);
+      wHi += vec4<u32>(H);
+    }
+  }
+  let sums = array<vec4<f32>, 16>(lo0, hi0, lo1, hi1, lo2, hi2, lo3, hi3, lo4, hi4, lo5, hi5, lo6, hi6, lo7, hi7);
+  for (var r = 0u; r < TILE_ROWS; r++) {
+    finishBlockRow(s, b0, r, j0, sums[2u * r], sums[2u * r + 1u]);
+  }
+}
+
+@compute @workgroup_size(WG)
+fn tiled(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let b0 = wg.x * TILE_ROWS;
+  firstRow = b0;
+  let blocks = (H + 7u) / 8u;
+  for (var t = u.t1; t > u.t0; t--) {
+    let s = t - 1u; // the step processed now
+    stepS = s;
+    for (var cb = lid; cb < blocks; cb += WG) {
+      blockStep(s, b0, cb * 8u, t < u.t1);
+    }
+    storageBarrier(); // the next step reads this step's dG written by other threads
+  }
+}

@@ -18,6 +18,7 @@ const ESN: u32 = 4u;
 
 override CELL: u32 = 0u;
 override H: u32 = 1u;
+override G: u32 = 1u; // gate blocks: 4 LSTM, 3 GRU, 1 otherwise
 override GH: u32 = 1u; // G·H
 override AW: u32 = 1u; // row width of acts
 override ROWS: u32 = 1u; // batch rows per workgroup
@@ -177,12 +178,13 @@ fn loadPrev(t: u32, b0: u32, lid: u32) {
   }
 }
 
-fn lstmStep(t: u32, b: u32, r: u32, j: u32) {
+// The cells' steps take `rec`, the gates' rows of W_hh · h_{t−1} for (row b, unit j): i, f, g, o (LSTM),
+// r, z, n (GRU) or the one pre-activation (.x).
+fn lstmStep(t: u32, b: u32, r: u32, j: u32, rec: vec4<f32>) {
   let x = (t * u.B + b) * GH;
   let prev = (t * u.B + b) * H + j; // slot t: c_{t−1}
   let next = ((t + 1u) * u.B + b) * H + j; // slot t+1
   let cp = cs[prev];
-  let rec = recurrentDotGates(j, r);
   var pi = xp[x + j] + params[u.bhhOff + j] + rec.x;
   var pf = xp[x + H + j] + params[u.bhhOff + H + j] + rec.y;
   let pg = xp[x + 2u * H + j] + params[u.bhhOff + 2u * H + j] + rec.z;
@@ -219,12 +221,12 @@ fn lstmStep(t: u32, b: u32, r: u32, j: u32) {
   hs[next] = o * tc;
 }
 
-fn gruStep(t: u32, b: u32, r: u32, j: u32) {
+fn gruStep(t: u32, b: u32, r: u32, j: u32, rec: vec4<f32>) {
   let x = (t * u.B + b) * GH;
   let hp = readPrev(r * H + j);
-  let rg = sigmoid(xp[x + j] + params[u.bhhOff + j] + recurrentDot(j, r));
-  let z = sigmoid(xp[x + H + j] + params[u.bhhOff + H + j] + recurrentDot(H + j, r));
-  let hn = params[u.bhhOff + 2u * H + j] + recurrentDot(2u * H + j, r);
+  let rg = sigmoid(xp[x + j] + params[u.bhhOff + j] + rec.x);
+  let z = sigmoid(xp[x + H + j] + params[u.bhhOff + H + j] + rec.y);
+  let hn = params[u.bhhOff + 2u * H + j] + rec.z;
   let n = safeTanh(xp[x + 2u * H + j] + rg * hn);
   let a = ((t + 1u) * u.B + b) * AW;
   acts[a + j] = rg;
@@ -234,8 +236,8 @@ fn gruStep(t: u32, b: u32, r: u32, j: u32) {
   hs[((t + 1u) * u.B + b) * H + j] = (1.0 - z) * n + z * hp;
 }
 
-fn simpleStep(t: u32, b: u32, r: u32, j: u32) {
-  let pre = xp[(t * u.B + b) * GH + j] + params[u.bhhOff + j] + recurrentDot(j, r);
+fn simpleStep(t: u32, b: u32, r: u32, j: u32, rec: f32) {
+  let pre = xp[(t * u.B + b) * GH + j] + params[u.bhhOff + j] + rec;
   let next = ((t + 1u) * u.B + b) * H + j;
   if (CELL == RNN_TANH) {
     hs[next] = safeTanh(pre);
@@ -262,11 +264,11 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
       if (b < u.B) {
         let j = idx % H;
         if (CELL == LSTM) {
-          lstmStep(t, b, r, j);
+          lstmStep(t, b, r, j, recurrentDotGates(j, r));
         } else if (CELL == GRU) {
-          gruStep(t, b, r, j);
+          gruStep(t, b, r, j, vec4<f32>(recurrentDot(j, r), recurrentDot(H + j, r), recurrentDot(2u * H + j, r), 0.0));
         } else {
-          simpleStep(t, b, r, j);
+          simpleStep(t, b, r, j, recurrentDot(j, r));
         }
       }
     }
@@ -278,5 +280,111 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
       loadPrev(t + 1u, b0, lid);
       workgroupBarrier();
     }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The same recurrence for software adapters (SwiftShader; entry point `tiled`, with GLOBAL_STATE set). There a
+// storage or workgroup load with a computed index is a per-lane gather that costs far more than a multiply-add,
+// so each thread computes an 8 × 8 block of the step's product h_{t−1} (8 batch rows, H) · W_hhᵀ (H, 8 of the
+// G·H gate rows) in registers — 16 loads per 64 multiply-adds, where the per-unit dot products above need about
+// one load per multiply-add — and then runs the cell for those rows and units. A workgroup owns TILE_ROWS
+// batch rows and is one SIMD group (WG = 4); h_{t−1} is read from hs (a storageBarrier between steps).
+// A block's 8 columns are 2 units × their gates (G = 3 or 4: i f g o or r z n −) or 8 units (G = 1).
+
+const TILE_ROWS: u32 = 8u;
+
+// Units per column block, and the blocks covering H.
+fn unitsPerBlock() -> u32 {
+  return select(2u, 8u, G == 1u);
+}
+
+// Gate row of W_hh for column q (0–7) of column block cb; past the layer it repeats the last row (never stored).
+fn blockWeightRow(cb: u32, q: u32) -> u32 {
+  if (G == 1u) {
+    return min(cb * 8u + q, H - 1u);
+  }
+  let unit = min(cb * 2u + q / 4u, H - 1u);
+  let gate = min(q % 4u, G - 1u);
+  return gate * H + unit;
+}
+
+// Runs the cell for batch row b0 + r over column block cb, given the block row's sums (columns 0–3, 4–7).
+// Each cell step appears once in the code: SwiftShader inlines every call, and its compile time grows with them.
+fn finishBlockRow(t: u32, b0: u32, r: u32, cb: u32, lo: vec4<f32>, hi: vec4<f32>) {
+  let b = b0 + r;
+  if (b >= u.B) {
+    return;
+  }
+  let units = unitsPerBlock();
+  for (var q = 0u; q < units; q++) {
+    let j = cb * units + q;
+    if (j >= H) {
+      return;
+    }
+    if (G == 1u) {
+      simpleStep(t, b, r, j, select(lo[q % 4u], hi[q % 4u], q >= 4u));
+    } else if (CELL == LSTM) {
+      lstmStep(t, b, r, j, select(lo, hi, q == 1u));
+    } else {
+      gruStep(t, b, r, j, select(lo, hi, q == 1u));
+    }
+  }
+}
+
+// Step t for rows b0 … b0+7 and column block cb.
+fn blockStep(t: u32, b0: u32, cb: u32) {
+  let lane = vec4<u32>(0u, 1u, 2u, 3u);
+  let lastRow = vec4<u32>(u.B - 1u);
+  // h_{t−1}[row, k] (slot t) for the 8 rows and W_hh[gate row, k] for the 8 columns, advanced along k.
+  var hLo = (vec4<u32>(t * u.B) + min(vec4<u32>(b0) + lane, lastRow)) * H;
+  var hHi = (vec4<u32>(t * u.B) + min(vec4<u32>(b0 + 4u) + lane, lastRow)) * H;
+  var wLo = vec4<u32>(u.whhOff) + vec4<u32>(blockWeightRow(cb, 0u), blockWeightRow(cb, 1u), blockWeightRow(cb, 2u), blockWeightRow(cb, 3u)) * H;
+  var wHi = vec4<u32>(u.whhOff) + vec4<u32>(blockWeightRow(cb, 4u), blockWeightRow(cb, 5u), blockWeightRow(cb, 6u), blockWeightRow(cb, 7u)) * H;
+  // Batch row i of the block: columns 0–3 in lo{i}, 4–7 in hi{i}.
+  var lo0 = vec4<f32>(0.0); var hi0 = vec4<f32>(0.0);
+  var lo1 = vec4<f32>(0.0); var hi1 = vec4<f32>(0.0);
+  var lo2 = vec4<f32>(0.0); var hi2 = vec4<f32>(0.0);
+  var lo3 = vec4<f32>(0.0); var hi3 = vec4<f32>(0.0);
+  var lo4 = vec4<f32>(0.0); var hi4 = vec4<f32>(0.0);
+  var lo5 = vec4<f32>(0.0); var hi5 = vec4<f32>(0.0);
+  var lo6 = vec4<f32>(0.0); var hi6 = vec4<f32>(0.0);
+  var lo7 = vec4<f32>(0.0); var hi7 = vec4<f32>(0.0);
+  for (var k = 0u; k < H; k++) {
+    let h0 = vec4<f32>(hs[hLo.x], hs[hLo.y], hs[hLo.z], hs[hLo.w]);
+    let h1 = vec4<f32>(hs[hHi.x], hs[hHi.y], hs[hHi.z], hs[hHi.w]);
+    let w0 = vec4<f32>(params[wLo.x], params[wLo.y], params[wLo.z], params[wLo.w]);
+    let w1 = vec4<f32>(params[wHi.x], params[wHi.y], params[wHi.z], params[wHi.w]);
+    lo0 += h0.x * w0; hi0 += h0.x * w1;
+    lo1 += h0.y * w0; hi1 += h0.y * w1;
+    lo2 += h0.z * w0; hi2 += h0.z * w1;
+    lo3 += h0.w * w0; hi3 += h0.w * w1;
+    lo4 += h1.x * w0; hi4 += h1.x * w1;
+    lo5 += h1.y * w0; hi5 += h1.y * w1;
+    lo6 += h1.z * w0; hi6 += h1.z * w1;
+    lo7 += h1.w * w0; hi7 += h1.w * w1;
+    hLo += vec4<u32>(1u);
+    hHi += vec4<u32>(1u);
+    wLo += vec4<u32>(1u);
+    wHi += vec4<u32>(1u);
+  }
+  // One call site for the cells (see finishBlockRow): the rows go through a small array.
+  let sums = array<vec4<f32>, 16>(lo0, hi0, lo1, hi1, lo2, hi2, lo3, hi3, lo4, hi4, lo5, hi5, lo6, hi6, lo7, hi7);
+  for (var r = 0u; r < TILE_ROWS; r++) {
+    finishBlockRow(t, b0, r, cb, sums[2u * r], sums[2u * r + 1u]);
+  }
+}
+
+@compute @workgroup_size(WG)
+fn tiled(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let b0 = wg.x * TILE_ROWS;
+  firstRow = b0;
+  let blocks = (H + unitsPerBlock() - 1u) / unitsPerBlock();
+  for (var t = u.t0; t < u.t1; t++) {
+    stepT = t;
+    for (var cb = lid; cb < blocks; cb += WG) {
+      blockStep(t, b0, cb);
+    }
+    storageBarrier(); // the next step reads this step's hs (and acts, FGR) written by other threads
   }
 }

@@ -144,6 +144,18 @@ describe('vec4 recurrence (H = 8) and both kernel profiles', () => {
   }
 });
 
+// The software profile's register-blocked recurrence (entry points `tiled`): 8 batch rows per workgroup and
+// blocks of 8 columns (2 units × gates, or 8 units of a one-gate cell). Odd H and B leave partial blocks and a
+// partial second workgroup; H = 21 gives each of the 4 threads several blocks.
+describe('register-blocked recurrence (software profile), partial blocks', () => {
+  for (const cell of CELLS) {
+    it(`${cell} H = 21, B = 11`, () => runCase({ cell, H: 21, B: 11, T: 5, layers: cell === 'esn' ? 1 : 2, profile: 'software' }));
+  }
+  it('lstm peepholes H = 9, B = 17', () => runCase({ cell: 'lstm', variant: 'vanilla', H: 9, B: 17, T: 4, profile: 'software' }));
+  it('lstm fgr H = 5, TBPTT', () => runCase({ cell: 'lstm', variant: 'fgr', H: 5, B: 10, T: 7, profile: 'software', opts: { bptt: { mode: 'truncated', k1: 3, k2: 4 } } }));
+  it('Ω H = 11, B = 9', () => runCase({ cell: 'rnn_tanh', H: 11, B: 9, T: 6, profile: 'software', opts: { penalty: { l2: 0, omega: 0.5 } } }));
+});
+
 // The path for hidden sizes too large for workgroup memory: the recurrent state read from storage.
 describe('recurrent state in storage (large-H path), forced on small shapes', () => {
   for (const profile of ['software', 'gpu'] as const) {

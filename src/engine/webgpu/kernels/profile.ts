@@ -12,8 +12,13 @@ export interface KernelProfile {
   reductionThreads: number;
   /** Rows summed in parallel per column by the bias-gradient kernel. */
   colsumLanes: number;
-  /** Batch rows per workgroup and threads per workgroup of the fused recurrence; null = sized from H. */
-  recurrentRows: number | null;
+  /**
+   * The fused recurrence computes each step as 8 × 8 register blocks per thread (entry point `tiled`: 8 batch
+   * rows per workgroup, state in storage) instead of one dot product per (row, unit) with the state in
+   * workgroup memory.
+   */
+  recurrentTiled: boolean;
+  /** Threads per workgroup of the fused recurrence; null = sized from H. */
   recurrentThreads: number | null;
   /** Use the `subgroups` feature where a kernel has a subgroup variant (the adapter must offer it). */
   subgroups: boolean;
@@ -28,8 +33,8 @@ export function kernelProfile(name: ProfileName, subgroups = false): KernelProfi
       gemm: 'direct',
       reductionThreads: 4, // one SIMD group: every lane busy, barriers without fiber switches
       colsumLanes: 1,
-      recurrentRows: 1,
-      recurrentThreads: 4,
+      recurrentTiled: true,
+      recurrentThreads: 4, // one SIMD group: no fiber switch at the per-step barrier
       subgroups,
       parameterWorkgroups: (P) => Math.max(1, Math.min(64, Math.ceil(P / 4096))),
     };
@@ -39,7 +44,7 @@ export function kernelProfile(name: ProfileName, subgroups = false): KernelProfi
     gemm: 'tiled',
     reductionThreads: 256,
     colsumLanes: 16,
-    recurrentRows: null,
+    recurrentTiled: false,
     recurrentThreads: null,
     subgroups,
     parameterWorkgroups: (P) => Math.max(1, Math.min(256, Math.ceil(P / 256))),

@@ -20,7 +20,12 @@ export interface RecurrentShape {
   backwardWorkgroupBytes: number;
   /** H too large for workgroup memory: the recurrent state is read from storage (one row per workgroup). */
   globalState: boolean;
+  /** The register-blocked entry point `tiled` (software adapters): TILE_ROWS rows per workgroup, state in storage. */
+  tiled: boolean;
 }
+
+/** Batch rows per workgroup of the `tiled` entry points (TILE_ROWS in the shaders). */
+export const TILE_ROWS = 8;
 
 /**
  * Rows and threads per workgroup for the fused recurrence. When the state of even one batch row does not fit
@@ -39,14 +44,17 @@ export function recurrentShape(
   const AW = spec.cell === 'lstm' || spec.cell === 'gru' ? 4 * H : spec.cell === 'esn' ? H : 1;
   const fgr = spec.cell === 'lstm' && lstmFlags(spec.variant).fullGateRecurrence;
   // Enough rows to give a workgroup about 256 (row, unit) pairs; rows beyond B idle.
+  if (profile.recurrentTiled) {
+    return { H, G, AW, rows: TILE_ROWS, threads: profile.recurrentThreads ?? 4, globalState: false, tiled: true, forwardWorkgroupBytes: 16, backwardWorkgroupBytes: 16 };
+  }
   const bytes = (rows: number) => Math.max(4 * rows * H * (fgr ? 4 : 1), 4 * rows * G * H);
-  let rows = profile.recurrentRows ?? Math.max(1, Math.min(8, Math.floor(256 / H)));
+  let rows = Math.max(1, Math.min(8, Math.floor(256 / H)));
   while (rows > 1 && bytes(rows) > maxWorkgroupBytes) rows = Math.max(1, Math.floor(rows / 2));
   const globalState = forceGlobalState || bytes(rows) > maxWorkgroupBytes;
   if (globalState) rows = 1;
   const threads = profile.recurrentThreads ?? Math.min(maxThreads, 256, Math.max(32, 2 ** Math.ceil(Math.log2(rows * H))));
   return {
-    H, G, AW, rows, threads, globalState,
+    H, G, AW, rows, threads, globalState, tiled: false,
     forwardWorkgroupBytes: globalState ? 16 : 4 * rows * H * (fgr ? 4 : 1),
     backwardWorkgroupBytes: globalState ? 16 : 4 * rows * G * H,
   };
@@ -59,6 +67,7 @@ function cellConstants(spec: ModelSpec, shape: RecurrentShape): Record<string, n
   return {
     CELL: CELL_CODE[spec.cell],
     H: shape.H,
+    G: shape.G,
     GH: shape.G * shape.H,
     AW: shape.AW,
     ROWS: shape.rows,
@@ -72,8 +81,8 @@ function cellConstants(spec: ModelSpec, shape: RecurrentShape): Record<string, n
     OUT_ACT: b(!lstm || f.outputActivation),
     COUPLED: b(lstm && f.coupled),
     FGR: b(lstm && f.fullGateRecurrence),
-    VEC4: b(shape.H % 4 === 0 && !shape.globalState),
-    GLOBAL_STATE: b(shape.globalState),
+    VEC4: b(shape.H % 4 === 0 && !shape.globalState && !shape.tiled),
+    GLOBAL_STATE: b(shape.globalState || shape.tiled), // the tiled entry points read the state from storage
   };
 }
 
@@ -91,15 +100,15 @@ export class RecurrentForwardKernel extends Kernel<ForwardField> {
   static async create(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string, spec: ModelSpec, shape: RecurrentShape): Promise<RecurrentForwardKernel> {
     const constants = cellConstants(spec, shape);
     const fgr = constants.FGR === 1;
-    constants.FGR_SIZE = fgr && !shape.globalState ? shape.rows * 3 * shape.H : 1;
-    constants.H_SIZE = constants.VEC4 || shape.globalState ? 1 : shape.rows * shape.H;
+    constants.FGR_SIZE = fgr && constants.GLOBAL_STATE === 0 ? shape.rows * 3 * shape.H : 1;
+    constants.H_SIZE = constants.VEC4 || constants.GLOBAL_STATE ? 1 : shape.rows * shape.H;
     constants.H4_SIZE = constants.VEC4 ? (shape.rows * shape.H) / 4 : 1;
     return new RecurrentForwardKernel(device, arena, counter, label, constants, shape).build();
   }
 
   private constructor(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string, constants: Record<string, number>, private shape: RecurrentShape) {
     // params, xp, hs, cs, acts, params again as vec4
-    super(device, arena, { label: `${label}:recurrent-forward`, code: forwardWgsl, bindings: ['read', 'read', 'rw', 'rw', 'rw', 'read'], constants }, { fields: FORWARD_FIELDS }, counter);
+    super(device, arena, { label: `${label}:recurrent-forward`, code: forwardWgsl, entryPoint: shape.tiled ? 'tiled' : 'main', bindings: ['read', 'read', 'rw', 'rw', 'rw', 'read'], constants }, { fields: FORWARD_FIELDS }, counter);
   }
 
   /** Steps [t0, t1) for a batch of B rows. Bind group order: params, xp, hs, cs, acts, params. */
@@ -114,8 +123,7 @@ const BACKWARD_FIELDS: readonly BackwardField[] = ['B', 't0', 't1', 'whhOff', 'p
 export class RecurrentBackwardKernel extends Kernel<BackwardField> {
   static async create(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string, spec: ModelSpec, shape: RecurrentShape, omega: boolean): Promise<RecurrentBackwardKernel> {
     const constants = cellConstants(spec, shape);
-    constants.G = shape.G;
-    constants.DN_SIZE = shape.globalState ? 1 : shape.rows * shape.G * shape.H;
+    constants.DN_SIZE = constants.GLOBAL_STATE ? 1 : shape.rows * shape.G * shape.H;
     constants.H4 = constants.VEC4 ? shape.H / 4 : 1;
     constants.OMEGA = omega ? 1 : 0;
     return new RecurrentBackwardKernel(device, arena, counter, label, constants, shape).build();
@@ -125,7 +133,7 @@ export class RecurrentBackwardKernel extends Kernel<BackwardField> {
     // params, params as vec4, hs, cs, acts, dh, dc (omegaV with Ω), dG
     super(
       device, arena,
-      { label: `${label}:recurrent-backward${constants.OMEGA ? '-omega' : ''}`, code: backwardWgsl, bindings: ['read', 'read', 'read', 'read', 'read', 'rw', 'rw', 'rw'], constants },
+      { label: `${label}:recurrent-backward${constants.OMEGA ? '-omega' : ''}`, code: backwardWgsl, entryPoint: shape.tiled ? 'tiled' : 'main', bindings: ['read', 'read', 'read', 'read', 'read', 'rw', 'rw', 'rw'], constants },
       { fields: BACKWARD_FIELDS },
       counter,
     );
