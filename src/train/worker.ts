@@ -58,7 +58,7 @@ let running = false;
 let diverged = false;
 let speed: number | null = null; // target steps per second; null = as fast as possible
 let loopActive = false;
-/** The page's pause commands so far: a command that stops the loop for a while resumes it only if none came meanwhile. */
+/** The page's pause commands so far: a queued play, or a command that stops the loop for a while, resumes it only if none came meanwhile. */
 let pauseRequests = 0;
 
 /**
@@ -543,9 +543,14 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
     case 'configure':
       enqueue(() => configure(msg.config, msg.data));
       return;
-    case 'play':
-      enqueue(async () => play());
+    case 'play': {
+      // 'pause' acts at once (between steps), 'play' in turn: a pause sent after this play must still win
+      const pausesBefore = pauseRequests;
+      enqueue(async () => {
+        if (pauseRequests === pausesBefore) play();
+      });
       return;
+    }
     case 'pause':
       running = false; // takes effect between steps; the loop then flushes
       pauseRequests++;
