@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Batch, LossKind, LossSteps } from '../../src/core/batch';
 import { CELLS, LSTM_VARIANTS, makeSpec, type CellKind, type LstmVariant, type ModelSpec } from '../../src/core/spec';
 import type { Engine, StepOptions } from '../../src/engine/engine';
-import { Rng, compareSteps, enginePair, gradOnly, maxRelativeDiff, randomBatch, randomParams } from './helpers';
+import { WebGpuEngine } from '../../src/engine/webgpu/webgpuEngine';
+import { Rng, compareSteps, enginePair, gradOnly, maxRelativeDiff, randomBatch, randomParams, sharedContext } from './helpers';
 
 const live: Engine[] = [];
 afterAll(() => live.forEach((e) => e.dispose()));
@@ -144,16 +145,30 @@ describe('vec4 recurrence (H = 8) and both kernel profiles', () => {
   }
 });
 
-// The software profile's register-blocked recurrence (entry points `tiled`): 8 batch rows per workgroup and
-// blocks of 8 columns (2 units × gates, or 8 units of a one-gate cell). Odd H and B leave partial blocks and a
-// partial second workgroup; H = 21 gives each of the 4 threads several blocks.
-describe('register-blocked recurrence (software profile), partial blocks', () => {
+// The software profile's register-blocked recurrence (entry points `tiled`, batches of ≥ 16 rows): 8 batch rows
+// per workgroup and blocks of 8 columns (2 units × gates, or 8 units of a one-gate cell). Odd H and B leave
+// partial blocks and a partial last workgroup; H = 21 gives each of the 4 threads several blocks.
+describe('register-blocked recurrence (software profile, B ≥ 16), partial blocks', () => {
   for (const cell of CELLS) {
-    it(`${cell} H = 21, B = 11`, () => runCase({ cell, H: 21, B: 11, T: 5, layers: cell === 'esn' ? 1 : 2, profile: 'software' }));
+    it(`${cell} H = 21, B = 19`, () => runCase({ cell, H: 21, B: 19, T: 4, layers: cell === 'esn' ? 1 : 2, profile: 'software' }));
   }
   it('lstm peepholes H = 9, B = 17', () => runCase({ cell: 'lstm', variant: 'vanilla', H: 9, B: 17, T: 4, profile: 'software' }));
-  it('lstm fgr H = 5, TBPTT', () => runCase({ cell: 'lstm', variant: 'fgr', H: 5, B: 10, T: 7, profile: 'software', opts: { bptt: { mode: 'truncated', k1: 3, k2: 4 } } }));
-  it('Ω H = 11, B = 9', () => runCase({ cell: 'rnn_tanh', H: 11, B: 9, T: 6, profile: 'software', opts: { penalty: { l2: 0, omega: 0.5 } } }));
+  it('lstm fgr H = 5, TBPTT', () => runCase({ cell: 'lstm', variant: 'fgr', H: 5, B: 20, T: 7, profile: 'software', opts: { bptt: { mode: 'truncated', k1: 3, k2: 4 } } }));
+  it('Ω H = 11, B = 18', () => runCase({ cell: 'rnn_tanh', H: 11, B: 18, T: 6, profile: 'software', opts: { penalty: { l2: 0, omega: 0.5 } } }));
+  it('batches of 16 rows and more take the blocked entry points, smaller ones the per-unit ones', async () => {
+    const spec = specOf({ cell: 'gru' });
+    const rng = new Rng(3);
+    const gpu = new WebGpuEngine({ context: await sharedContext(), profile: 'software', timeKernels: true });
+    live.push(gpu);
+    await gpu.init(spec, randomParams(spec, rng));
+    const kernels = async (B: number) => {
+      await gpu.step(randomBatch(spec, 3, B, 'mse', 'all', rng), gradOnly, true);
+      return Object.keys(gpu.kernelTimes() ?? {}).filter((k) => k.startsWith('recurrent')).sort();
+    };
+    if (!(await sharedContext()).hasTimestamps) return; // no timestamp queries: nothing to tell the entry points apart
+    expect(await kernels(15)).toEqual(['recurrent-backward', 'recurrent-forward']);
+    expect(await kernels(16)).toEqual(['recurrent-backward', 'recurrent-backward-tiled', 'recurrent-forward', 'recurrent-forward-tiled']);
+  });
 });
 
 // The path for hidden sizes too large for workgroup memory: the recurrent state read from storage.

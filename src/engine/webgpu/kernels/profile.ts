@@ -12,14 +12,15 @@ export interface KernelProfile {
   reductionThreads: number;
   /** Rows summed in parallel per column by the bias-gradient kernel. */
   colsumLanes: number;
+  /** Batch rows per workgroup and threads per workgroup of the fused recurrence; null = sized from H. */
+  recurrentRows: number | null;
+  recurrentThreads: number | null;
   /**
-   * The fused recurrence computes each step as 8 × 8 register blocks per thread (entry point `tiled`: 8 batch
-   * rows per workgroup, state in storage) instead of one dot product per (row, unit) with the state in
-   * workgroup memory.
+   * Also build the register-blocked recurrence (entry points `tiled`: 8 × 8 blocks per thread, TILE_ROWS batch
+   * rows per workgroup, state in storage) and use it for batches of at least 2·TILE_ROWS rows, which keep two
+   * workgroups busy; smaller batches keep the per-unit path, which spreads over more workgroups.
    */
   recurrentTiled: boolean;
-  /** Threads per workgroup of the fused recurrence; null = sized from H. */
-  recurrentThreads: number | null;
   /** Use the `subgroups` feature where a kernel has a subgroup variant (the adapter must offer it). */
   subgroups: boolean;
   /** Workgroups of the grid-stride passes over P parameters (partials, finalize and the optimiser agree). */
@@ -33,8 +34,9 @@ export function kernelProfile(name: ProfileName, subgroups = false): KernelProfi
       gemm: 'direct',
       reductionThreads: 4, // one SIMD group: every lane busy, barriers without fiber switches
       colsumLanes: 1,
-      recurrentTiled: true,
+      recurrentRows: 1,
       recurrentThreads: 4, // one SIMD group: no fiber switch at the per-step barrier
+      recurrentTiled: true,
       subgroups,
       parameterWorkgroups: (P) => Math.max(1, Math.min(64, Math.ceil(P / 4096))),
     };
@@ -44,8 +46,9 @@ export function kernelProfile(name: ProfileName, subgroups = false): KernelProfi
     gemm: 'tiled',
     reductionThreads: 256,
     colsumLanes: 16,
-    recurrentTiled: false,
+    recurrentRows: null,
     recurrentThreads: null,
+    recurrentTiled: false,
     subgroups,
     parameterWorkgroups: (P) => Math.max(1, Math.min(256, Math.ceil(P / 256))),
   };

@@ -20,12 +20,22 @@ export interface RecurrentShape {
   backwardWorkgroupBytes: number;
   /** H too large for workgroup memory: the recurrent state is read from storage (one row per workgroup). */
   globalState: boolean;
-  /** The register-blocked entry point `tiled` (software adapters): TILE_ROWS rows per workgroup, state in storage. */
+  /**
+   * Also the register-blocked entry points `tiled` (software adapters): TILE_ROWS rows per workgroup, state in
+   * storage, `threads` threads; used for batches of at least TILED_MIN_BATCH rows.
+   */
   tiled: boolean;
 }
 
 /** Batch rows per workgroup of the `tiled` entry points (TILE_ROWS in the shaders). */
 export const TILE_ROWS = 8;
+/**
+ * The smallest batch that takes the `tiled` entry points. Measured on SwiftShader (W2's LSTM, H = 128): per core
+ * the blocks are about twice as fast, but a batch of ≤ 8 rows is one workgroup on one core, and rows under
+ * TILE_ROWS are computed for nothing — at B = 1, 4, 8 the per-unit path took 68, 232, 557 ms/step against
+ * 323, 406, 632; at B = 16 it took 1018 against 927.
+ */
+export const TILED_MIN_BATCH = 2 * TILE_ROWS;
 
 /**
  * Rows and threads per workgroup for the fused recurrence. When the state of even one batch row does not fit
@@ -44,23 +54,21 @@ export function recurrentShape(
   const AW = spec.cell === 'lstm' || spec.cell === 'gru' ? 4 * H : spec.cell === 'esn' ? H : 1;
   const fgr = spec.cell === 'lstm' && lstmFlags(spec.variant).fullGateRecurrence;
   // Enough rows to give a workgroup about 256 (row, unit) pairs; rows beyond B idle.
-  if (profile.recurrentTiled) {
-    return { H, G, AW, rows: TILE_ROWS, threads: profile.recurrentThreads ?? 4, globalState: false, tiled: true, forwardWorkgroupBytes: 16, backwardWorkgroupBytes: 16 };
-  }
   const bytes = (rows: number) => Math.max(4 * rows * H * (fgr ? 4 : 1), 4 * rows * G * H);
-  let rows = Math.max(1, Math.min(8, Math.floor(256 / H)));
+  let rows = profile.recurrentRows ?? Math.max(1, Math.min(8, Math.floor(256 / H)));
   while (rows > 1 && bytes(rows) > maxWorkgroupBytes) rows = Math.max(1, Math.floor(rows / 2));
   const globalState = forceGlobalState || bytes(rows) > maxWorkgroupBytes;
   if (globalState) rows = 1;
   const threads = profile.recurrentThreads ?? Math.min(maxThreads, 256, Math.max(32, 2 ** Math.ceil(Math.log2(rows * H))));
   return {
-    H, G, AW, rows, threads, globalState, tiled: false,
+    H, G, AW, rows, threads, globalState, tiled: profile.recurrentTiled,
     forwardWorkgroupBytes: globalState ? 16 : 4 * rows * H * (fgr ? 4 : 1),
     backwardWorkgroupBytes: globalState ? 16 : 4 * rows * G * H,
   };
 }
 
-function cellConstants(spec: ModelSpec, shape: RecurrentShape): Record<string, number> {
+/** Override constants of one entry point: `main` (per-unit, shape.rows rows) or `tiled` (TILE_ROWS rows). */
+function cellConstants(spec: ModelSpec, shape: RecurrentShape, tiled: boolean): Record<string, number> {
   const f = lstmFlags(spec.variant);
   const lstm = spec.cell === 'lstm';
   const b = (v: boolean) => (v ? 1 : 0);
@@ -70,7 +78,7 @@ function cellConstants(spec: ModelSpec, shape: RecurrentShape): Record<string, n
     G: shape.G,
     GH: shape.G * shape.H,
     AW: shape.AW,
-    ROWS: shape.rows,
+    ROWS: tiled ? TILE_ROWS : shape.rows,
     WG: shape.threads,
     LEAK: spec.cell === 'esn' ? spec.esn.leak : 1,
     PEEP: b(lstm && f.peepholes),
@@ -81,8 +89,8 @@ function cellConstants(spec: ModelSpec, shape: RecurrentShape): Record<string, n
     OUT_ACT: b(!lstm || f.outputActivation),
     COUPLED: b(lstm && f.coupled),
     FGR: b(lstm && f.fullGateRecurrence),
-    VEC4: b(shape.H % 4 === 0 && !shape.globalState && !shape.tiled),
-    GLOBAL_STATE: b(shape.globalState || shape.tiled), // the tiled entry points read the state from storage
+    VEC4: b(shape.H % 4 === 0 && !shape.globalState && !tiled),
+    GLOBAL_STATE: b(shape.globalState || tiled), // the tiled entry points read the state from storage
   };
 }
 
@@ -96,51 +104,108 @@ export interface LayerOffsets {
   wggOff: number;
 }
 
-export class RecurrentForwardKernel extends Kernel<ForwardField> {
-  static async create(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string, spec: ModelSpec, shape: RecurrentShape): Promise<RecurrentForwardKernel> {
-    const constants = cellConstants(spec, shape);
+/** One entry point of recurrent_forward.wgsl with its constants. */
+class ForwardPipeline extends Kernel<ForwardField> {
+  static async create(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string, spec: ModelSpec, shape: RecurrentShape, tiled: boolean): Promise<ForwardPipeline> {
+    const constants = cellConstants(spec, shape, tiled);
     const fgr = constants.FGR === 1;
-    constants.FGR_SIZE = fgr && constants.GLOBAL_STATE === 0 ? shape.rows * 3 * shape.H : 1;
-    constants.H_SIZE = constants.VEC4 || constants.GLOBAL_STATE ? 1 : shape.rows * shape.H;
-    constants.H4_SIZE = constants.VEC4 ? (shape.rows * shape.H) / 4 : 1;
-    return new RecurrentForwardKernel(device, arena, counter, label, constants, shape).build();
+    constants.FGR_SIZE = fgr && constants.GLOBAL_STATE === 0 ? constants.ROWS * 3 * shape.H : 1;
+    constants.H_SIZE = constants.VEC4 || constants.GLOBAL_STATE ? 1 : constants.ROWS * shape.H;
+    constants.H4_SIZE = constants.VEC4 ? (constants.ROWS * shape.H) / 4 : 1;
+    return new ForwardPipeline(device, arena, counter, label, constants, tiled).build();
   }
 
-  private constructor(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string, constants: Record<string, number>, private shape: RecurrentShape) {
+  private constructor(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string, private constants: Record<string, number>, tiled: boolean) {
     // params, xp, hs, cs, acts, params again as vec4
-    super(device, arena, { label: `${label}:recurrent-forward`, code: forwardWgsl, entryPoint: shape.tiled ? 'tiled' : 'main', bindings: ['read', 'read', 'rw', 'rw', 'rw', 'read'], constants }, { fields: FORWARD_FIELDS }, counter);
+    super(
+      device, arena,
+      { label: `${label}:recurrent-forward${tiled ? '-tiled' : ''}`, code: forwardWgsl, entryPoint: tiled ? 'tiled' : 'main', bindings: ['read', 'read', 'rw', 'rw', 'rw', 'read'], constants },
+      { fields: FORWARD_FIELDS },
+      counter,
+    );
   }
 
-  /** Steps [t0, t1) for a batch of B rows. Bind group order: params, xp, hs, cs, acts, params. */
+  run(pass: GPUComputePassEncoder, group: GPUBindGroup, B: number, t0: number, t1: number, off: LayerOffsets): void {
+    this.dispatch(pass, group, { B, t0, t1, ...off }, Math.ceil(B / this.constants.ROWS));
+  }
+}
+
+/** The forward recurrence: the per-unit entry point, and on software adapters the register-blocked one too. */
+export class RecurrentForwardKernel {
+  static async create(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string, spec: ModelSpec, shape: RecurrentShape): Promise<RecurrentForwardKernel> {
+    const [perUnit, tiled] = await Promise.all([
+      ForwardPipeline.create(device, arena, counter, label, spec, shape, false),
+      shape.tiled ? ForwardPipeline.create(device, arena, counter, label, spec, shape, true) : Promise.resolve(null),
+    ]);
+    return new RecurrentForwardKernel(perUnit, tiled);
+  }
+
+  private constructor(private perUnit: ForwardPipeline, private tiled: ForwardPipeline | null) {}
+
+  /** Bind group order: params, xp, hs, cs, acts, params (both entry points have the same layout). */
+  bind(label: string, buffers: readonly GPUBuffer[]): GPUBindGroup {
+    return this.perUnit.bind(label, buffers);
+  }
+
+  /** Steps [t0, t1) for a batch of B rows. */
   record(pass: GPUComputePassEncoder, group: GPUBindGroup, B: number, t0: number, t1: number, off: LayerOffsets): void {
-    this.dispatch(pass, group, { B, t0, t1, ...off }, Math.ceil(B / this.shape.rows));
+    (this.tiled && B >= TILED_MIN_BATCH ? this.tiled : this.perUnit).run(pass, group, B, t0, t1, off);
   }
 }
 
 type BackwardField = 'B' | 't0' | 't1' | 'whhOff' | 'peepOff' | 'wggOff' | 'dOff' | 'dghOff';
 const BACKWARD_FIELDS: readonly BackwardField[] = ['B', 't0', 't1', 'whhOff', 'peepOff', 'wggOff', 'dOff', 'dghOff'];
 
-export class RecurrentBackwardKernel extends Kernel<BackwardField> {
-  static async create(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string, spec: ModelSpec, shape: RecurrentShape, omega: boolean): Promise<RecurrentBackwardKernel> {
-    const constants = cellConstants(spec, shape);
-    constants.DN_SIZE = constants.GLOBAL_STATE ? 1 : shape.rows * shape.G * shape.H;
+/** One entry point of recurrent_backward.wgsl with its constants. */
+class BackwardPipeline extends Kernel<BackwardField> {
+  static async create(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string, spec: ModelSpec, shape: RecurrentShape, omega: boolean, tiled: boolean): Promise<BackwardPipeline> {
+    const constants = cellConstants(spec, shape, tiled);
+    constants.DN_SIZE = constants.GLOBAL_STATE ? 1 : constants.ROWS * shape.G * shape.H;
     constants.H4 = constants.VEC4 ? shape.H / 4 : 1;
     constants.OMEGA = omega ? 1 : 0;
-    return new RecurrentBackwardKernel(device, arena, counter, label, constants, shape).build();
+    return new BackwardPipeline(device, arena, counter, label, constants, tiled).build();
   }
 
-  private constructor(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string, constants: Record<string, number>, private shape: RecurrentShape) {
+  private constructor(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string, private constants: Record<string, number>, tiled: boolean) {
     // params, params as vec4, hs, cs, acts, dh, dc (omegaV with Ω), dG
     super(
       device, arena,
-      { label: `${label}:recurrent-backward${constants.OMEGA ? '-omega' : ''}`, code: backwardWgsl, entryPoint: shape.tiled ? 'tiled' : 'main', bindings: ['read', 'read', 'read', 'read', 'read', 'rw', 'rw', 'rw'], constants },
+      {
+        label: `${label}:recurrent-backward${constants.OMEGA ? '-omega' : ''}${tiled ? '-tiled' : ''}`,
+        code: backwardWgsl,
+        entryPoint: tiled ? 'tiled' : 'main',
+        bindings: ['read', 'read', 'read', 'read', 'read', 'rw', 'rw', 'rw'],
+        constants,
+      },
       { fields: BACKWARD_FIELDS },
       counter,
     );
   }
 
-  /** Steps t1−1 down to t0. Bind group order: params, params, hs, cs, acts, dh, dc (or omegaV), dG. */
+  run(pass: GPUComputePassEncoder, group: GPUBindGroup, B: number, t0: number, t1: number, off: LayerOffsets, dOff: number, dghOff: number): void {
+    this.dispatch(pass, group, { B, t0, t1, whhOff: off.whhOff, peepOff: off.peepOff, wggOff: off.wggOff, dOff, dghOff }, Math.ceil(B / this.constants.ROWS));
+  }
+}
+
+/** The reverse recurrence: the per-unit entry point, and on software adapters the register-blocked one too. */
+export class RecurrentBackwardKernel {
+  static async create(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string, spec: ModelSpec, shape: RecurrentShape, omega: boolean): Promise<RecurrentBackwardKernel> {
+    const [perUnit, tiled] = await Promise.all([
+      BackwardPipeline.create(device, arena, counter, label, spec, shape, omega, false),
+      shape.tiled ? BackwardPipeline.create(device, arena, counter, label, spec, shape, omega, true) : Promise.resolve(null),
+    ]);
+    return new RecurrentBackwardKernel(perUnit, tiled);
+  }
+
+  private constructor(private perUnit: BackwardPipeline, private tiled: BackwardPipeline | null) {}
+
+  /** Bind group order: params, params, hs, cs, acts, dh, dc (or omegaV), dG (both entry points have the same layout). */
+  bind(label: string, buffers: readonly GPUBuffer[]): GPUBindGroup {
+    return this.perUnit.bind(label, buffers);
+  }
+
+  /** Steps t1−1 down to t0. */
   record(pass: GPUComputePassEncoder, group: GPUBindGroup, B: number, t0: number, t1: number, off: LayerOffsets, dOff: number, dghOff: number): void {
-    this.dispatch(pass, group, { B, t0, t1, whhOff: off.whhOff, peepOff: off.peepOff, wggOff: off.wggOff, dOff, dghOff }, Math.ceil(B / this.shape.rows));
+    (this.tiled && B >= TILED_MIN_BATCH ? this.tiled : this.perUnit).run(pass, group, B, t0, t1, off, dOff, dghOff);
   }
 }
