@@ -13,7 +13,7 @@ import { Rng } from '../core/rng';
 import { modelToSafetensors } from '../core/safetensors';
 import { findTensor, makeSpec, paramLayout, validateSpec, type ModelSpec } from '../core/spec';
 import type { Task, TaskMetric } from '../core/tasks/task';
-import type { Checkpoint, Engine, OptimizerState, StepOptions } from '../engine/engine';
+import type { Checkpoint, Engine, ForwardResult, OptimizerState, StepOptions, StepResult } from '../engine/engine';
 
 export interface TrainerOptions {
   /** Validate (loss and task metric on a fixed validation batch) every this many steps. */
@@ -242,6 +242,16 @@ export class Trainer {
   /** The validation batch and the model's outputs on it, for the task's view. */
   snapshot(): Promise<{ batch: Batch; outputs: Float32Array }> {
     return this.exclusive(async () => ({ batch: this.valBatch, outputs: (await this.currentEngine.forward(this.valBatch)).outputs }));
+  }
+
+  /** The gradient of `batch` under the live weights, leaving them unchanged (the paused page's preview). */
+  gradients(batch: Batch, options: StepOptions): Promise<StepResult> {
+    return this.exclusive(() => this.currentEngine.step(batch, { ...options, update: false }));
+  }
+
+  /** The active engine's forward pass of `batch` (sampling, the task views), queued like every other call. */
+  forward(batch: Batch): Promise<ForwardResult> {
+    return this.exclusive(() => this.currentEngine.forward(batch));
   }
 
   /**

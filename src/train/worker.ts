@@ -370,7 +370,7 @@ async function previewGradients(): Promise<void> {
   if (!trainer || !config || running || diverged) return;
   const version = weightsVersion;
   const batch = trainer.task.batch('train', config.B, config.T, new Rng(config.seed ^ 0x5eed));
-  const result = await trainer.engine.step(batch, { ...stepOptionsFromConfig(config, trainer.learningRate), update: false });
+  const result = await trainer.gradients(batch, stepOptionsFromConfig(config, trainer.learningRate));
   if (!result.finite) return;
   postedVersion = Math.max(postedVersion, version);
   send({ type: 'profile', profile: { step: trainer.step, weightsVersion: version, dh: result.dhNorm, dc: result.dcNorm ?? null } });
@@ -398,7 +398,7 @@ async function forwardOne(id: number, x: Float32Array, T: number): Promise<void>
       ? { T, B: 1, X, x, loss: 'mse', lossSteps: task.lossSteps, y: new Float32Array(T * Y) }
       : { T, B: 1, X, x, loss: 'xent', lossSteps: task.lossSteps, labels: new Int32Array(T).fill(-1) };
   try {
-    const { outputs } = await trainer.engine.forward(batch);
+    const { outputs } = await trainer.forward(batch);
     send({ type: 'forwardResult', id, outputs, error: null });
   } catch (e) {
     send({ type: 'forwardResult', id, outputs: null, error: errorText(e) });
