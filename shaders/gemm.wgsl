@@ -1,6 +1,8 @@
 // General strided matrix product C (M, N) = A (M, K) · B (K, N) [+ bias (N) broadcast over rows].
 // Every operand is addressed as base + row·rowStride + col·colStride, so one kernel serves plain,
 // transposed and offset views (the input projection over all T·B rows, the head, dW = dGᵀ·X, dX = dG·W).
+// With hasRowSum it also writes the row sums Σ_k A[row, k] to C[rowSumOff + row]: for dW = dGᵀ·X those are the
+// bias gradient db = Σ_rows dG, from loads the product makes anyway (no column-sum pass over dG).
 
 struct Params {
   M: u32,
@@ -16,6 +18,8 @@ struct Params {
   cRowStride: u32,
   biasOff: u32,
   hasBias: u32,
+  rowSumOff: u32,
+  hasRowSum: u32,
 }
 
 @group(0) @binding(0) var<storage, read> A: array<f32>;
@@ -33,6 +37,8 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   let row = wg.y * TILE + lid.y;
   let col = wg.x * TILE + lid.x;
   var acc = 0.0;
+  let rowSummer = u.hasRowSum != 0u && col == 0u; // the first column's threads also sum their row of A
+  var rowSum = 0.0;
   for (var k0 = 0u; k0 < u.K; k0 += TILE) {
     // Thread (y, x) loads A[row, k0 + x] and B[k0 + y, col].
     let ka = k0 + lid.x;
@@ -51,6 +57,11 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
     for (var k = 0u; k < TILE; k++) {
       acc += tileA[lid.y * TILE + k] * tileB[k * TILE + lid.x];
     }
+    if (rowSummer) {
+      for (var k = 0u; k < TILE; k++) {
+        rowSum += tileA[lid.y * TILE + k];
+      }
+    }
     workgroupBarrier();
   }
   if (row < u.M && col < u.N) {
@@ -58,6 +69,9 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
       acc += bias[u.biasOff + col];
     }
     C[u.cOff + row * u.cRowStride + col] = acc;
+  }
+  if (rowSummer && row < u.M) {
+    C[u.rowSumOff + row] = rowSum;
   }
 }
 
@@ -102,28 +116,19 @@ fn direct8x8(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgro
   let colsHi = min(vec4<u32>(c0 + 4u) + lane, lastCol);
   var bLo = vec4<u32>(u.bOff) + colsLo * u.bColStride;
   var bHi = vec4<u32>(u.bOff) + colsHi * u.bColStride;
-  // Row i of the block: columns 0–3 in lo{i}, 4–7 in hi{i}.
-  var lo0 = vec4<f32>(0.0); var hi0 = vec4<f32>(0.0);
-  var lo1 = vec4<f32>(0.0); var hi1 = vec4<f32>(0.0);
-  var lo2 = vec4<f32>(0.0); var hi2 = vec4<f32>(0.0);
-  var lo3 = vec4<f32>(0.0); var hi3 = vec4<f32>(0.0);
-  var lo4 = vec4<f32>(0.0); var hi4 = vec4<f32>(0.0);
-  var lo5 = vec4<f32>(0.0); var hi5 = vec4<f32>(0.0);
-  var lo6 = vec4<f32>(0.0); var hi6 = vec4<f32>(0.0);
-  var lo7 = vec4<f32>(0.0); var hi7 = vec4<f32>(0.0);
+  var acc: Block8x8; // row i of the block: columns 0–3 in lo{i}, 4–7 in hi{i}
+  var rowSumLo = vec4<f32>(0.0); // Σ_k A[row, k] for the 8 rows (the bias gradient, when asked for)
+  var rowSumHi = vec4<f32>(0.0);
   for (var k = 0u; k < u.K; k++) {
     let a0 = vec4<f32>(A[aLo.x], A[aLo.y], A[aLo.z], A[aLo.w]);
     let a1 = vec4<f32>(A[aHi.x], A[aHi.y], A[aHi.z], A[aHi.w]);
     let b0 = vec4<f32>(Bm[bLo.x], Bm[bLo.y], Bm[bLo.z], Bm[bLo.w]);
     let b1 = vec4<f32>(Bm[bHi.x], Bm[bHi.y], Bm[bHi.z], Bm[bHi.w]);
-    lo0 += a0.x * b0; hi0 += a0.x * b1;
-    lo1 += a0.y * b0; hi1 += a0.y * b1;
-    lo2 += a0.z * b0; hi2 += a0.z * b1;
-    lo3 += a0.w * b0; hi3 += a0.w * b1;
-    lo4 += a1.x * b0; hi4 += a1.x * b1;
-    lo5 += a1.y * b0; hi5 += a1.y * b1;
-    lo6 += a1.z * b0; hi6 += a1.z * b1;
-    lo7 += a1.w * b0; hi7 += a1.w * b1;
+    addOuter8x8(&acc, a0, a1, b0, b1);
+    if (u.hasRowSum != 0u) {
+      rowSumLo += a0;
+      rowSumHi += a1;
+    }
     aLo += vec4<u32>(u.aColStride);
     aHi += vec4<u32>(u.aColStride);
     bLo += vec4<u32>(u.bRowStride);
@@ -137,12 +142,19 @@ fn direct8x8(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgro
     biasLo = vec4<f32>(bias[iLo.x], bias[iLo.y], bias[iLo.z], bias[iLo.w]);
     biasHi = vec4<f32>(bias[iHi.x], bias[iHi.y], bias[iHi.z], bias[iHi.w]);
   }
-  storeBlockRow(r0, c0, lo0 + biasLo, hi0 + biasHi);
-  storeBlockRow(r0 + 1u, c0, lo1 + biasLo, hi1 + biasHi);
-  storeBlockRow(r0 + 2u, c0, lo2 + biasLo, hi2 + biasHi);
-  storeBlockRow(r0 + 3u, c0, lo3 + biasLo, hi3 + biasHi);
-  storeBlockRow(r0 + 4u, c0, lo4 + biasLo, hi4 + biasHi);
-  storeBlockRow(r0 + 5u, c0, lo5 + biasLo, hi5 + biasHi);
-  storeBlockRow(r0 + 6u, c0, lo6 + biasLo, hi6 + biasHi);
-  storeBlockRow(r0 + 7u, c0, lo7 + biasLo, hi7 + biasHi);
+  storeBlockRow(r0, c0, acc.lo0 + biasLo, acc.hi0 + biasHi);
+  storeBlockRow(r0 + 1u, c0, acc.lo1 + biasLo, acc.hi1 + biasHi);
+  storeBlockRow(r0 + 2u, c0, acc.lo2 + biasLo, acc.hi2 + biasHi);
+  storeBlockRow(r0 + 3u, c0, acc.lo3 + biasLo, acc.hi3 + biasHi);
+  storeBlockRow(r0 + 4u, c0, acc.lo4 + biasLo, acc.hi4 + biasHi);
+  storeBlockRow(r0 + 5u, c0, acc.lo5 + biasLo, acc.hi5 + biasHi);
+  storeBlockRow(r0 + 6u, c0, acc.lo6 + biasLo, acc.hi6 + biasHi);
+  storeBlockRow(r0 + 7u, c0, acc.lo7 + biasLo, acc.hi7 + biasHi);
+  // The row sums once per row: by the blocks of the first column.
+  if (u.hasRowSum != 0u && c0 == 0u) {
+    for (var i = 0u; i < 4u; i++) {
+      if (r0 + i < u.M) { C[u.rowSumOff + r0 + i] = rowSumLo[i]; }
+      if (r0 + 4u + i < u.M) { C[u.rowSumOff + r0 + 4u + i] = rowSumHi[i]; }
+    }
+  }
 }

@@ -297,14 +297,7 @@ fn finishBlockRow(s: u32, b0: u32, r: u32, j0: u32, lo: vec4<f32>, hi: vec4<f32>
 
 // Step s for rows b0 … b0+7 and units j0 … j0+7; `more`: a step s+1 inside the window feeds back.
 fn blockStep(s: u32, b0: u32, j0: u32, more: bool) {
-  var lo0 = vec4<f32>(0.0); var hi0 = vec4<f32>(0.0);
-  var lo1 = vec4<f32>(0.0); var hi1 = vec4<f32>(0.0);
-  var lo2 = vec4<f32>(0.0); var hi2 = vec4<f32>(0.0);
-  var lo3 = vec4<f32>(0.0); var hi3 = vec4<f32>(0.0);
-  var lo4 = vec4<f32>(0.0); var hi4 = vec4<f32>(0.0);
-  var lo5 = vec4<f32>(0.0); var hi5 = vec4<f32>(0.0);
-  var lo6 = vec4<f32>(0.0); var hi6 = vec4<f32>(0.0);
-  var lo7 = vec4<f32>(0.0); var hi7 = vec4<f32>(0.0);
+  var acc: Block8x8;
   if (more) {
     let lane = vec4<u32>(0u, 1u, 2u, 3u);
     let lastRow = vec4<u32>(u.B - 1u);
@@ -320,21 +313,14 @@ fn blockStep(s: u32, b0: u32, j0: u32, more: bool) {
       let d1 = vec4<f32>(dG[dHi.x], dG[dHi.y], dG[dHi.z], dG[dHi.w]);
       let w0 = vec4<f32>(params[wLo.x], params[wLo.y], params[wLo.z], params[wLo.w]);
       let w1 = vec4<f32>(params[wHi.x], params[wHi.y], params[wHi.z], params[wHi.w]);
-      lo0 += d0.x * w0; hi0 += d0.x * w1;
-      lo1 += d0.y * w0; hi1 += d0.y * w1;
-      lo2 += d0.z * w0; hi2 += d0.z * w1;
-      lo3 += d0.w * w0; hi3 += d0.w * w1;
-      lo4 += d1.x * w0; hi4 += d1.x * w1;
-      lo5 += d1.y * w0; hi5 += d1.y * w1;
-      lo6 += d1.z * w0; hi6 += d1.z * w1;
-      lo7 += d1.w * w0; hi7 += d1.w * w1;
+      addOuter8x8(&acc, d0, d1, w0, w1);
       dLo += vec4<u32>(1u);
       dHi += vec4<u32>(1u);
       wLo += vec4<u32>(H);
       wHi += vec4<u32>(H);
     }
   }
-  let sums = array<vec4<f32>, 16>(lo0, hi0, lo1, hi1, lo2, hi2, lo3, hi3, lo4, hi4, lo5, hi5, lo6, hi6, lo7, hi7);
+  let sums = blockRows(acc);
   for (var r = 0u; r < TILE_ROWS; r++) {
     finishBlockRow(s, b0, r, j0, sums[2u * r], sums[2u * r + 1u]);
   }

@@ -341,35 +341,20 @@ fn blockStep(t: u32, b0: u32, cb: u32) {
   var hHi = (vec4<u32>(t * u.B) + min(vec4<u32>(b0 + 4u) + lane, lastRow)) * H;
   var wLo = vec4<u32>(u.whhOff) + vec4<u32>(blockWeightRow(cb, 0u), blockWeightRow(cb, 1u), blockWeightRow(cb, 2u), blockWeightRow(cb, 3u)) * H;
   var wHi = vec4<u32>(u.whhOff) + vec4<u32>(blockWeightRow(cb, 4u), blockWeightRow(cb, 5u), blockWeightRow(cb, 6u), blockWeightRow(cb, 7u)) * H;
-  // Batch row i of the block: columns 0–3 in lo{i}, 4–7 in hi{i}.
-  var lo0 = vec4<f32>(0.0); var hi0 = vec4<f32>(0.0);
-  var lo1 = vec4<f32>(0.0); var hi1 = vec4<f32>(0.0);
-  var lo2 = vec4<f32>(0.0); var hi2 = vec4<f32>(0.0);
-  var lo3 = vec4<f32>(0.0); var hi3 = vec4<f32>(0.0);
-  var lo4 = vec4<f32>(0.0); var hi4 = vec4<f32>(0.0);
-  var lo5 = vec4<f32>(0.0); var hi5 = vec4<f32>(0.0);
-  var lo6 = vec4<f32>(0.0); var hi6 = vec4<f32>(0.0);
-  var lo7 = vec4<f32>(0.0); var hi7 = vec4<f32>(0.0);
+  var acc: Block8x8; // batch row i of the block: columns 0–3 in lo{i}, 4–7 in hi{i}
   for (var k = 0u; k < H; k++) {
     let h0 = vec4<f32>(hs[hLo.x], hs[hLo.y], hs[hLo.z], hs[hLo.w]);
     let h1 = vec4<f32>(hs[hHi.x], hs[hHi.y], hs[hHi.z], hs[hHi.w]);
     let w0 = vec4<f32>(params[wLo.x], params[wLo.y], params[wLo.z], params[wLo.w]);
     let w1 = vec4<f32>(params[wHi.x], params[wHi.y], params[wHi.z], params[wHi.w]);
-    lo0 += h0.x * w0; hi0 += h0.x * w1;
-    lo1 += h0.y * w0; hi1 += h0.y * w1;
-    lo2 += h0.z * w0; hi2 += h0.z * w1;
-    lo3 += h0.w * w0; hi3 += h0.w * w1;
-    lo4 += h1.x * w0; hi4 += h1.x * w1;
-    lo5 += h1.y * w0; hi5 += h1.y * w1;
-    lo6 += h1.z * w0; hi6 += h1.z * w1;
-    lo7 += h1.w * w0; hi7 += h1.w * w1;
+    addOuter8x8(&acc, h0, h1, w0, w1);
     hLo += vec4<u32>(1u);
     hHi += vec4<u32>(1u);
     wLo += vec4<u32>(1u);
     wHi += vec4<u32>(1u);
   }
   // One call site for the cells (see finishBlockRow): the rows go through a small array.
-  let sums = array<vec4<f32>, 16>(lo0, hi0, lo1, hi1, lo2, hi2, lo3, hi3, lo4, hi4, lo5, hi5, lo6, hi6, lo7, hi7);
+  let sums = blockRows(acc);
   for (var r = 0u; r < TILE_ROWS; r++) {
     finishBlockRow(t, b0, r, cb, sums[2u * r], sums[2u * r + 1u]);
   }

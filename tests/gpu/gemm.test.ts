@@ -1,6 +1,6 @@
 // The GEMM kernel (shaders/gemm.wgsl) on its own, both variants, against a float64 product: shapes that are
 // not multiples of the tile or block, one-row and one-column products, transposed and offset views, a bias,
-// and a grid past the most workgroups along x (it wraps into y).
+// the row sums of A (the fused bias gradient), and a grid past the most workgroups along x (it wraps into y).
 import { afterAll, describe, expect, it } from 'vitest';
 import { DispatchCounter } from '../../src/engine/webgpu/kernels/kernel';
 import { GemmKernel, rowMajor, transposed, type GemmCall, type GemmVariant, type MatView } from '../../src/engine/webgpu/kernels/gemm';
@@ -54,16 +54,17 @@ interface Shape {
   cOff?: number;
   cPad?: number; // extra elements per output row (cRowStride = N + cPad)
   only?: GemmVariant;
+  rowSum?: boolean; // also Σ_k A[row, k] into C after the outputs
 }
 
 const shapes: Shape[] = [
   { name: '8-aligned, plain views', M: 16, N: 24, K: 8, a: (_, K) => rowMajor(0, K), b: (_, N) => rowMajor(0, N) },
-  { name: 'odd sides, offsets, bias, weights transposed', M: 37, N: 23, K: 19, a: (_, K) => rowMajor(3, K), b: (K) => transposed(5, K), bias: true, cOff: 4, cPad: 2 },
-  { name: 'dW = dGᵀ·X (A transposed)', M: 13, N: 29, K: 41, a: (M) => transposed(7, M), b: (_, N) => rowMajor(2, N), cPad: 3 },
+  { name: 'odd sides, offsets, bias, weights transposed', M: 37, N: 23, K: 19, a: (_, K) => rowMajor(3, K), b: (K) => transposed(5, K), bias: true, cOff: 4, cPad: 2, rowSum: true },
+  { name: 'dW = dGᵀ·X (A transposed)', M: 13, N: 29, K: 41, a: (M) => transposed(7, M), b: (_, N) => rowMajor(2, N), cPad: 3, rowSum: true },
   { name: 'both transposed', M: 9, N: 10, K: 17, a: (M) => transposed(1, M), b: (K) => transposed(0, K), bias: true },
-  { name: 'one output column (a one-output head)', M: 45, N: 1, K: 12, a: (_, K) => rowMajor(0, K), b: (K) => transposed(2, K), bias: true },
-  { name: 'one output row', M: 1, N: 19, K: 70, a: (M) => transposed(0, M), b: (_, N) => rowMajor(1, N) },
-  { name: 'two output columns, long K', M: 30, N: 2, K: 300, a: (M) => transposed(0, M), b: (_, N) => rowMajor(0, N) },
+  { name: 'one output column (a one-output head)', M: 45, N: 1, K: 12, a: (_, K) => rowMajor(0, K), b: (K) => transposed(2, K), bias: true, rowSum: true },
+  { name: 'one output row', M: 1, N: 19, K: 70, a: (M) => transposed(0, M), b: (_, N) => rowMajor(1, N), rowSum: true },
+  { name: 'two output columns, long K', M: 30, N: 2, K: 300, a: (M) => transposed(0, M), b: (_, N) => rowMajor(0, N), rowSum: true },
   { name: 'K = 1', M: 11, N: 7, K: 1, a: (_, K) => rowMajor(0, K), b: (_, N) => rowMajor(0, N), bias: true },
   // 8×8 blocks, 4 per workgroup: 264 × 128 blocks = 8448 workgroups, past the 4096 along x (the tiled
   // variant's grid is 2-D and far from its limits; it would only make the suite slower).
@@ -83,8 +84,9 @@ describe('GEMM kernel against a float64 product', () => {
         const bias = random(s.N + 2);
         const cOff = s.cOff ?? 0;
         const cRowStride = s.N + (s.cPad ?? 0);
-        const cInit = random(cOff + s.M * cRowStride + 5);
-        const call: GemmCall = { M: s.M, N: s.N, K: s.K, a: av, b: bv, cOff, cRowStride, biasOff: s.bias ? 1 : undefined };
+        const rowSumOff = s.rowSum ? cOff + s.M * cRowStride + 1 : undefined;
+        const cInit = random(cOff + s.M * cRowStride + 5 + (s.rowSum ? s.M : 0));
+        const call: GemmCall = { M: s.M, N: s.N, K: s.K, a: av, b: bv, cOff, cRowStride, biasOff: s.bias ? 1 : undefined, rowSumOff };
         const got = await gpuProduct(variant, call, a, b, bias, cInit);
         // Outside the M × N outputs the buffer must be untouched.
         const want = Float64Array.from(cInit);
@@ -93,6 +95,11 @@ describe('GEMM kernel against a float64 product', () => {
             let sum = s.bias ? bias[1 + c] : 0;
             for (let k = 0; k < s.K; k++) sum += a[av.off + r * av.rowStride + k * av.colStride] * b[bv.off + k * bv.rowStride + c * bv.colStride];
             want[cOff + r * cRowStride + c] = sum;
+          }
+          if (rowSumOff !== undefined) {
+            let sum = 0;
+            for (let k = 0; k < s.K; k++) sum += a[av.off + r * av.rowStride + k * av.colStride];
+            want[rowSumOff + r] = sum;
           }
         }
         expect(maxRelativeDiff(got, want)).toBeLessThan(1e-5);

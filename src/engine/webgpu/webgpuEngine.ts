@@ -8,7 +8,6 @@ import { slotCount, type OptimizerKind } from '../../core/optim';
 import { findTensor, gateCount, lstmFlags, paramLayout, validateSpec, type ModelSpec, type ParamLayout, type TensorInfo } from '../../core/spec';
 import type { Checkpoint, Engine, EngineStats, ForwardResult, StepOptions, StepResult } from '../engine';
 import { acquireDevice, type GpuContext } from './device';
-import { ColumnSumKernel } from './kernels/colsum';
 import { GemmKernel, rowMajor, transposed } from './kernels/gemm';
 import { DispatchCounter } from './kernels/kernel';
 import { LossKernel } from './kernels/loss';
@@ -50,7 +49,6 @@ const CHUNK_RECORD = 8; // floats per chunk in the metrics buffer (finalize.wgsl
 
 interface Kernels {
   gemm: GemmKernel;
-  colsum: ColumnSumKernel;
   forward: RecurrentForwardKernel;
   backward: RecurrentBackwardKernel;
   backwardOmega: RecurrentBackwardKernel | null;
@@ -87,7 +85,6 @@ interface LayerGroups {
   backwardOmega: GPUBindGroup | null;
   dWih: GPUBindGroup; // A = dG, B = layer input → grads
   dWhh: GPUBindGroup; // A = dG, B = hs → grads
-  bias: GPUBindGroup; // colsum dG → grads
   dX: GPUBindGroup | null; // A = dG, B = params → dh (layer below)
   peepholes: GPUBindGroup | null;
   gateRecurrence: GPUBindGroup | null;
@@ -119,7 +116,6 @@ interface Workspace {
     head: GPUBindGroup;
     loss: GPUBindGroup;
     dWhead: GPUBindGroup;
-    dbHead: GPUBindGroup;
     dhTop: GPUBindGroup;
     dInput: GPUBindGroup; // A = layer 0's dG, B = params → dx
     inputNorms: GPUBindGroup; // dx → dxNorms
@@ -244,9 +240,8 @@ export class WebGpuEngine implements Engine {
     const flags = spec.cell === 'lstm' ? lstmFlags(spec.variant) : null;
 
     device.pushErrorScope('validation');
-    const [gemm, colsum, forward, backward, backwardOmega, loss, peepholes, gateRecurrence, omega, norms, partials, finalize, optimizer, rowNorms] = await Promise.all([
+    const [gemm, forward, backward, backwardOmega, loss, peepholes, gateRecurrence, omega, norms, partials, finalize, optimizer, rowNorms] = await Promise.all([
       GemmKernel.create(device, arena, counter, label, profile.gemm),
-      ColumnSumKernel.create(device, arena, counter, label, profile.colsumLanes),
       RecurrentForwardKernel.create(device, arena, counter, label, spec, shape),
       RecurrentBackwardKernel.create(device, arena, counter, label, spec, shape, false),
       omegaCapable ? RecurrentBackwardKernel.create(device, arena, counter, label, spec, shape, true) : Promise.resolve(null),
@@ -260,7 +255,7 @@ export class WebGpuEngine implements Engine {
       OptimizerKernel.create(device, arena, counter, label, profile),
       RowNormsKernel.create(device, arena, counter, label),
     ]);
-    const kernels: Kernels = { gemm, colsum, forward, backward, backwardOmega, loss, peepholes, gateRecurrence, omega, norms, partials, finalize, optimizer, rowNorms };
+    const kernels: Kernels = { gemm, forward, backward, backwardOmega, loss, peepholes, gateRecurrence, omega, norms, partials, finalize, optimizer, rowNorms };
 
     const layers: LayerTensors[] = [];
     for (let l = 0; l < spec.numLayers; l++) {
@@ -370,7 +365,6 @@ export class WebGpuEngine implements Engine {
         backwardOmega: k.backwardOmega ? k.backwardOmega.bind(`backward-omega-l${l}`, [model.params, model.params, lb.hs, lb.cs, lb.acts, ws.dh, ws.omegaV, ws.dG]) : null,
         dWih: k.gemm.bind(`dWih-l${l}`, [ws.dG, input, model.params, model.grads]),
         dWhh: k.gemm.bind(`dWhh-l${l}`, [ws.dG, lb.hs, model.params, model.grads]),
-        bias: k.colsum.bind(`db-l${l}`, [ws.dG, ws.dG, model.grads]),
         dX: l > 0 ? k.gemm.bind(`dX-l${l}`, [ws.dG, model.params, model.params, ws.dh]) : null,
         peepholes: k.peepholes ? k.peepholes.bind(`peephole-grads-l${l}`, [ws.dG, lb.cs, lb.acts, model.grads]) : null,
         gateRecurrence: k.gateRecurrence ? k.gateRecurrence.bind(`wgg-grads-l${l}`, [ws.dG, lb.cs, lb.acts, model.grads]) : null,
@@ -384,7 +378,6 @@ export class WebGpuEngine implements Engine {
         head: k.gemm.bind('head', [top.hs, model.params, model.params, ws.out]),
         loss: k.loss.bind('loss', [ws.out, ws.targets, ws.labels, ws.selected, ws.dOut, ws.rowLoss]),
         dWhead: k.gemm.bind('dWhead', [ws.dOut, top.hs, model.params, model.grads]),
-        dbHead: k.colsum.bind('dbHead', [ws.dOut, ws.dOut, model.grads]),
         dhTop: k.gemm.bind('dhTop', [ws.dOut, model.params, model.params, ws.dh]),
         dInput: k.gemm.bind('dInput', [ws.dG, model.params, model.params, ws.dx]),
         inputNorms: k.rowNorms.bind('input-norms', [ws.dx, ws.dxNorms]),
@@ -506,8 +499,7 @@ export class WebGpuEngine implements Engine {
     const dOff = (l: number) => l * T * B * H;
     const dghOff = spec.cell === 'gru' ? T * B * GH : 0;
     const topHs = (w0 + 1) * B * H;
-    if (paramGrads) k.gemm.record(pass, ws.groups.dWhead, { M: Y, N: H, K: rows, a: transposed(w0 * B * Y, Y), b: rowMajor(topHs, H), cOff: model.headWOff, cRowStride: H });
-    if (paramGrads) k.colsum.record(pass, ws.groups.dbHead, rows, Y, { srcOff: w0 * B * Y, outOff: model.headBOff });
+    if (paramGrads) k.gemm.record(pass, ws.groups.dWhead, { M: Y, N: H, K: rows, a: transposed(w0 * B * Y, Y), b: rowMajor(topHs, H), cOff: model.headWOff, cRowStride: H, rowSumOff: model.headBOff });
     k.gemm.record(pass, ws.groups.dhTop, { M: rows, N: H, K: Y, a: rowMajor(w0 * B * Y, Y), b: rowMajor(model.headWOff, H), cOff: dOff(L - 1) + w0 * B * H, cRowStride: H });
     let omegaRows = 0;
     for (let l = L - 1; l >= 0; l--) {
@@ -519,9 +511,8 @@ export class WebGpuEngine implements Engine {
       if (lt.trainable && paramGrads) {
         const I = lt.inSize;
         const inOff = l === 0 ? 0 : B * H;
-        k.gemm.record(pass, g.dWih, { M: GH, N: I, K: rows, a: transposed(w0 * B * GH, GH), b: rowMajor(inOff + w0 * B * I, I), cOff: lt.wihOff, cRowStride: I });
-        k.gemm.record(pass, g.dWhh, { M: GH, N: H, K: rows, a: transposed(dghOff + w0 * B * GH, GH), b: rowMajor(w0 * B * H, H), cOff: lt.whhOff, cRowStride: H });
-        k.colsum.record(pass, g.bias, rows, GH, { srcOff: w0 * B * GH, outOff: lt.bihOff }, { srcOff: dghOff + w0 * B * GH, outOff: lt.bhhOff, sameSource: dghOff === 0 });
+        k.gemm.record(pass, g.dWih, { M: GH, N: I, K: rows, a: transposed(w0 * B * GH, GH), b: rowMajor(inOff + w0 * B * I, I), cOff: lt.wihOff, cRowStride: I, rowSumOff: lt.bihOff });
+        k.gemm.record(pass, g.dWhh, { M: GH, N: H, K: rows, a: transposed(dghOff + w0 * B * GH, GH), b: rowMajor(w0 * B * H, H), cOff: lt.whhOff, cRowStride: H, rowSumOff: lt.bhhOff });
         if (k.peepholes) k.peepholes.record(pass, g.peepholes!, B, w0, e, lt.peepOff);
         if (k.gateRecurrence) k.gateRecurrence.record(pass, g.gateRecurrence!, B, w0, e, lt.wggOff);
         if (withOmega) {

@@ -3,8 +3,8 @@ import gemmWgsl from '../../../../shaders/gemm.wgsl?raw';
 import type { UniformArena } from '../uniforms';
 import { DispatchCounter, Kernel } from './kernel';
 
-type GemmField = 'M' | 'N' | 'K' | 'aOff' | 'aRowStride' | 'aColStride' | 'bOff' | 'bRowStride' | 'bColStride' | 'cOff' | 'cRowStride' | 'biasOff' | 'hasBias';
-const FIELDS: readonly GemmField[] = ['M', 'N', 'K', 'aOff', 'aRowStride', 'aColStride', 'bOff', 'bRowStride', 'bColStride', 'cOff', 'cRowStride', 'biasOff', 'hasBias'];
+type GemmField = 'M' | 'N' | 'K' | 'aOff' | 'aRowStride' | 'aColStride' | 'bOff' | 'bRowStride' | 'bColStride' | 'cOff' | 'cRowStride' | 'biasOff' | 'hasBias' | 'rowSumOff' | 'hasRowSum';
+const FIELDS: readonly GemmField[] = ['M', 'N', 'K', 'aOff', 'aRowStride', 'aColStride', 'bOff', 'bRowStride', 'bColStride', 'cOff', 'cRowStride', 'biasOff', 'hasBias', 'rowSumOff', 'hasRowSum'];
 
 /** A strided matrix view: element (r, c) lives at off + r·rowStride + c·colStride. */
 export interface MatView {
@@ -29,6 +29,8 @@ export interface GemmCall {
   cOff: number;
   cRowStride: number;
   biasOff?: number; // bias (N) at this offset of the bias buffer, added to every row
+  /** Also write Σ_k A[row, k] for every row to C at this offset (M values): the bias gradient of dW = dGᵀ·X. */
+  rowSumOff?: number;
 }
 
 /** The software variant's outputs per thread along each side, and threads per workgroup (shaders/gemm.wgsl). */
@@ -66,6 +68,7 @@ class GemmPipeline extends Kernel<GemmField> {
         bOff: c.b.off, bRowStride: c.b.rowStride, bColStride: c.b.colStride,
         cOff: c.cOff, cRowStride: c.cRowStride,
         biasOff: c.biasOff ?? 0, hasBias: c.biasOff === undefined ? 0 : 1,
+        rowSumOff: c.rowSumOff ?? 0, hasRowSum: c.rowSumOff === undefined ? 0 : 1,
       },
       grid[0],
       grid[1],

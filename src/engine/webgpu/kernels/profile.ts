@@ -10,8 +10,6 @@ export interface KernelProfile {
   gemm: GemmVariant;
   /** Threads of the reduction kernels (step norms, gradient partials, finalize); a power of two. */
   reductionThreads: number;
-  /** Rows summed in parallel per column by the bias-gradient kernel. */
-  colsumLanes: number;
   /** Batch rows per workgroup and threads per workgroup of the fused recurrence; null = sized from H. */
   recurrentRows: number | null;
   recurrentThreads: number | null;
@@ -33,7 +31,6 @@ export function kernelProfile(name: ProfileName, subgroups = false): KernelProfi
       name,
       gemm: 'direct',
       reductionThreads: 4, // one SIMD group: every lane busy, barriers without fiber switches
-      colsumLanes: 1,
       recurrentRows: 1,
       recurrentThreads: 4, // one SIMD group: no fiber switch at the per-step barrier
       recurrentTiled: true,
@@ -45,7 +42,6 @@ export function kernelProfile(name: ProfileName, subgroups = false): KernelProfi
     name,
     gemm: 'tiled',
     reductionThreads: 256,
-    colsumLanes: 16,
     recurrentRows: null,
     recurrentThreads: null,
     recurrentTiled: false,
