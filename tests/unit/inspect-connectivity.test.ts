@@ -155,7 +155,9 @@ describe('stacked rows: every (t, sequence, seed) is one row of an engine pass',
     });
     const rows = steps.length * batch.B * 4; // 4 seeds: rank of the (5, 4) head
     expect(calls).toHaveLength(rows);
-    expect(calls.every(([T, R]) => T === 7 && R === 1)).toBe(true); // one shape for every pass
+    // latest t first, each pass only as long as its row's t needs
+    expect(calls.map(([T]) => T)).toEqual([...steps].sort((a, b) => b - a).flatMap((t) => Array(batch.B * 4).fill(t + 1)));
+    expect(calls.every(([, R]) => R === 1)).toBe(true);
     expect(progress.at(-1)).toBe(`${rows}/${rows}`);
     expect(whole.map((r) => r.t)).toEqual(steps);
     whole.forEach((r, i) => {

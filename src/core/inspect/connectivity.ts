@@ -104,8 +104,9 @@ interface RowJob {
 
 /**
  * C(t, ·) for each output step in `steps`, for every row of the batch, through the given engine primitive.
- * All (t, b, seed) rows share one sequence length (the largest t + 1) so that every pass has the same shape
- * and an engine reuses its buffers; rows whose t is earlier simply carry a zero output gradient after t.
+ * Rows are taken latest t first; a pass runs over the steps its latest row needs (t + 1) and holds as many rows
+ * as fit `passBytes` at that length, so the heat map's short rows are not run over the whole sequence. A row
+ * whose t is earlier than its pass's last step simply carries a zero output gradient after t.
  */
 export async function connectivityOn(
   engine: InputGradientNorms,
@@ -125,26 +126,29 @@ export async function connectivityOn(
 
   const jobs: RowJob[] = [];
   for (const t of [...new Set(steps)].sort((a, b) => b - a)) for (let b = 0; b < B; b++) for (let q = 0; q < seeds.length; q++) jobs.push({ t, b, q });
-  if (jobs.length > 0) {
-    const Tp = jobs[0].t + 1; // the steps every pass runs over
-    const rowsPerPass = Math.max(1, Math.min(jobs.length, Math.floor((options.passBytes ?? CONNECTIVITY_PASS_BYTES) / (bytesPerRowStep(spec) * Tp))));
-    const passes = Math.ceil(jobs.length / rowsPerPass);
-    for (let pass = 0; pass < passes; pass++) {
-      const rows = jobs.slice(pass * rowsPerPass, (pass + 1) * rowsPerPass);
-      const R = rows.length;
-      const x = new Float32Array(Tp * R * X); // (Tp, R, X)
-      const dOut = new Float32Array(Tp * R * Y); // (Tp, R, Y)
-      rows.forEach(({ t, b, q }, r) => {
-        for (let s = 0; s < Tp; s++) x.set(batch.x.subarray((s * B + b) * X, (s * B + b + 1) * X), (s * R + r) * X);
-        dOut.set(seeds[q], (t * R + r) * Y);
-      });
-      const norms = await engine(x, dOut, Tp, R);
-      rows.forEach(({ t, b }, r) => {
-        const acc = sq.get(t)!;
-        for (let s = 0; s <= t; s++) acc[s * B + b] += norms[s * R + r];
-      });
-      options.onPass?.(pass + 1, passes);
-    }
+  const passBytes = options.passBytes ?? CONNECTIVITY_PASS_BYTES;
+  const passes: RowJob[][] = [];
+  for (let at = 0; at < jobs.length; ) {
+    const rowsFit = Math.max(1, Math.floor(passBytes / (bytesPerRowStep(spec) * (jobs[at].t + 1))));
+    passes.push(jobs.slice(at, at + rowsFit));
+    at += rowsFit;
+  }
+  for (let pass = 0; pass < passes.length; pass++) {
+    const rows = passes[pass];
+    const R = rows.length;
+    const Tp = rows[0].t + 1; // the steps this pass runs over (its rows' latest t)
+    const x = new Float32Array(Tp * R * X); // (Tp, R, X)
+    const dOut = new Float32Array(Tp * R * Y); // (Tp, R, Y)
+    rows.forEach(({ t, b, q }, r) => {
+      for (let s = 0; s < Tp; s++) x.set(batch.x.subarray((s * B + b) * X, (s * B + b + 1) * X), (s * R + r) * X);
+      dOut.set(seeds[q], (t * R + r) * Y);
+    });
+    const norms = await engine(x, dOut, Tp, R);
+    rows.forEach(({ t, b }, r) => {
+      const acc = sq.get(t)!;
+      for (let s = 0; s <= t; s++) acc[s * B + b] += norms[s * R + r];
+    });
+    options.onPass?.(pass + 1, passes.length);
   }
   return steps.map((t) => {
     const acc = sq.get(t)!;
