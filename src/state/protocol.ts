@@ -77,6 +77,7 @@ export type FromWorker =
   | { type: 'checkpoint'; id: number; step: number; checkpoint: SavedCheckpoint | null; error: string | null }
   | { type: 'restored'; step: number } // after loadModel / loadCheckpoint
   | { type: 'inspection'; id: number; step: number; snapshot: InspectSnapshot | null; error: string | null }
+  | { type: 'inspectProgress'; id: number; done: number; total: number } // connectivity passes of a long inspection
   | { type: 'error'; message: string };
 
 /** At most this many frame messages per second reach the page. */

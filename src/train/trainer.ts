@@ -258,10 +258,10 @@ export class Trainer {
    * Everything the "inside the cell" views show (core/inspect/snapshot.ts), computed on the active engine with
    * the live parameters; queued like every other call, so it never interleaves with a training step.
    */
-  inspect(request: InspectRequest): Promise<InspectSnapshot> {
+  inspect(request: InspectRequest, progress: Parameters<typeof inspectSnapshot>[6] = {}): Promise<InspectSnapshot> {
     return this.exclusive(async () => {
       const engine = this.currentEngine;
-      return inspectSnapshot(this.spec, this.task, engine, await engine.readParams(), this.valBatch, request);
+      return inspectSnapshot(this.spec, this.task, engine, await engine.readParams(), this.valBatch, request, progress);
     });
   }
 

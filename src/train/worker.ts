@@ -7,6 +7,7 @@
 import type { Batch } from '../core/batch';
 import type { Config } from '../core/config';
 import { initParams } from '../core/init';
+import { CancelledError } from '../core/inspect/connectivity';
 import type { InspectRequest } from '../core/inspect/snapshot';
 import { Rng } from '../core/rng';
 import type { ModelSpec } from '../core/spec';
@@ -451,6 +452,8 @@ async function restore(params: Float32Array, optimizer: SavedCheckpoint['optimiz
 
 /** The newest inspect request; an older one still queued is dropped (the slider asks faster than we answer). */
 let latestInspect = 0;
+/** Cancels the inspection being computed (between connectivity passes). */
+let inspectAbort: AbortController | null = null;
 
 async function inspect(id: number, request: InspectRequest): Promise<void> {
   if (id !== latestInspect) return;
@@ -460,10 +463,16 @@ async function inspect(id: number, request: InspectRequest): Promise<void> {
   }
   try {
     const t = trainer;
-    const snap = await t.inspect(request);
+    const abort = new AbortController();
+    inspectAbort = abort;
+    const onPass = (done: number, total: number) => {
+      if (total > 1) send({ type: 'inspectProgress', id, done, total });
+    };
+    const snap = await t.inspect(request, { onPass, signal: abort.signal });
     send({ type: 'inspection', id, step: t.step, snapshot: snap, error: null });
   } catch (e) {
-    send({ type: 'inspection', id, step: trainer.step, snapshot: null, error: errorText(e) });
+    // a cancelled inspection says nothing: the newer request that cancelled it answers
+    if (!(e instanceof CancelledError)) send({ type: 'inspection', id, step: trainer.step, snapshot: null, error: errorText(e) });
   }
 }
 
@@ -617,6 +626,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       return;
     case 'inspect':
       latestInspect = msg.id;
+      inspectAbort?.abort(); // a long heat map in progress stops at its next pass
       enqueue(() => inspect(msg.id, msg.request));
       return;
     case 'fitReadout':

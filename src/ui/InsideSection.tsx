@@ -13,8 +13,12 @@ import { LabPanel, type LabWorker } from './inside/LabPanel';
 
 let nextInspectId = 1;
 
-/** While following a running training, the next inspection is asked for this long after the last answer. */
+/**
+ * While following a running training, the next inspection is asked for this long after the last answer — or
+ * 4× as long as the last one took, so that a slow one (a big heat map) leaves training most of the time.
+ */
 const FOLLOW_EVERY_MS = 1500;
+const FOLLOW_DUTY = 4;
 
 function InsideLive() {
   const T = useStore((s) => s.config.T);
@@ -25,14 +29,20 @@ function InsideLive() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [follow, setFollow] = useState(true);
+  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
   const waiting = useRef(0);
+  const askedAt = useRef(0);
+  const lastDuration = useRef(0);
   const last = useRef<InspectRequest>({ layer: 0, unit: 0, window: T });
 
   useEffect(
     () =>
       onWorkerMessage((msg) => {
+        if (msg.type === 'inspectProgress' && msg.id === waiting.current) setProgress({ done: msg.done, total: msg.total });
         if (msg.type !== 'inspection' || msg.id !== waiting.current) return;
+        lastDuration.current = performance.now() - askedAt.current;
         setBusy(false);
+        setProgress(null);
         setError(msg.error);
         if (msg.snapshot) {
           setSnapshot(msg.snapshot);
@@ -46,7 +56,9 @@ function InsideLive() {
     last.current = r;
     const id = nextInspectId++;
     waiting.current = id;
+    askedAt.current = performance.now();
     setBusy(true);
+    setProgress(null);
     postToWorker({ type: 'inspect', id, request: r });
   }, []);
 
@@ -58,7 +70,7 @@ function InsideLive() {
   // following: a moment after each answer, look again while the run trains (inspections queue between steps)
   useEffect(() => {
     if (!follow || status !== 'running' || busy) return;
-    const timer = setTimeout(() => request(last.current), FOLLOW_EVERY_MS);
+    const timer = setTimeout(() => request(last.current), Math.max(FOLLOW_EVERY_MS, FOLLOW_DUTY * lastDuration.current));
     return () => clearTimeout(timer);
   }, [follow, status, busy, request, step]);
 
@@ -86,7 +98,7 @@ function InsideLive() {
           {error}
         </p>
       )}
-      <InsidePanel snapshot={snapshot} step={step} busy={busy} onRequest={request} />
+      <InsidePanel snapshot={snapshot} step={step} busy={busy} progress={progress} pending={busy ? last.current : null} onRequest={request} />
     </div>
   );
 }

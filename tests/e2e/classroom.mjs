@@ -125,6 +125,23 @@ export async function classroomChecks(h) {
     await page.close();
   });
 
+  await check('a long heat map shows its progress and stops when it is switched off', async () => {
+    const page = await openPage(context, base, '?task=char&corpus=code&cell=lstm&H=96&T=64&engine=webgpu');
+    await waitFor('2 steps', async () => (await readState(page)).step >= 2, 60_000);
+    await page.getByTestId('play').click(); // pauses
+    await page.getByTestId('inside-section').locator('summary').click();
+    await page.getByTestId('connectivity').waitFor({ state: 'visible', timeout: 60_000 });
+    await page.getByTestId('heat-map-toggle').check();
+    await waitFor('the heat map progress readout', async () => /connectivity \d+ \/ \d+ passes/.test((await page.getByTestId('inspect-progress').textContent().catch(() => '')) ?? ''), 60_000);
+    const readout = await page.getByTestId('inspect-progress').textContent();
+    await page.getByTestId('heat-map-toggle').uncheck();
+    await waitFor('the inspection without the heat map', async () => (await page.getByTestId('inspect-progress').count()) === 0, 60_000);
+    expect((await page.locator('[data-testid="connectivity"] canvas').count()) === 0, 'the heat map was drawn although switched off');
+    expect(!(await page.getByTestId('heat-map-toggle').isChecked()), 'the heat-map box is checked again');
+    console.log(`    progress seen: "${readout}"`);
+    await page.close();
+  });
+
   await check('inside the cell on text: units coloured over the characters', async () => {
     const page = await openPage(context, base, '?task=char&corpus=code&cell=lstm&H=16&T=20&engine=cpu');
     await waitFor('3 steps', async () => (await readState(page)).step >= 3, 60_000);

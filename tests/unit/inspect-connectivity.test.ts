@@ -1,7 +1,7 @@
 // Connectivity ‖∂y_t/∂x_s‖_F from the network's own BPTT, checked against central finite differences of
 // the forward pass, on every cell family, a Greff variant with peepholes and a two-layer stack.
 import { describe, expect, test } from 'vitest';
-import { connectivity, connectivityMatrix, connectivityOn, connectivitySeeds, inputGradientNorms, rangeBasis, referenceEngine } from '../../src/core/inspect/connectivity';
+import { CancelledError, connectivity, connectivityMatrix, connectivityOn, connectivitySeeds, inputGradientNorms, rangeBasis, referenceEngine } from '../../src/core/inspect/connectivity';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine';
 import { Network } from '../../src/core/model';
 import { Rng } from '../../src/core/rng';
@@ -178,5 +178,26 @@ describe('stacked rows: every (t, sequence, seed) is one row of an engine pass',
     for (let i = 0; i < want.length; i++) expect(got[i]).toBeCloseTo(want[i], 5);
     await expect(engine.inputGradientNorms(x, dOut, 4, 3)).rejects.toThrow(/x has/);
     engine.dispose();
+  });
+});
+
+describe('cancelling a long connectivity computation', () => {
+  test('an aborted signal stops it before its next pass, with a CancelledError', async () => {
+    const spec = makeSpec({ cell: 'gru', inputSize: 2, hiddenSize: 3, outputSize: 2 });
+    const rng = new Rng(6);
+    const params = new Float64Array(paramLayout(spec).size).map(() => rng.uniform(-0.5, 0.5));
+    const batch = { T: 6, B: 1, X: 2, x: new Float32Array(12).map(() => rng.uniform(-1, 1)) };
+    const abort = new AbortController();
+    let passes = 0;
+    const run = connectivityMatrix(referenceEngine(spec, params), spec, params, batch, 6, {
+      passBytes: 1,
+      signal: abort.signal,
+      onPass: (done) => {
+        passes = done;
+        if (done === 2) abort.abort();
+      },
+    });
+    await expect(run).rejects.toBeInstanceOf(CancelledError);
+    expect(passes).toBe(2);
   });
 });

@@ -3,58 +3,16 @@
 // (a W_rec change and a pause at once, play and pause at once, a pause during a rebuild) and check what the page
 // would show. The CPU engine resolves in microtasks, so commands land between steps or between the awaits of a
 // command; that a step in flight finishes before a command runs is the worker's serial() queue.
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Batch } from '../../src/core/batch';
 import { defaultConfig, type Config } from '../../src/core/config';
 import { Rng } from '../../src/core/rng';
 import { createTask } from '../../src/core/tasks';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine';
 import { takeNewerProfiles, type ShownProfile } from '../../src/state/profiles';
-import type { FromWorker, GradientProfile, ToWorker } from '../../src/state/protocol';
+import type { FromWorker, GradientProfile } from '../../src/state/protocol';
 import { specFromConfig, stepOptionsFromConfig } from '../../src/train/trainer';
-
-const scope = globalThis as unknown as {
-  self: unknown;
-  postMessage: (m: FromWorker) => void;
-  onmessage: ((e: { data: ToWorker }) => void) | null;
-};
-
-/** A fresh copy of the worker module; returns what it posts and a way to post to it. */
-async function startWorker() {
-  vi.resetModules();
-  const sent: FromWorker[] = [];
-  scope.self = scope;
-  scope.postMessage = (m) => sent.push(m);
-  await import('../../src/train/worker');
-  const handler = scope.onmessage!;
-  const post = (m: ToWorker) => handler({ data: m });
-  // At full speed the loop yields through a MessageChannel, which in Node starves this thread's timers (a real
-  // worker has a thread of its own): a finite speed makes it wait on timers between steps.
-  post({ type: 'speed', stepsPerSecond: 2000 });
-  return { sent, post };
-}
-
-type TestWorker = Awaited<ReturnType<typeof startWorker>>;
-
-/** Pauses the worker and waits until it says so: every copy posts through the one global, so none may run on. */
-async function stopWorker(worker: TestWorker): Promise<void> {
-  const from = worker.sent.length;
-  worker.post({ type: 'pause' });
-  await waitFor('the worker to stop', () => worker.sent.slice(from).some((m) => m.type === 'status' && m.status !== 'running'));
-  await sleep(20);
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor<T>(what: string, fn: () => T | null | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await sleep(2);
-  }
-}
+import { sleep, startWorker, stopWorker, waitFor, type TestWorker } from './workerHarness';
 
 /** The profile the page would show after these messages (the controller's rule, src/state/profiles.ts). */
 function shownAfter(messages: readonly FromWorker[]): ShownProfile {

@@ -93,6 +93,16 @@ export interface ConnectivityOptions {
   passBytes?: number;
   /** Called after each pass with (passes done, passes in all), e.g. for a progress bar. */
   onPass?: (done: number, total: number) => void;
+  /** Checked before each pass: once aborted, the call rejects with a "cancelled" error. */
+  signal?: AbortSignal;
+}
+
+/** The error an aborted computation rejects with. */
+export class CancelledError extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'CancelledError';
+  }
 }
 
 /** One stacked row: output step t of batch row b, seen through seed q. */
@@ -134,6 +144,7 @@ export async function connectivityOn(
     at += rowsFit;
   }
   for (let pass = 0; pass < passes.length; pass++) {
+    if (options.signal?.aborted) throw new CancelledError();
     const rows = passes[pass];
     const R = rows.length;
     const Tp = rows[0].t + 1; // the steps this pass runs over (its rows' latest t)

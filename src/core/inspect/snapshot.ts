@@ -9,7 +9,7 @@ import type { Task } from '../tasks/task';
 import { REBER_SYMBOLS } from '../tasks/reber';
 import { TEMPORAL_SYMBOLS } from '../tasks/temporalOrder';
 import { CharTask } from '../tasks/text';
-import { connectivityOn, type ConnectivityResult, type InputGradientNorms } from './connectivity';
+import { connectivityOn, type ConnectivityOptions, type ConnectivityResult, type InputGradientNorms } from './connectivity';
 import { gateNotes, gateStatistics, type GateHistogram } from './gates';
 import { rankUnits, textFeatures, textProbe, type FeatureRanking } from './units';
 
@@ -134,6 +134,8 @@ export async function inspectSnapshot(
   params: ArrayLike<number>,
   sequence: Batch,
   request: InspectRequest,
+  /** Progress per connectivity pass, and a signal that cancels between passes (a newer request came). */
+  progress: Pick<ConnectivityOptions, 'onPass' | 'signal'> = {},
 ): Promise<InspectSnapshot> {
   const H = spec.hiddenSize;
   const layer = clampInt(request.layer, 0, spec.numLayers - 1);
@@ -169,7 +171,7 @@ export async function inspectSnapshot(
   const matrixSteps = request.matrix ? Math.min(window, MATRIX_MAX_STEPS) : 0;
   const steps = [...Array.from({ length: matrixSteps }, (_, s) => s), ...(t < matrixSteps ? [] : [t])];
   const windowed = { T: window, B: 1, X: batch.X, x: batch.x.subarray(0, window * batch.X) };
-  const results = await connectivityOn((...args) => engine.inputGradientNorms(...args), spec, params, windowed, steps);
+  const results = await connectivityOn((...args) => engine.inputGradientNorms(...args), spec, params, windowed, steps, progress);
   return {
     spec,
     engine: engine.kind,

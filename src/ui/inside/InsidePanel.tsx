@@ -19,9 +19,13 @@ export interface InsidePanelProps {
   onRequest: (request: InspectRequest) => void;
   /** True while a requested snapshot is being computed. */
   busy?: boolean;
+  /** Connectivity passes of a long inspection (the heat map of a big model), while it runs. */
+  progress?: { done: number; total: number } | null;
+  /** The request being computed, if any: the pickers show it, and a new pick starts from it. */
+  pending?: InspectRequest | null;
 }
 
-export function InsidePanel({ snapshot, step, onRequest, busy }: InsidePanelProps) {
+export function InsidePanel({ snapshot, step, onRequest, busy, progress, pending }: InsidePanelProps) {
   const [diagramStep, setDiagramStep] = useState(0);
   const [textState, setTextState] = useState<'hidden' | 'cells'>('hidden');
   // The t slider moves fast; ask for a new connectivity only once it rests for a moment.
@@ -47,7 +51,8 @@ export function InsidePanel({ snapshot, step, onRequest, busy }: InsidePanelProp
     );
   }
   const { spec, layer, unit, T } = snapshot;
-  const request = (patch: Partial<InspectRequest>) => onRequest(followUpRequest(snapshot, patch));
+  const request = (patch: Partial<InspectRequest>) => onRequest(pending ? { ...pending, ...patch } : followUpRequest(snapshot, patch));
+  const heatMapAsked = pending?.matrix ?? snapshot.matrix !== null;
   const requestT = (t: number) => {
     if (timer.current) clearTimeout(timer.current);
     timer.current = setTimeout(() => request({ t }), 200);
@@ -74,9 +79,13 @@ export function InsidePanel({ snapshot, step, onRequest, busy }: InsidePanelProp
           unit <input type="number" min={0} max={spec.hiddenSize - 1} value={unit} onChange={(e) => request({ unit: Number(e.target.value) })} style={{ width: '5rem' }} />
         </label>
         <label>
-          <input type="checkbox" checked={snapshot.matrix !== null} onChange={(e) => request({ matrix: e.target.checked })} /> connectivity for every t (up to {Math.min(snapshot.window, MATRIX_MAX_STEPS)} output steps; slower)
+          <input type="checkbox" checked={heatMapAsked} onChange={(e) => request({ matrix: e.target.checked })} data-testid="heat-map-toggle" /> connectivity for every t (up to {Math.min(snapshot.window, MATRIX_MAX_STEPS)} output steps; slower)
         </label>
-        {busy && <span className="muted">updating…</span>}
+        {busy && (
+          <span className="muted" data-testid="inspect-progress">
+            updating…{progress ? ` connectivity ${progress.done} / ${progress.total} passes` : ''}
+          </span>
+        )}
       </div>
       {values && (
         <CellDiagram cell={spec.cell as 'lstm' | 'gru'} values={values} step={Math.min(diagramStep, T - 1)} onStep={setDiagramStep} inputLabels={snapshot.inputLabels} caption={caption} />

@@ -1,0 +1,48 @@
+// The training worker (src/train/worker.ts) run in Node on the CPU engine, for tests: its message handler is
+// called as the page's postMessage would, and what it posts is collected.
+import { vi } from 'vitest';
+import type { FromWorker, ToWorker } from '../../src/state/protocol';
+
+const scope = globalThis as unknown as {
+  self: unknown;
+  postMessage: (m: FromWorker) => void;
+  onmessage: ((e: { data: ToWorker }) => void) | null;
+};
+
+/** A fresh copy of the worker module; returns what it posts and a way to post to it. */
+export async function startWorker() {
+  vi.resetModules();
+  const sent: FromWorker[] = [];
+  scope.self = scope;
+  scope.postMessage = (m) => sent.push(m);
+  await import('../../src/train/worker');
+  const handler = scope.onmessage!;
+  const post = (m: ToWorker) => handler({ data: m });
+  // At full speed the loop yields through a MessageChannel, which in Node starves this thread's timers (a real
+  // worker has a thread of its own): a finite speed makes it wait on timers between steps.
+  post({ type: 'speed', stepsPerSecond: 2000 });
+  return { sent, post };
+}
+
+export type TestWorker = Awaited<ReturnType<typeof startWorker>>;
+
+/** Pauses the worker and waits until it says so: every copy posts through the one global, so none may run on. */
+export async function stopWorker(worker: TestWorker): Promise<void> {
+  const from = worker.sent.length;
+  worker.post({ type: 'pause' });
+  await waitFor('the worker to stop', () => worker.sent.slice(from).some((m) => m.type === 'status' && m.status !== 'running'));
+  await sleep(20);
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function waitFor<T>(what: string, fn: () => T | null | undefined | false, timeoutMs = 20_000): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await sleep(2);
+  }
+}
+
