@@ -95,6 +95,11 @@ export interface ConnectivityOptions {
   onPass?: (done: number, total: number) => void;
   /** Checked before each pass: once aborted, the call rejects with a "cancelled" error. */
   signal?: AbortSignal;
+  /**
+   * Give the event loop a turn between passes at least this often (ms; default 50): on the CPU engine a pass
+   * never awaits anything real, and a worker must still hear "pause" or the request that cancels this one.
+   */
+  yieldMs?: number;
 }
 
 /** The error an aborted computation rejects with. */
@@ -143,7 +148,13 @@ export async function connectivityOn(
     passes.push(jobs.slice(at, at + rowsFit));
     at += rowsFit;
   }
+  const yieldMs = options.yieldMs ?? 50;
+  let lastYield = clock();
   for (let pass = 0; pass < passes.length; pass++) {
+    if (pass > 0 && clock() - lastYield >= yieldMs) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      lastYield = clock();
+    }
     if (options.signal?.aborted) throw new CancelledError();
     const rows = passes[pass];
     const R = rows.length;
@@ -168,6 +179,10 @@ export async function connectivityOn(
     for (const row of perRow) for (let s = 0; s <= t; s++) mean[s] += row[s] / B;
     return { t, perRow, mean };
   });
+}
+
+function clock(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
 }
 
 /** The core math as an engine primitive (what CpuEngine does), for pure callers and tests. */
