@@ -7,7 +7,7 @@ import { lossAndGrad } from '../core/loss';
 import type { Batch } from '../core/batch';
 import type { Config } from '../core/config';
 import { initParams, recurrentStats, rescaleRecurrent, rescaleReservoir } from '../core/init';
-import { inspectSnapshot, type InspectRequest, type InspectSnapshot } from '../core/inspect/snapshot';
+import { inspectSnapshot, type InspectProgress, type InspectRequest, type InspectSnapshot } from '../core/inspect/snapshot';
 import { fitReadout } from '../core/ridge';
 import { Rng } from '../core/rng';
 import { modelToSafetensors } from '../core/safetensors';
@@ -258,7 +258,7 @@ export class Trainer {
    * Everything the "inside the cell" views show (core/inspect/snapshot.ts), computed on the active engine with
    * the live parameters; queued like every other call, so it never interleaves with a training step.
    */
-  inspect(request: InspectRequest, progress: Parameters<typeof inspectSnapshot>[6] = {}): Promise<InspectSnapshot> {
+  inspect(request: InspectRequest, progress: InspectProgress = {}): Promise<InspectSnapshot> {
     return this.exclusive(async () => {
       const engine = this.currentEngine;
       return inspectSnapshot(this.spec, this.task, engine, await engine.readParams(), this.valBatch, request, progress);

@@ -16,6 +16,7 @@ import type { Batch } from '../batch';
 import { addMatMul } from '../linalg';
 import { Network } from '../model';
 import { findTensor, gateCount, paramLayout, type ModelSpec } from '../spec';
+import { clock, yieldToEventLoop } from './timing';
 
 export interface ConnectivityResult {
   t: number; // the output step
@@ -71,7 +72,7 @@ export function connectivitySeeds(spec: ModelSpec, params: ArrayLike<number>): F
   const layout = paramLayout(spec);
   if (params.length !== layout.size) throw new Error(`expected ${layout.size} parameters for this model, got ${params.length}`);
   const head = findTensor(layout, 'head_weight', -1)!;
-  const W = Array.prototype.slice.call(params, head.offset, head.offset + head.size) as number[];
+  const W = Array.from({ length: head.size }, (_, i) => params[head.offset + i]); // (Y, H)
   return rangeBasis(W, spec.outputSize, spec.hiddenSize);
 }
 
@@ -152,7 +153,7 @@ export async function connectivityOn(
   let lastYield = clock();
   for (let pass = 0; pass < passes.length; pass++) {
     if (pass > 0 && clock() - lastYield >= yieldMs) {
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      await yieldToEventLoop();
       lastYield = clock();
     }
     if (options.signal?.aborted) throw new CancelledError();
@@ -179,10 +180,6 @@ export async function connectivityOn(
     for (const row of perRow) for (let s = 0; s <= t; s++) mean[s] += row[s] / B;
     return { t, perRow, mean };
   });
-}
-
-function clock(): number {
-  return typeof performance !== 'undefined' ? performance.now() : Date.now();
 }
 
 /** The core math as an engine primitive (what CpuEngine does), for pure callers and tests. */

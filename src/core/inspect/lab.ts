@@ -8,6 +8,7 @@ import { createTask } from '../tasks';
 import type { TaskData } from '../tasks/task';
 import { runRace, type Contestant, type MakeTrainer, type RaceResult } from './race';
 import { runSweep, type SweepPlan, type SweepProgress, type SweepResult } from './sweep';
+import { clock } from './timing';
 
 export type ToLab =
   | { type: 'race'; id: number; base: Config; contestants: Contestant[]; steps: number; data?: TaskData }
@@ -22,10 +23,6 @@ export type FromLab =
 export interface LabOptions {
   /** At most one update per this many ms while a job runs (default 100). */
   postEveryMs?: number;
-}
-
-function clock(): number {
-  return typeof performance !== 'undefined' ? performance.now() : Date.now();
 }
 
 export class LabSession {

@@ -9,6 +9,7 @@
 import type { Config } from '../config';
 import { CELLS, LSTM_VARIANTS, type CellKind, type LstmVariant } from '../spec';
 import type { Task, TaskMetric } from '../tasks/task';
+import { clock, yieldToEventLoop } from './timing';
 
 export interface Contestant {
   cell: CellKind;
@@ -162,14 +163,6 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Give the event loop a turn at least this often (ms), so a worker still hears "cancel". Default 30. */
   yieldMs?: number;
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
-function clock(): number {
-  return typeof performance !== 'undefined' ? performance.now() : Date.now();
 }
 
 /** Trains each contestant `steps` steps, in lockstep. Trainers are disposed at the end (or on cancel/error). */

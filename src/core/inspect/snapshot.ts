@@ -21,6 +21,9 @@ export interface ForwardOutputs {
   gates?: Float32Array[]; // per layer (T, B, G·H)
 }
 
+/** Progress per connectivity pass, and a signal that cancels between passes (a newer request came). */
+export type InspectProgress = Pick<ConnectivityOptions, 'onPass' | 'signal'>;
+
 /** What a snapshot needs of an engine: the Engine contract's forward and inputGradientNorms. */
 export interface InspectableEngine {
   readonly kind: 'cpu' | 'webgpu';
@@ -134,8 +137,7 @@ export async function inspectSnapshot(
   params: ArrayLike<number>,
   sequence: Batch,
   request: InspectRequest,
-  /** Progress per connectivity pass, and a signal that cancels between passes (a newer request came). */
-  progress: Pick<ConnectivityOptions, 'onPass' | 'signal'> = {},
+  progress: InspectProgress = {},
 ): Promise<InspectSnapshot> {
   const H = spec.hiddenSize;
   const layer = clampInt(request.layer, 0, spec.numLayers - 1);

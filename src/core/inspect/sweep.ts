@@ -5,6 +5,7 @@
 import { CONFIG_FIELDS, type Config } from '../config';
 import type { Task } from '../tasks/task';
 import { contestantLabel, raceConfigs, type Contestant, type MakeTrainer } from './race';
+import { clock, yieldToEventLoop } from './timing';
 
 export const SWEEP_SETTINGS = ['T', 'wrec', 'H', 'lr'] as const;
 export type SweepSetting = (typeof SWEEP_SETTINGS)[number];
@@ -96,14 +97,6 @@ export interface SweepOptions {
 
 /** The task for one run: a sweep of T changes the task (its length), so tasks are built per run. */
 export type MakeTask = (config: Config) => Task;
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
-function clock(): number {
-  return typeof performance !== 'undefined' ? performance.now() : Date.now();
-}
 
 /** Runs every (contestant, value) pair in order: contestant-major, values ascending. */
 export async function runSweep(plan: SweepPlan, makeTask: MakeTask, makeTrainer: MakeTrainer, options: SweepOptions = {}): Promise<SweepResult> {

@@ -426,13 +426,13 @@ export class WebGpuEngine implements Engine {
     const B = ws.B;
     // Only a carrying step touches the state buffers: a forward or an inspection of another batch shape must
     // not drop the training state.
-    const st = carry ? this.stateFor(B) : null;
-    const useCarried = st !== null && this.carried;
+    const st = carry ? this.stateFor(B) : null; // stateFor forgets the carried state when B changed
+    const from = st && this.carried ? st : null;
     ws.layers.forEach((lb, l) => {
-      const parts: [GPUBuffer | null, GPUBuffer, number][] = [[st?.h[l] ?? null, lb.hs, B * H * 4], [st?.a[l] ?? null, lb.acts, B * model.shape.AW * 4]];
-      if (model.spec.cell === 'lstm') parts.push([st?.c[l] ?? null, lb.cs, B * H * 4]);
-      for (const [src, dst, bytes] of parts) {
-        if (useCarried && src) encoder.copyBufferToBuffer(src, 0, dst, 0, bytes);
+      const parts: [GPUBuffer, GPUBuffer | undefined, number][] = [[lb.hs, from?.h[l], B * H * 4], [lb.acts, from?.a[l], B * model.shape.AW * 4]];
+      if (model.spec.cell === 'lstm') parts.push([lb.cs, from?.c[l], B * H * 4]);
+      for (const [dst, src, bytes] of parts) {
+        if (src) encoder.copyBufferToBuffer(src, 0, dst, 0, bytes);
         else encoder.clearBuffer(dst, 0, bytes);
       }
     });
