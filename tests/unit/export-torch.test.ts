@@ -1,7 +1,8 @@
 // The export, checked in PyTorch: a model trained by the Trainer on the CPU engine, exported as safetensors and
 // evaluated by the generated script in PyTorch, gives the playground's outputs to 1e-4; and one training step
 // taken by the script's own functions (loss, L2, Ω, clipping, optimiser, TBPTT) matches CpuEngine.step.
-// Needs a python3 with torch (RNNLAB_TORCH_PYTHON=/path/to/python to choose one); SKIPS with a note otherwise.
+// Needs a python with torch (tests/python/torchPython.ts: /usr/bin/python3 or RNNLAB_TORCH_PYTHON); outside CI it
+// SKIPS with a note where torch is missing, in CI it fails.
 // The export format itself is tested without torch in export-python.test.ts and export-import.test.ts.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,12 +18,10 @@ import { CharTask, createTask, sampleText } from '../../src/core/tasks';
 import type { TaskData } from '../../src/core/tasks/task';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine';
 import { specFromConfig, stepOptionsFromConfig, Trainer } from '../../src/train/trainer';
+import { requireTorchInCi, skipWithoutTorch, TORCH_PYTHON } from '../python/torchPython';
 
-const PYTHON = process.env.RNNLAB_TORCH_PYTHON ?? 'python3';
-const hasTorch = spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
-if (!hasTorch) {
-  console.info(`SKIP export-torch: "${PYTHON} -c 'import torch'" failed, so the PyTorch check of the export did not run. Set RNNLAB_TORCH_PYTHON to a python with torch to run it.`);
-}
+const PYTHON = TORCH_PYTHON;
+const skip = skipWithoutTorch('export-torch');
 
 const CORPUS = join(__dirname, '..', '..', 'public', 'corpora', 'grammar.txt');
 const CHECK = join(__dirname, '..', 'python', 'torch_check.py');
@@ -54,7 +53,9 @@ const STEP_CASES: Case[] = [
   { name: 'lstm peepholes, char', config: { cell: 'lstm', variant: 'vanilla', task: 'char', corpus: 'grammar', T: 12, layers: 2 } },
 ];
 
-describe.skipIf(!hasTorch)('the export in PyTorch', () => {
+describe.skipIf(skip)('the export in PyTorch', () => {
+  test('PyTorch is there (in CI it must be)', () => requireTorchInCi());
+
   const dir = mkdtempSync(join(tmpdir(), 'rnnlab-torch-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -140,7 +141,7 @@ describe.skipIf(!hasTorch)('the export in PyTorch', () => {
   });
 });
 
-describe.skipIf(!hasTorch)('sampling in PyTorch', () => {
+describe.skipIf(skip)('sampling in PyTorch', () => {
   test('a char model samples the same text with the same seed and temperature as the playground', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rnnlab-torch-sample-'));
     const config: Config = { ...defaultConfig(), task: 'char', corpus: 'grammar', T: 16, B: 4, H: 12, cell: 'gru', seed: 5, lr: 0.01 };
