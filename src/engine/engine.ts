@@ -16,8 +16,15 @@ export interface StepOptions {
   penalty: { l2: number; omega: number };
   /**
    * full: one update from the whole batch. truncated: Sutskever's TBPTT(k1, k2): the batch's T steps are
-   * consumed k1 at a time; after each chunk the loss of its k1 steps is backpropagated k2 steps into the
-   * past (into earlier chunks when k2 > k1) and one update is made. k1 ≥ T and k2 ≥ T equals full BPTT.
+   * consumed k1 at a time; after each chunk [s, e) the loss of its steps is backpropagated through the window
+   * [max(0, e − k2), e) (into earlier chunks when k2 > k1: those steps are recomputed with the current weights
+   * from the state before the window, the state the latest pass over them reached) and one update is made.
+   * k1 ≥ T and k2 ≥ T equals full BPTT.
+   * The chunk rule (both engines and the exported PyTorch script): a chunk with no scored step (no loss: e.g.
+   * the adding problem's early chunks, which only the last step scores) makes no update — no backward, no
+   * penalty, no optimiser step; the optimiser's moments and step count do not move. Its forward still runs
+   * (it carries the state to the next chunk) and its loss-free steps count nothing. Full BPTT is one chunk,
+   * so a batch with no scored step makes no update either.
    */
   bptt: { mode: 'full' } | { mode: 'truncated'; k1: number; k2: number };
   /** Start from the state carried from the previous step() (a long stream) instead of zeros. */
@@ -31,13 +38,24 @@ export interface StepResult {
   penalty: number; // value of the penalty terms that were added to the objective
   gradNorm: number; // global L2 norm of the gradient before clipping
   clipFactor: number; // ‖clipped‖ / ‖raw‖ (1 when nothing was clipped)
-  /** ‖∂L/∂h_t‖ (Frobenius over the batch) per layer, each of length T; index 0 = bottom layer. */
+  /**
+   * ‖∂L/∂h_t‖ (Frobenius over the batch) per layer, each of length T; index 0 = bottom layer: the gradient
+   * backprop actually put on h_t. Full BPTT: the total derivative of the loss. Truncated BPTT: that of the last
+   * chunk c that carried loss, L_c, over its backward window [max(0, e_c − k2), e_c), and exactly 0 outside it
+   * (before the window no gradient reaches h_t: the profile is zero beyond k2 steps back from the chunk's end).
+   * All zeros when no chunk carried loss.
+   */
   dhNorm: Float64Array[];
-  /** LSTM only: ‖∂L/∂c_t‖ per layer. */
+  /** LSTM only: ‖∂L/∂c_t‖ per layer, over the same window as dhNorm. */
   dcNorm?: Float64Array[];
-  /** The gradient, laid out like the parameters (paramLayout). Only when requested. */
-  grads?: Float32Array;
-  updates: number; // optimiser updates made (TBPTT makes one per chunk)
+  /**
+   * The gradient (clipped as the update used it), laid out like the parameters (paramLayout), of the last chunk
+   * that carried loss (zeros when none did). Only when requested. The CPU engine returns its float64 numbers,
+   * the WebGPU engine float32.
+   */
+  grads?: Float32Array | Float64Array;
+  /** Optimiser updates made: one per chunk that carried loss and had a finite gradient (0 with update: false). */
+  updates: number;
   finite: boolean; // false when loss or gradient held NaN/Inf (the update is then skipped)
 }
 

@@ -80,14 +80,16 @@ Run:
     python3 ${file} --steps 0 --sample 300 --temperature 0.8 --prime "the "` : ''}
 ${dataNote}
 Differences from the playground, worth knowing:
-  * The playground computes in float64 (CPU engine) or float32 (WebGPU); PyTorch here in float32. Losses
-    agree to about 1e-5; long training runs drift apart slowly.
+  * The playground computes in float64 (CPU engine) or float32 (WebGPU); PyTorch here in float32 (DTYPE;
+    --dtype float64 computes in float64 and then follows the CPU engine step by step). In float32 losses agree
+    to about 1e-5 and long training runs drift apart slowly.
   * L2 is the penalty lambda/2 * ||W||^2 added to the loss, on weight matrices only (not biases or peepholes),
     so its gradient lambda * W joins the gradient before clipping and before Adam's moments. That is not
     torch.optim's weight_decay (applied inside the optimiser, to every parameter) nor AdamW's decoupled decay.
-  * Truncated BPTT with k2 > k1 recomputes the earlier steps of the window with the current weights; the
-    playground reuses the activations it saved when it ran them, one update earlier.
-  * clip_grad_norm_ divides by (norm + 1e-6); the playground by the norm itself.
+  * Truncated BPTT, as in the playground: a chunk with no scored step makes no update (the optimiser's moments
+    and step count do not move); with K2 > K1 the earlier steps of a window are recomputed with the current
+    weights from the state before the window.
+  * Clipping by norm multiplies by CLIP_AT / norm (torch.nn.utils.clip_grad_norm_ would divide by norm + 1e-6).
 """`;
 }
 
@@ -139,6 +141,15 @@ BPTT = ${pyStr(config.bptt)}
 K1, K2 = ${config.k1}, ${config.k2}  # truncated BPTT: update every K1 steps, backpropagating K2 steps
 STEPS = ${config.steps > 0 ? config.steps : 1000}${config.steps > 0 ? '' : '  # the run had no step limit; choose with --steps'}
 ${config.task === 'char' ? `USER_TEXT = ${config.corpus === 'user' ? 'True' : 'False'}  # the corpus was the user's own text\n` : ''}METADATA = ${JSON.stringify(modelMetadata(spec))}  # written with the weights
+DTYPE = torch.float32 if torch is not None else None  # of the model, the batches and the weights (set_dtype)
+
+
+def set_dtype(name):
+    """'float32' (the default, as the WebGPU engine computes) or 'float64' (as the CPU engine): the dtype of the
+    model made after this call, of the batches and of the loaded weights."""
+    global DTYPE
+    DTYPE = torch.float64 if name == 'float64' else torch.float32
+    torch.set_default_dtype(DTYPE)
 `;
 }
 
@@ -183,7 +194,7 @@ def load_weights(model, path):
     """The playground's weights into the model (strict: every name and shape must match).
     With the safetensors package the same is: model.load_state_dict(safetensors.torch.load_file(path))."""
     tensors, metadata = read_safetensors(path)
-    state = {name: torch.tensor(values, dtype=torch.float32).reshape(shape) for name, (shape, values) in tensors.items()}
+    state = {name: torch.tensor(values, dtype=DTYPE).reshape(shape) for name, (shape, values) in tensors.items()}
     model.load_state_dict(state)
     return metadata
 
@@ -208,9 +219,9 @@ def to_tensors(batch):
         return t >= first and (mask is None or mask[t][b] != 0) and (labels is None or labels[t][b] >= 0)
 
     scored = [[1.0 if is_scored(t, b) else 0.0 for b in range(B)] for t in range(T)]
-    data = {'x': torch.tensor(batch['x'], dtype=torch.float32), 'scored': torch.tensor(scored)}
+    data = {'x': torch.tensor(batch['x'], dtype=DTYPE), 'scored': torch.tensor(scored, dtype=DTYPE)}
     if batch['loss'] == 'mse':
-        data['y'] = torch.tensor(batch['y'], dtype=torch.float32)
+        data['y'] = torch.tensor(batch['y'], dtype=DTYPE)
     else:
         data['labels'] = torch.tensor([[labels[t][b] if scored[t][b] else -1 for b in range(B)] for t in range(T)])
     return data
@@ -252,7 +263,7 @@ def omega_penalty(loss, layer_steps, model):
         dh = torch.autograd.grad(loss, steps, retain_graph=True)  # total dL/dh_t for each step of the window
         for t in range(1, len(steps)):
             h = steps[t].detach()
-            act_grad = (h > 0).float() if CELL == 'rnn_relu' else 1 - h * h
+            act_grad = (h > 0).to(h.dtype) if CELL == 'rnn_relu' else 1 - h * h
             v = (dh[t] * act_grad) @ W_hh  # (B, H)
             dh_norm = dh[t].norm(dim=1)
             v_norm = v.norm(dim=1)
@@ -290,13 +301,18 @@ def make_optimizer(params):
 
 def clip_and_update(trainable, optimizer):
     """Clips as configured and updates; returns the gradient norm before clipping. A step whose loss or
-    gradient is not finite makes no update (as in the playground)."""
+    gradient is not finite makes no update (as in the playground). Clipping by norm scales by CLIP_AT / norm
+    where the norm exceeds CLIP_AT, as the playground does (clip_grad_norm_ would use CLIP_AT / (norm + 1e-6))."""
     grad_norm = torch.norm(torch.stack([p.grad.norm() for p in trainable if p.grad is not None]))
-    if CLIP == 'norm':
-        torch.nn.utils.clip_grad_norm_(trainable, CLIP_AT)
-    elif CLIP == 'value':
+    finite = bool(torch.isfinite(grad_norm))
+    if CLIP == 'norm' and finite and grad_norm > CLIP_AT:
+        factor = CLIP_AT / grad_norm
+        for p in trainable:
+            if p.grad is not None:
+                p.grad.mul_(factor)
+    elif CLIP == 'value' and finite:
         torch.nn.utils.clip_grad_value_(trainable, CLIP_AT)
-    if torch.isfinite(grad_norm):
+    if finite:
         optimizer.step()
     return grad_norm.item()
 
@@ -312,7 +328,7 @@ def detach(state):
 
 def train_step(model, optimizer, trainable, data):
     """Full BPTT: forward over all T steps from a zero state, loss, penalties, backward, clip, one update.
-    Returns (loss, gradient norm before clipping)."""
+    A batch with no scored step makes no update. Returns (loss, gradient norm before clipping)."""
     optimizer.zero_grad()
     out, _ = model(data['x'])
     total, count = loss_sum(out, data, 0, out.shape[0])
@@ -327,12 +343,21 @@ def train_step(model, optimizer, trainable, data):
 
 def train_step_truncated(model, optimizer, trainable, data):
     """Sutskever's TBPTT(k1, k2), as the playground does it: the batch's T steps are consumed K1 at a time; after
-    each chunk [s, e) the loss of its steps is backpropagated through the window [e - K2, e) (into earlier
-    chunks when K2 > K1) and one update is made. Returns (mean loss over the batch, root of summed squared
-    gradient norms)."""
+    each chunk [s, e) the loss of its steps is backpropagated through the window [e - K2, e) and one update is
+    made. When K2 > K1 the window reaches into earlier chunks: those steps are recomputed with the current
+    weights from the state before the window (the state the latest pass over them reached). A chunk with no
+    scored step makes no update: no backward, no optimizer.step(), so the optimiser's moments and step count
+    do not move. Returns (mean loss over the batch, root of summed squared gradient norms of the updates)."""
     x = data['x']
     T = x.shape[0]
-    before = [None]  # before[t]: the state before step t (detached); None = zeros
+    before = [None]  # before[t]: the state before step t (detached) as the latest pass computed it; None = zeros
+
+    def remember(t, state):  # the state after step t
+        if len(before) == t + 1:
+            before.append(detach(state))
+        else:
+            before[t + 1] = detach(state)
+
     loss_total, loss_count, norm_sq = 0.0, 0, 0.0
     for s in range(0, T, K1):
         e = min(T, s + K1)
@@ -344,15 +369,14 @@ def train_step_truncated(model, optimizer, trainable, data):
             for t in range(s, w0):
                 out_t, state = model(x[t:t + 1], before[t])
                 outs.append(out_t)
-                before.append(detach(state))
+                remember(t, state)
         state = before[w0]
         window_steps = [[] for _ in range(LAYERS)]
         for t in range(w0, e):
             out_t, state = model(x[t:t + 1], state)${collectSteps}
             if t >= s:
                 outs.append(out_t)
-            if len(before) == t + 1:
-                before.append(detach(state))
+            remember(t, state)
         total, count = loss_sum(torch.cat(outs), data, s, e)
         loss_total += total.item()
         loss_count += count
@@ -423,12 +447,12 @@ def fit_readout(model, batch, ridge=1e-6):
             targets = data['y'][chosen]
         else:
             chosen = data['labels'] >= 0
-            targets = F.one_hot(data['labels'][chosen], OUTPUT_SIZE).float()
+            targets = F.one_hot(data['labels'][chosen], OUTPUT_SIZE).to(DTYPE)
         z = torch.cat([hs[chosen], torch.ones(int(chosen.sum()), 1)], dim=1).double()  # (N, H + 1)
         A = z.T @ z + torch.diag(torch.tensor([ridge] * HIDDEN + [1e-9], dtype=torch.float64))
         beta = torch.linalg.solve(A, z.T @ targets.double())  # (H + 1, Y)
-        model.head.weight.copy_(beta[:HIDDEN].T.float())
-        model.head.bias.copy_(beta[HIDDEN].float())
+        model.head.weight.copy_(beta[:HIDDEN].T.to(DTYPE))
+        model.head.bias.copy_(beta[HIDDEN].to(DTYPE))
 `;
 
 const SAMPLING = `
@@ -457,7 +481,7 @@ def sample(model, task, prime, length, temperature, rng):
     for _ in range(length):
         window = ids[-T:]
         with torch.no_grad():
-            out, _ = model(torch.tensor(task.one_hot(window), dtype=torch.float32))
+            out, _ = model(torch.tensor(task.one_hot(window), dtype=DTYPE))
         next_id = sample_from_logits(out[-1, 0].tolist(), temperature, rng)
         ids.append(next_id)
         text += task.vocab.symbols[next_id]
@@ -513,6 +537,8 @@ def main():
     parser.add_argument('--fresh-stream', action='store_true',
                         help='start the batch stream at its beginning instead of where the exported run stopped')${esnArgs}
     parser.add_argument('--eval-every', type=int, default=100)
+    parser.add_argument('--dtype', choices=['float32', 'float64'], default='float32',
+                        help='float64 computes as the playground\\'s CPU engine does (float32: as its WebGPU engine)')
     parser.add_argument('--save', default='model_trained.safetensors', help='where the trained weights go')
     parser.add_argument('--check', metavar='FILE', help='JSON {"x": (T, B, X), "outputs": (T, B, Y)} from the playground: '
                         'compare the model\\'s outputs, exit 1 if they differ by more than --tol')
@@ -521,6 +547,7 @@ def main():
 ${pureBranch}
     if torch is None:
         sys.exit('This script needs PyTorch: pip install torch')
+    set_dtype(args.dtype)
     torch.manual_seed(SEED)
     model = Model()
     first_step = 0
@@ -535,7 +562,7 @@ ${pureBranch}
         with open(args.check) as f:
             check = json.load(f)
         with torch.no_grad():
-            out, _ = model(torch.tensor(check['x'], dtype=torch.float32))
+            out, _ = model(torch.tensor(check['x'], dtype=DTYPE))
         diff = max_abs_diff(out.tolist(), check['outputs'])
         print(json.dumps({'max_abs_diff': diff}))
         sys.exit(0 if diff <= args.tol else 1)

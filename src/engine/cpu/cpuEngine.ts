@@ -77,37 +77,49 @@ export class CpuEngine implements Engine {
     let clipFactor = 1;
     let updates = 0;
     let finite = true;
-    let lastGrads: Float32Array | undefined;
+    // The gradient of the last chunk that carried loss (zeros when none did), float64 as computed.
+    const lastGrads = wantGrads ? new Float64Array(this.grads.length) : undefined;
+    let profiled: { w0: number; e: number } | null = null; // the last scored chunk's backward window
 
     for (let s = 0; s < T; s += k1) {
       const e = Math.min(T, s + k1);
       const w0 = Math.max(0, e - k2);
-      net.forward(ws, batch.x, s, e);
+      // The forward starts where the chunk's backward window does (k2 > k1: the window's earlier steps are
+      // recomputed with the current weights from the state before w0, as the exported script does).
+      net.forward(ws, batch.x, Math.min(s, w0), e);
       ws.dOut.fill(0, w0 * B * Y, e * B * Y);
       const part = lossAndGrad(ws.out, batch, Y, s, e, ws.dOut);
       lossSum += part.sum;
       lossCount += part.count;
+      // A chunk with no scored step has nothing to learn from: no backward, no penalty, no update (the
+      // optimiser's moments and step count stay where they are).
+      if (part.count === 0) continue;
 
       this.grads.fill(0);
       let chunkPenalty = net.backward(ws, batch.x, w0, e, opts.penalty.omega);
       chunkPenalty += l2Penalty(this.params, this.grads, net.layout, opts.penalty.l2);
       penalty += chunkPenalty;
-      for (let l = 0; l < L; l++) {
-        for (let t = s; t < e; t++) {
-          dhNorm[l][t] = norm(ws.dh[l], t * B * H, (t + 1) * B * H);
-          if (dcNorm && ws.dc) dcNorm[l][t] = norm(ws.dc[l], t * B * H, (t + 1) * B * H);
-        }
-      }
+      profiled = { w0, e };
       const clip = clipGradients(this.grads, net.layout, opts.clip.mode, opts.clip.threshold);
       gradNormSq += clip.norm * clip.norm;
       clipFactor = Math.min(clipFactor, clip.factor);
       const chunkFinite = Number.isFinite(clip.norm) && Number.isFinite(part.sum) && Number.isFinite(chunkPenalty);
       finite &&= chunkFinite;
-      if (wantGrads) lastGrads = Float32Array.from(this.grads);
+      if (lastGrads) lastGrads.set(this.grads);
       if (opts.update && chunkFinite) {
         this.updateCount++;
         applyUpdate(this.params, this.grads, this.slots, this.updateCount, opts.optimizer, net.layout);
         updates++;
+      }
+    }
+    // The profile: ‖∂L_c/∂h_t‖ of the last scored chunk c over its window (later chunks run no backward, so
+    // ws.dh still holds it); zero outside the window.
+    if (profiled) {
+      for (let l = 0; l < L; l++) {
+        for (let t = profiled.w0; t < profiled.e; t++) {
+          dhNorm[l][t] = norm(ws.dh[l], t * B * H, (t + 1) * B * H);
+          if (dcNorm && ws.dc) dcNorm[l][t] = norm(ws.dc[l], t * B * H, (t + 1) * B * H);
+        }
       }
     }
     this.carried = net.readState(ws, T - 1);
@@ -145,6 +157,11 @@ export class CpuEngine implements Engine {
 
   async readParams(): Promise<Float32Array> {
     return Float32Array.from(this.params);
+  }
+
+  /** The parameters as the engine holds them, in float64 (readParams rounds to float32): for the oracle tests. */
+  readParams64(): Float64Array {
+    return Float64Array.from(this.params);
   }
 
   async writeParams(params: Float32Array): Promise<void> {
