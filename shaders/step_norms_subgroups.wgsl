@@ -18,7 +18,8 @@ struct Params {
 @group(1) @binding(0) var<uniform> u: Params;
 
 override WG: u32 = 64u;
-var<workgroup> partial: array<f32, WG>; // one slot per subgroup (at most WG subgroups)
+var<workgroup> partial: array<f32, WG>;
+var<workgroup> nonFinite: atomic<u32>; // 1 when the step holds a NaN or Inf (zero-initialised per dispatch) // one slot per subgroup (at most WG subgroups)
 
 @compute @workgroup_size(WG)
 fn main(
@@ -32,10 +33,32 @@ fn main(
   let kind = wg.z;
   let n = u.B * u.H;
   let base = (layer * u.T + t) * n;
-  var s = 0.0;
+  // Two passes (see step_norms.wgsl): the largest magnitude m, then Σ (v/m)²; ‖v‖ = m·√Σ(v/m)².
+  var m = 0.0;
   for (var i = lid; i < n; i += WG) {
-    var v = 0.0;
-    if (kind == 0u) { v = dh[base + i]; } else { v = dc[base + i]; }
+    let v = load(kind, base + i);
+    if (isFiniteBits(v)) {
+      m = max(m, abs(v));
+    } else {
+      atomicStore(&nonFinite, 1u);
+    }
+  }
+  let groupMax = subgroupMax(m);
+  if (lane == 0u) {
+    partial[lid / width] = groupMax;
+  }
+  workgroupBarrier();
+  var scale = 0.0;
+  for (var g = 0u; g < (WG + width - 1u) / width; g++) {
+    scale = max(scale, partial[g]);
+  }
+  workgroupBarrier(); // everyone has read the maximum before partial is reused
+  var s = 0.0;
+  // With a NaN or Inf among them: the plain Σ v², NaN or Inf as they make it.
+  let scaled = atomicLoad(&nonFinite) == 0u;
+  for (var i = lid; i < n; i += WG) {
+    let raw = load(kind, base + i);
+    let v = select(raw, select(0.0, raw / scale, scale > 0.0), scaled);
     s += v * v;
   }
   let total = subgroupAdd(s);
@@ -48,6 +71,11 @@ fn main(
     for (var g = 0u; g < (WG + width - 1u) / width; g++) {
       sum += partial[g];
     }
-    norms[u.outOff + (kind * u.L + layer) * u.T + t] = sqrt(sum);
+    norms[u.outOff + (kind * u.L + layer) * u.T + t] = select(sqrt(sum), scale * sqrt(sum), scaled);
   }
+}
+
+fn load(kind: u32, i: u32) -> f32 {
+  if (kind == 0u) { return dh[i]; }
+  return dc[i];
 }

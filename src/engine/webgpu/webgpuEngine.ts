@@ -563,6 +563,12 @@ export class WebGpuEngine implements Engine {
     }
     this.uploadBatch(ws, batch, selected);
     this.recordStartState(encoder, ws, opts.carryState);
+    // Chunks with no scored step are skipped after their forward (the chunk rule, engine.ts StepOptions): their
+    // records and the profile stay zero; with no scored chunk at all the reported gradient is zero.
+    const scored = chunks.map((c, i) => (c.count > 0 ? i : -1)).filter((i) => i >= 0);
+    const profiled = scored.length > 0 ? scored[scored.length - 1] : -1; // the profile: its backward window
+    encoder.clearBuffer(ws.metrics);
+    if (wantGrads && profiled < 0) encoder.clearBuffer(model.grads);
 
     arena.reset();
     arena.reserve(chunks.length * (16 + 12 * L));
@@ -571,11 +577,16 @@ export class WebGpuEngine implements Engine {
     const doUpdate = opts.update;
     const clipMode = opts.clip.mode;
     chunks.forEach((c, chunk) => {
-      this.recordForward(pass, ws, c.s, c.e);
-      const lossFrom = Math.min(c.w0, c.s);
-      k.loss.record(pass, ws.groups.loss, { B, Y, w0: lossFrom, t0: c.s, t1: c.e, xent: batch.loss === 'xent', count: c.count });
+      // The forward starts where the backward window does: with k2 > k1 the window's earlier steps are
+      // recomputed with the current weights from the state before it (as the CPU engine and the script do).
+      const from = Math.min(c.w0, c.s);
+      this.recordForward(pass, ws, from, c.e);
+      if (c.count === 0) return; // no scored step: no backward, no penalty, no update
+      k.loss.record(pass, ws.groups.loss, { B, Y, w0: from, t0: c.s, t1: c.e, xent: batch.loss === 'xent', count: c.count });
       const omegaRows = this.recordBackward(pass, ws, c.w0, c.e, opts.penalty.omega);
-      k.norms.record(pass, ws.groups.norms, { T, B, H: spec.hiddenSize, L, t0: c.s, t1: c.e, outOff: T * CHUNK_RECORD, withCells: spec.cell === 'lstm' });
+      if (chunk === profiled) {
+        k.norms.record(pass, ws.groups.norms, { T, B, H: spec.hiddenSize, L, t0: c.w0, t1: c.e, outOff: T * CHUNK_RECORD, withCells: spec.cell === 'lstm' });
+      }
       k.partials.record(pass, model.partialsGroup, P, opts.penalty.l2, opts.clip.threshold);
       k.finalize.record(pass, ws.groups.finalize, {
         B, t0: c.s, t1: c.e, chunk, P, clipMode, doUpdate, l2: opts.penalty.l2, threshold: opts.clip.threshold, omegaRows,
@@ -611,6 +622,7 @@ export class WebGpuEngine implements Engine {
     let updates = 0;
     let finite = true;
     chunks.forEach((c, i) => {
+      if (c.count === 0) return;
       const r = i * CHUNK_RECORD;
       lossSum += m[r];
       lossCount += c.count;
