@@ -112,7 +112,7 @@ describe.skipIf(skip)('CPU engine against the PyTorch oracle', () => {
           c,
           {
             loss: out.loss, penalty: 0, gradNorm: Math.sqrt(sq), clipFactor: 1, updates: 0, finite: true,
-            grads: grads as unknown as Float32Array,
+            grads,
             dhNorm: [Float64Array.from(out.dhNorm)],
             dcNorm: out.dcNorm ? [Float64Array.from(out.dcNorm)] : undefined,
           },
