@@ -202,7 +202,7 @@ function tableCommand(files: string[]): void {
   const timed = rows.filter((r) => typeof r.msPerStep === 'number' && !r.what);
   const cudnn = (w: string) => timed.find((r) => r.workload === w && r.engine === 'torch-cudnn')?.msPerStep as number | undefined;
   const out: string[] = [];
-  out.push('| workload | engine | ms/step | dispatches/step | GFLOP/s | fp32 floor ms | × floor | × cuDNN (ms/ms) |');
+  out.push('| workload | engine | ms/step | dispatches/step | GFLOP/s | H200 floor ms | × H200 floor | × cuDNN (ms/ms) |');
   out.push('|---|---|---|---|---|---|---|---|');
   for (const w of WORKLOADS) {
     const floor = floorOf(w).floorMs;
@@ -217,6 +217,7 @@ function tableCommand(files: string[]): void {
       out.push(`| ${w.name} | ${r.engine} | not measured | | | | | ${String(r.reason ?? '')} |`);
     }
   }
+  for (const r of rows.filter((x) => x.workload === undefined && x.measured === false)) out.push(`| all | ${r.engine} | not measured | | | | | ${String(r.reason ?? '')} |`);
   const parity = rows.filter((r) => r.what === 'parity');
   if (parity.length) {
     out.push('');
@@ -226,7 +227,7 @@ function tableCommand(files: string[]): void {
   }
   const adapters = [...new Set(timed.map((r) => r.adapter).filter((a) => !!a))];
   if (adapters.length) out.push('', `adapters: ${adapters.join('; ')}`);
-  out.push(`floor: max(FLOPs / ${H200.fp32FlopsPerSec / 1e12} TFLOP/s, fewest bytes / ${H200.bytesPerSec / 1e12} TB/s), H200 rates (see floors)`);
+  out.push(`H200 floor: max(FLOPs / ${H200.fp32FlopsPerSec / 1e12} TFLOP/s fp32, fewest bytes / ${H200.bytesPerSec / 1e12} TB/s) per step, whatever adapter ran (device.mjs floors)`);
   console.log(out.join('\n'));
 }
 

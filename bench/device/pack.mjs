@@ -7,7 +7,8 @@
 //   webgpu.tar.xz      node_modules/webgpu: package.json, index.js, LICENSE.md and dist/linux-x64/dawn.node only
 //   device.mjs         bench/device/device.ts bundled with esbuild (the CLI's bench, parity, floors, table)
 //   libvulkan1_*.deb   the Vulkan loader, from `apt-get download libvulkan1` (run.sh extracts it with dpkg-deb -x)
-//   libglvnd0_*.deb    libGLdispatch, which NVIDIA's Vulkan driver library links against (the device notes' recipe)
+//   lib{glvnd0,glx0,egl1,gl1,opengl0,gles2}_*.deb  the rest of the device notes' loader recipe (seen working there):
+//                      libGLdispatch and friends, which NVIDIA's driver libraries may link against; a few hundred KB
 //   run.sh, torch_peer.py, workloads.jsonl, MANIFEST.txt
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -95,7 +96,7 @@ log('packing node_modules/webgpu (dawn.node and its JS) with xz -6');
 sh('tar', ['-cJf', join(out, 'webgpu.tar.xz'), '-C', root, ...webgpuFiles], { env: { ...process.env, XZ_OPT: '-6' } });
 
 // 4. The Vulkan loader (and libGLdispatch) as Debian packages, as the device notes fetch them.
-for (const pkg of ['libvulkan1', 'libglvnd0']) {
+for (const pkg of ['libvulkan1', 'libglvnd0', 'libglx0', 'libegl1', 'libgl1', 'libopengl0', 'libgles2']) {
   log(`apt-get download ${pkg}`);
   const r = spawnSync('apt-get', ['download', pkg], { cwd: out, encoding: 'utf8' });
   if (r.status !== 0) {
