@@ -7,6 +7,8 @@ export const CONFIG_VERSION = 1;
 
 export const TASKS = ['adding', 'copy', 'temporal_order', 'reber', 'sine', 'sines', 'mackey_glass', 'random_walk', 'csv', 'char'] as const;
 export const INITS = ['pytorch', 'xavier', 'orthogonal', 'identity'] as const;
+/** LSTM gate-bias initialisation (core/init.ts initGateBiases): default, b_f = 1, or chrono. Other cells ignore it. */
+export const BIAS_INITS = ['default', 'forget1', 'chrono'] as const;
 export const OPTIMIZERS = ['sgd', 'momentum', 'rmsprop', 'adam'] as const;
 export const CLIPS = ['none', 'norm', 'value'] as const;
 export const BPTTS = ['full', 'truncated'] as const;
@@ -35,6 +37,7 @@ export const CONFIG_FIELDS = {
   H: { kind: 'int', def: 32, min: 1, max: 1024 },
   layers: { kind: 'int', def: 1, min: 1, max: 3 },
   init: { kind: 'enum', def: 'orthogonal', options: INITS },
+  bias: { kind: 'enum', def: 'default', options: BIAS_INITS }, // LSTM gate biases (forget1: b_f = 1; chrono: T_max = T)
   wrec: { kind: 'float', def: 1, min: 0, max: 100 },
   rho: { kind: 'float', def: 0.9, min: 0, max: 10 }, // ESN spectral radius
   leak: { kind: 'float', def: 1, min: 0.001, max: 1 }, // ESN leak rate

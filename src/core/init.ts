@@ -5,16 +5,21 @@
 // σ_max is the quantity of Pascanu et al. (2013)'s condition: with |f'| ≤ γ (γ = 1 for tanh), σ_max < 1/γ is
 // sufficient for gradients to vanish; σ_max > 1/γ is necessary for them to explode.
 import type { ModelSpec, TensorInfo } from './spec';
-import { findTensor, gateCount, paramLayout } from './spec';
+import { findTensor, gateCount, lstmFlags, paramLayout } from './spec';
 import type { Rng } from './rng';
 import { sigmaMax, spectralRadius } from './spectral';
 
 export type InitKind = 'pytorch' | 'xavier' | 'orthogonal' | 'identity';
+export type BiasInit = 'default' | 'forget1' | 'chrono';
 
 export interface InitOptions {
   init: InitKind;
   /** σ_max of each layer's stacked weight_hh after initialisation; 0 keeps the initialiser's own scale. Ignored for ESN. */
   wrec: number;
+  /** LSTM gate biases after `init` (initGateBiases); default leaves them as `init` made them. Other cells ignore it. */
+  bias?: BiasInit;
+  /** chrono's T_max: the longest dependency expected (the Config's T). */
+  tMax?: number;
 }
 
 /**
@@ -61,7 +66,54 @@ export function initParams(spec: ModelSpec, opts: InitOptions, rng: Rng): Float3
     }
   }
   if (opts.wrec > 0) rescaleRecurrent(params, spec, opts.wrec);
+  initGateBiases(params, spec, opts.bias ?? 'default', opts.tMax ?? 2, rng);
   return params;
+}
+
+/**
+ * In place: the LSTM gate-bias initialisations (Config `bias`), on top of whatever `init` drew (their draws come
+ * after all of init's, so every other parameter is the same as with bias=default for the same seed). PyTorch's
+ * LSTM has two bias vectors per layer, added: b = bias_ih + bias_hh. Both rules put the whole bias in bias_ih and
+ * 0 in bias_hh for the gate blocks they set; the g and o blocks keep init's values.
+ * - default: nothing (init's own biases).
+ * - forget1 (Gers, Schmidhuber & Cummins 2000; Jozefowicz, Zaremba & Sutskever 2015): b_f = 1 — bias_ih's f block
+ *   1, bias_hh's f block 0.
+ * - chrono (Tallec & Ollivier 2018): per unit b_f = log(u), u ~ U(1, T_max − 1), and b_i = −b_f — bias_ih's f block
+ *   log u, its i block −log u; bias_hh's f and i blocks 0. T_max = tMax (the Config's T; T_max = 2 gives b = 0).
+ * Greff variants: every variant gets the same numbers in the same blocks. Where a gate is removed its block is
+ * unused (NFG: f ≡ 1, so forget1 changes nothing the cell computes and chrono only sets b_i; NIG: i ≡ 1, chrono's
+ * b_i unused). CIFG computes f = 1 − i = σ(−pre_i), so it reads only the i block: chrono's b_i = −b_f gives
+ * f = σ(b_f), exactly chrono's forget gate, and forget1 also sets b_i = −1 (bias_ih's i block −1, bias_hh's 0) so
+ * that f = σ(1) as in the full LSTM. Other cells (RNN, GRU, ESN): nothing.
+ */
+export function initGateBiases(params: Float32Array, spec: ModelSpec, bias: BiasInit, tMax: number, rng: Rng): void {
+  if (spec.cell !== 'lstm' || bias === 'default') return;
+  const layout = paramLayout(spec);
+  const H = spec.hiddenSize;
+  const coupled = lstmFlags(spec.variant).coupled;
+  const top = Math.max(1, tMax - 1);
+  for (let l = 0; l < spec.numLayers; l++) {
+    const bih = findTensor(layout, 'bias_ih', l)!;
+    const bhh = findTensor(layout, 'bias_hh', l)!;
+    const ih = params.subarray(bih.offset, bih.offset + 4 * H); // blocks i, f, g, o
+    const hh = params.subarray(bhh.offset, bhh.offset + 4 * H);
+    for (let j = 0; j < H; j++) {
+      if (bias === 'forget1') {
+        ih[H + j] = 1;
+        hh[H + j] = 0;
+        if (coupled) {
+          ih[j] = -1;
+          hh[j] = 0;
+        }
+      } else {
+        const bf = Math.log(rng.uniform(1, top));
+        ih[H + j] = bf;
+        ih[j] = -bf;
+        hh[H + j] = 0;
+        hh[j] = 0;
+      }
+    }
+  }
 }
 
 function initRecurrentTensor(spec: ModelSpec, t: TensorInfo, view: Float32Array, init: InitKind, rng: Rng): void {

@@ -165,7 +165,7 @@ export class Trainer {
     this.dataRng = root.fork();
     const valRng = root.fork();
     this.valBatch = this.task.batch('val', this.options.valBatchSize, this.config.T, valRng);
-    const params = initParams(this.spec, { init: this.config.init, wrec: this.config.wrec }, this.initRng);
+    const params = initParams(this.spec, { init: this.config.init, wrec: this.config.wrec, bias: this.config.bias, tMax: this.config.T }, this.initRng);
     await this.currentEngine.init(this.spec, params);
     this.stepCount = 0;
     this.watch = new DivergenceWatch(this.options);

@@ -2,7 +2,7 @@
 // keyboard operable; each writes the Config (and through it the URL). Numbers commit on Enter or blur
 // so typing "100" does not rebuild the network at 1 and 10 on the way.
 import { useEffect, useId, useState } from 'react';
-import { BPTTS, CLIPS, CONFIG_FIELDS, CORPORA, INITS, OPTIMIZERS, TASKS, type Config } from '../core/config';
+import { BIAS_INITS, BPTTS, CLIPS, CONFIG_FIELDS, CORPORA, INITS, OPTIMIZERS, TASKS, type Config } from '../core/config';
 import { CELLS, LSTM_VARIANTS } from '../core/spec';
 import { postToWorker, setConfig } from '../state/controller';
 import { useStore } from '../state/store';
@@ -14,11 +14,11 @@ export function useHidden(key: string): boolean {
 }
 
 type NumberKey = { [K in keyof Config]: Config[K] extends number ? K : never }[keyof Config];
-type EnumKey = 'task' | 'corpus' | 'cell' | 'variant' | 'init' | 'opt' | 'clip' | 'bptt';
+type EnumKey = 'task' | 'corpus' | 'cell' | 'variant' | 'init' | 'bias' | 'opt' | 'clip' | 'bptt';
 
 const LABELS: Partial<Record<keyof Config, string>> = {
   task: 'Task', T: 'Sequence length T', corpus: 'Corpus', seed: 'Seed',
-  cell: 'Cell', variant: 'LSTM variant', H: 'Hidden size H', layers: 'Layers', init: 'Initialisation',
+  cell: 'Cell', variant: 'LSTM variant', H: 'Hidden size H', layers: 'Layers', init: 'Initialisation', bias: 'LSTM gate biases',
   rho: 'Spectral radius ρ', leak: 'Leak rate', inScale: 'Input scaling',
   opt: 'Optimiser', lr: 'Learning rate', mom: 'Momentum', B: 'Batch size B', clip: 'Clipping', clipAt: 'Clip threshold',
   l2: 'L2 penalty', omega: 'Ω regulariser', bptt: 'Backprop through time', k1: 'TBPTT k₁', k2: 'TBPTT k₂', steps: 'Stop after steps (0 = never)',
@@ -30,13 +30,14 @@ const OPTION_TEXT: Record<string, string> = {
   rnn_tanh: 'RNN (tanh)', rnn_relu: 'RNN (ReLU)', lstm: 'LSTM', gru: 'GRU', esn: 'echo-state network',
   none: 'none (PyTorch)', vanilla: 'vanilla (peepholes)', nig: 'NIG: no input gate', nfg: 'NFG: no forget gate', nog: 'NOG: no output gate',
   niaf: 'NIAF: no input activation', noaf: 'NOAF: no output activation', np: 'NP: no peepholes', cifg: 'CIFG: coupled input-forget', fgr: 'FGR: full gate recurrence',
+  default: 'as initialised', forget1: 'forget gate b_f = 1', chrono: 'chrono (Tallec & Ollivier)',
   pytorch: 'PyTorch uniform', xavier: 'Xavier', orthogonal: 'orthogonal', identity: 'identity (IRNN)',
   sgd: 'SGD', momentum: 'SGD + momentum', rmsprop: 'RMSProp', adam: 'Adam', norm: 'by norm', value: 'by value',
   full: 'full', truncated: 'truncated', code: 'code', grammar: 'grammar', user: 'your text',
 };
 
 const OPTIONS: Record<EnumKey, readonly string[]> = {
-  task: TASKS, corpus: CORPORA, cell: CELLS, variant: LSTM_VARIANTS, init: INITS, opt: OPTIMIZERS, clip: CLIPS, bptt: BPTTS,
+  task: TASKS, corpus: CORPORA, cell: CELLS, variant: LSTM_VARIANTS, init: INITS, bias: BIAS_INITS, opt: OPTIMIZERS, clip: CLIPS, bptt: BPTTS,
 };
 
 function SelectField({ name }: { name: EnumKey }) {
@@ -149,6 +150,7 @@ export function Controls() {
           <NumberField name="H" />
           {cell !== 'esn' && <NumberField name="layers" />}
           <SelectField name="init" />
+          {cell === 'lstm' && <SelectField name="bias" />}
           {cell === 'esn' && (
             <>
               <NumberField name="leak" />

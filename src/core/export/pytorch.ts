@@ -125,7 +125,7 @@ VAL_BATCH = ${options.valBatchSize ?? 64}  # the playground validates on one fix
 TASK = ${pyStr(config.task)}
 T = ${config.T}${taskLength}
 BATCH = ${config.B}  # B
-CELL = ${pyStr(spec.cell)}${spec.cell === 'lstm' ? `\nVARIANT = ${pyStr(spec.variant)}` : ''}
+CELL = ${pyStr(spec.cell)}${spec.cell === 'lstm' ? `\nVARIANT = ${pyStr(spec.variant)}\nBIAS_INIT = ${pyStr(config.bias)}  # gate biases for a fresh model: 'default', 'forget1' (b_f = 1) or 'chrono'` : ''}
 INPUT_SIZE = ${spec.inputSize}  # X
 HIDDEN = ${spec.hiddenSize}  # H
 OUTPUT_SIZE = ${spec.outputSize}  # Y
@@ -202,6 +202,36 @@ def load_weights(model, path):
 def save_weights(model, path):
     tensors = [(name, list(p.shape), p.detach().reshape(-1).tolist()) for name, p in model.state_dict().items()]
     write_safetensors(path, tensors, METADATA)
+`;
+
+const GATE_BIASES = `
+# ---- LSTM gate biases for a fresh model (the playground's Config "bias") ----
+
+
+def init_gate_biases(model):
+    """BIAS_INIT on a freshly initialised LSTM (gate blocks i, f, g, o; the layer's bias is bias_ih + bias_hh):
+    forget1 (Gers et al. 2000; Jozefowicz et al. 2015): b_f = 1, put in bias_ih's f block, bias_hh's f block 0.
+    chrono (Tallec & Ollivier 2018): b_f = log(u), u ~ U(1, T - 1) per unit, and b_i = -b_f, both in bias_ih;
+    bias_hh's i and f blocks 0. CIFG (f = 1 - i) under forget1 also gets b_i = -1, so that f = sigmoid(1).
+    The playground draws chrono with its own generator, so a fresh model here has the same distribution, not the
+    same numbers; model.safetensors carries the playground's biases exactly."""
+    if BIAS_INIT == 'default':
+        return
+    H = HIDDEN
+    with torch.no_grad():
+        for k in range(LAYERS):
+            b_ih, b_hh = getattr(model.rnn, f'bias_ih_l{k}'), getattr(model.rnn, f'bias_hh_l{k}')
+            if BIAS_INIT == 'forget1':
+                b_ih[H:2 * H] = 1.0
+                b_hh[H:2 * H] = 0.0
+                if VARIANT == 'cifg':
+                    b_ih[:H] = -1.0
+                    b_hh[:H] = 0.0
+            else:
+                b_f = torch.log(torch.empty(H).uniform_(1, max(1, T - 1)))
+                b_ih[H:2 * H] = b_f
+                b_ih[:H] = -b_f
+                b_hh[:2 * H] = 0.0
 `;
 
 const LOSS = `
@@ -556,7 +586,8 @@ ${pureBranch}
         first_step = int(metadata.get('step', '0'))
         print(f'loaded {args.weights} (trained for {first_step} steps)')
     else:
-        print(f'{args.weights} not found: starting from PyTorch\\'s default initialisation')
+        print(f'{args.weights} not found: starting from PyTorch\\'s default initialisation')${config.cell === 'lstm' ? `
+        init_gate_biases(model)` : ''}
 
     if args.check:
         with open(args.check) as f:
@@ -603,6 +634,7 @@ export function pytorchScript(config: Config, spec: ModelSpec, options: ScriptOp
     pythonModelSource(spec, omegaActive ? config.omega : 0),
   ];
   if (options.pureForward) parts.push(pythonPureForwardSource(spec));
+  if (spec.cell === 'lstm') parts.push(GATE_BIASES);
   parts.push(LOSS);
   if (omegaActive) parts.push(OMEGA);
   parts.push(trainingSource(omegaActive));
