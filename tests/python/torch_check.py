@@ -7,7 +7,12 @@ Each job is {"kind": "forward", "script", "weights", "check"}: the model's outpu
 playground's check["outputs"] -> {"max_abs_diff"}; or {"kind": "step", "script", "weights", "skip", "data"}:
 one training step with the script's own functions on the batch the playground would draw after "skip" steps,
 from a fresh optimiser -> {"loss", "grad_norm", "params": {name: flat list}}; or {"kind": "sample", "script",
-"weights", "data", "prime", "length", "temperature", "seed"}: text sampled by the script -> {"text"}.
+"weights", "data", "prime", "length", "temperature", "seed"}: text sampled by the script -> {"text"}; or
+{"kind": "train", "script", "weights", "steps", "dtype", "data"}: "steps" training steps through the script's own
+train_step / train_step_truncated from a fresh optimiser on the playground's batch stream from its beginning, in
+"dtype" ("float32", the script's default, or "float64") -> {"losses", "grad_norms", "params": {name: flat list}};
+or {"kind": "fresh", "script"}: a fresh model (no weights file) after the script's init_gate_biases ->
+{"params"}.
 
 Without torch it prints a note and exits with status 0 having run nothing (the test skips the same way).
 """
@@ -57,6 +62,38 @@ def step(job):
     return {'loss': loss, 'grad_norm': grad_norm, 'params': params}
 
 
+def train(job):
+    """N steps as the script's train() takes them, recording each step's loss and gradient norm."""
+    script = load(job['script'])
+    script.set_dtype(job.get('dtype', 'float32'))
+    torch.manual_seed(0)
+    model = script.Model()
+    script.load_weights(model, job['weights'])
+    task = script.make_task(types.SimpleNamespace(data=job.get('data'), column=job.get('column')))
+    train_rng, _ = script.playground_streams(task, 0)
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    optimizer = script.make_optimizer(trainable)
+    step_fn = script.train_step_truncated if script.BPTT == 'truncated' else script.train_step
+    losses, grad_norms = [], []
+    for _ in range(job['steps']):
+        data = script.to_tensors(task.batch('train', script.BATCH, script.T, train_rng))
+        loss, grad_norm = step_fn(model, optimizer, trainable, data)
+        losses.append(loss)
+        grad_norms.append(grad_norm)
+    params = {name: p.detach().double().reshape(-1).tolist() for name, p in model.state_dict().items()}
+    script.set_dtype('float32')
+    return {'losses': losses, 'grad_norms': grad_norms, 'params': params}
+
+
+def fresh(job):
+    script = load(job['script'])
+    script.set_dtype('float32')
+    torch.manual_seed(job.get('seed', 0))
+    model = script.Model()
+    script.init_gate_biases(model)
+    return {'params': {name: p.detach().reshape(-1).tolist() for name, p in model.state_dict().items()}}
+
+
 def sample(job):
     script = load(job['script'])
     model = script.Model()
@@ -69,7 +106,7 @@ def sample(job):
 def main():
     with open(sys.argv[1]) as f:
         jobs = json.load(f)
-    run = {'forward': forward, 'step': step, 'sample': sample}
+    run = {'forward': forward, 'step': step, 'sample': sample, 'train': train, 'fresh': fresh}
     results = [run[job['kind']](job) for job in jobs]
     json.dump(results, sys.stdout)
 

@@ -17,7 +17,7 @@ async function analytic(spec: ModelSpec, params: Float64Array, batch: ReturnType
   return engine.step(batch, opts, true);
 }
 
-function checkAllTensors(spec: ModelSpec, params: Float64Array, grads: Float32Array, batch: ReturnType<typeof randomBatch>, tol = 2e-5) {
+function checkAllTensors(spec: ModelSpec, params: Float64Array, grads: Float32Array | Float64Array, batch: ReturnType<typeof randomBatch>, tol = 2e-5) {
   const fd = numericGradient(params, () => lossOf(spec, params, batch));
   for (const t of paramLayout(spec).tensors) {
     const a = grads.subarray(t.offset, t.offset + t.size);
