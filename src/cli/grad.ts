@@ -16,6 +16,7 @@ One forward and backward pass (full BPTT from a zero state, no update, no clippi
 Prints one JSON object on stdout:
   {"loss": n, "grads": {"<tensor>": [numbers, row-major], ...}, "dhNorm": [T], "dcNorm": [T] (LSTM)}
 dhNorm/dcNorm are the top layer's per-step norms ‖∂L/∂h_t‖, ‖∂L/∂c_t‖ (Frobenius over the batch).
+Numbers are the engine's own: float64 from the CPU engine (the default), float32 from WebGPU.
 
 Model: safetensors with PyTorch names (rnn.weight_ih_l0, …, head.weight, head.bias) and metadata
   cell (rnn_tanh | rnn_relu | lstm | gru | esn, or RNN_TANH, LSTM, …), inputSize, hiddenSize, outputSize,
