@@ -71,6 +71,9 @@ describe('view logic', () => {
       steps: 1000,
       engine: 'CPU (reference engine, float64)',
       cancelled: false,
+      budget: 1000,
+      target: null,
+      higherIsBetter: false,
       series: [0, 1].map((k) => ({
         contestant: { cell: 'gru', variant: 'none' },
         label: `m${k}`,
@@ -83,6 +86,7 @@ describe('view logic', () => {
         profile: null,
         profileC: null,
         diverged: null,
+        reachedAt: null,
       })),
     };
     const rows = raceRows(result, 'loss', true, 100);

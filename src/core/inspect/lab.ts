@@ -11,7 +11,7 @@ import { runSweep, type SweepPlan, type SweepProgress, type SweepResult } from '
 import { clock } from './timing';
 
 export type ToLab =
-  | { type: 'race'; id: number; base: Config; contestants: Contestant[]; steps: number; data?: TaskData }
+  | { type: 'race'; id: number; base: Config; contestants: Contestant[]; steps: number; target?: number | null; data?: TaskData } // steps: the budget
   | { type: 'sweep'; id: number; plan: SweepPlan; data?: TaskData }
   | { type: 'cancel'; id: number };
 
@@ -67,6 +67,7 @@ export class LabSession {
       if (message.type === 'race') {
         const task = createTask(message.base, message.data ?? {});
         const result = await runRace(message.base, message.contestants, task, message.steps, this.makeTrainer, {
+          target: message.target ?? null,
           signal,
           onStep: (r) => {
             if (due()) this.post({ type: 'race', id, result: r, done: false });

@@ -3,6 +3,12 @@
 // their loss and gradient-flow series stay aligned step for step. Pure orchestration: the training itself
 // is the Trainer's (src/train/trainer.ts); each contestant gets its own Trainer and engine.
 //
+// A race runs to a target: each contestant trains until its validation metric reaches the target (≤ for a
+// lower-is-better metric such as MSE, ≥ for an accuracy) or the step budget is spent, and the race ends when
+// every contestant has reached it (or diverged). The readout per contestant is "steps to reach <target>: N"
+// or "not within <budget> steps". The Trainer validates every `valEvery` steps (10 by default), so N is the
+// first validation step at or past the target. Without a target a race runs its whole budget.
+//
 // Identical data: every Trainer derives its data stream from config.seed alone (Rng(seed) forked into
 // init, data and validation streams), and the task is the same object, so every contestant sees the same
 // batches in the same order. Their initial weights differ only because their parameter shapes differ.
@@ -147,6 +153,8 @@ export interface RaceSeries {
   profile: Float64Array | null;
   profileC: Float64Array | null; // LSTM ‖∂L/∂c_t‖
   diverged: string | null; // the trainer's message when it diverged; the contestant then stops
+  /** The first step whose validation metric reached the race's target (the contestant then stops); null: not (yet). */
+  reachedAt: number | null;
 }
 
 export interface RaceResult {
@@ -155,9 +163,20 @@ export interface RaceResult {
   engine: string | null;
   series: RaceSeries[];
   cancelled: boolean;
+  /** The step budget: no contestant trains more steps than this. */
+  budget: number;
+  /** The validation metric value each contestant trains to; null: no target, the race runs its budget. */
+  target: number | null;
+  /** Whether the metric is better high (accuracy) or low (MSE); null before the first validation. */
+  higherIsBetter: boolean | null;
 }
 
 export interface RunOptions {
+  /**
+   * Train each contestant until its validation metric reaches this (≤ when lower is better, ≥ when higher is
+   * better) or the budget is spent. Absent or null: every contestant trains the whole budget.
+   */
+  target?: number | null;
   /** Called after every race step (every contestant stepped once), with the series so far. */
   onStep?: (result: RaceResult) => void;
   signal?: AbortSignal;
@@ -165,12 +184,29 @@ export interface RunOptions {
   yieldMs?: number;
 }
 
-/** Trains each contestant `steps` steps, in lockstep. Trainers are disposed at the end (or on cancel/error). */
-export async function runRace(base: Config, contestants: Contestant[], task: Task, steps: number, makeTrainer: MakeTrainer, options: RunOptions = {}): Promise<RaceResult> {
+/** Whether a metric value has reached the target, in the metric's own direction. */
+export function reachedTarget(value: number, target: number, higherIsBetter: boolean): boolean {
+  return Number.isFinite(value) && (higherIsBetter ? value >= target : value <= target);
+}
+
+/** A contestant stops when it has diverged or reached the target. */
+function finished(s: RaceSeries): boolean {
+  return s.diverged !== null || s.reachedAt !== null;
+}
+
+/**
+ * Trains each contestant in lockstep until it reaches `options.target` or has trained `budget` steps; the race
+ * ends when every contestant has reached the target or diverged, when the budget is spent, or on cancel.
+ * A contestant that has stopped gets NaN / null for the later steps, so every series keeps the race's length.
+ * Trainers are disposed at the end (or on cancel/error).
+ */
+export async function runRace(base: Config, contestants: Contestant[], task: Task, budget: number, makeTrainer: MakeTrainer, options: RunOptions = {}): Promise<RaceResult> {
   if (contestants.length < MIN_CONTESTANTS || contestants.length > MAX_CONTESTANTS) {
     throw new Error(`a race needs ${MIN_CONTESTANTS} to ${MAX_CONTESTANTS} models, got ${contestants.length}`);
   }
-  if (!(Number.isInteger(steps) && steps >= 1)) throw new Error(`a race needs a whole number of steps ≥ 1, got ${steps}`);
+  if (!(Number.isInteger(budget) && budget >= 1)) throw new Error(`a race needs a whole number of steps ≥ 1, got ${budget}`);
+  const target = options.target ?? null;
+  if (target !== null && !Number.isFinite(target)) throw new Error(`a race's target must be a finite number, got ${target}`);
   const configs = raceConfigs(base, contestants);
   const trainers: RaceTrainer[] = [];
   const series: RaceSeries[] = contestants.map((c) => ({
@@ -185,21 +221,22 @@ export async function runRace(base: Config, contestants: Contestant[], task: Tas
     profile: null,
     profileC: null,
     diverged: null,
+    reachedAt: null,
   }));
-  const result: RaceResult = { steps: 0, engine: null, series, cancelled: false };
+  const result: RaceResult = { steps: 0, engine: null, series, cancelled: false, budget, target, higherIsBetter: null };
   const yieldMs = options.yieldMs ?? 30;
   let lastYield = clock();
   try {
     for (const config of configs) trainers.push(await makeTrainer(config, task));
     result.engine = trainers[0].engine.description;
-    for (let i = 0; i < steps; i++) {
+    for (let i = 0; i < budget; i++) {
       if (options.signal?.aborted) {
         result.cancelled = true;
         break;
       }
       for (let k = 0; k < trainers.length; k++) {
         const s = series[k];
-        if (s.diverged !== null) {
+        if (finished(s)) {
           pushEmpty(s);
           continue;
         }
@@ -209,14 +246,18 @@ export async function runRace(base: Config, contestants: Contestant[], task: Tas
         s.reach.push(gradientReach(frame.dhNormTop));
         s.valLoss.push(frame.valLoss);
         s.metric.push(frame.metric ? frame.metric.value : null);
-        if (frame.metric) s.metricName = frame.metric.name;
+        if (frame.metric) {
+          s.metricName = frame.metric.name;
+          result.higherIsBetter = frame.metric.higherIsBetter;
+          if (target !== null && reachedTarget(frame.metric.value, target, frame.metric.higherIsBetter)) s.reachedAt = frame.step;
+        }
         s.profile = Float64Array.from(frame.dhNormTop);
         s.profileC = frame.dcNormTop ? Float64Array.from(frame.dcNormTop) : null;
         if (frame.diverged) s.diverged = frame.message ?? `diverged at step ${frame.step}`;
       }
       result.steps = i + 1;
       options.onStep?.(result);
-      if (series.every((s) => s.diverged !== null)) break;
+      if (series.every(finished)) break;
       if (clock() - lastYield >= yieldMs) {
         await yieldToEventLoop();
         lastYield = clock();
@@ -235,3 +276,33 @@ function pushEmpty(s: RaceSeries): void {
   s.valLoss.push(null);
   s.metric.push(null);
 }
+
+/**
+ * The readout of one contestant against the race's target: "steps to reach 0.01: 430", "not within 4000
+ * steps", "not yet: step 120 of 4000" while the race runs, or the divergence. Null when the race has no target.
+ */
+export function targetReadout(result: RaceResult, k: number, running = false): string | null {
+  const s = result.series[k];
+  if (result.target === null || !s) return null;
+  const target = formatTarget(result.target);
+  if (s.reachedAt !== null) return `steps to reach ${target}: ${s.reachedAt}`;
+  if (s.diverged !== null) return `diverged before reaching ${target}`;
+  if (running) return `not yet at ${target}: step ${result.steps} of ${result.budget}`;
+  if (result.cancelled) return `not within ${result.steps} steps (stopped)`;
+  return `not within ${result.budget} steps`;
+}
+
+/** "0.01", "0.95", "1e-4": the target as the readout writes it. */
+export function formatTarget(x: number): string {
+  const a = Math.abs(x);
+  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return x.toExponential().replace('e+', 'e');
+  return String(Number(x.toPrecision(6)));
+}
+
+/** What a race on this task runs to unless the user says otherwise: MSE 0.01 on the adding problem; elsewhere none. */
+export function defaultRaceTarget(task: Config['task']): number | null {
+  return task === 'adding' ? 0.01 : null;
+}
+
+/** The default step budget of a race (the GRU lesson's measured budget fits under it). */
+export const DEFAULT_RACE_BUDGET = 3000;

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { encodeConfig, type Config } from '../../core/config';
 import type { FromLab, ToLab } from '../../core/inspect/lab';
-import { withRace, type Contestant, type RaceResult } from '../../core/inspect/race';
+import { DEFAULT_RACE_BUDGET, defaultRaceTarget, withRace, type Contestant, type RaceResult } from '../../core/inspect/race';
 import type { SweepProgress, SweepResult } from '../../core/inspect/sweep';
 import type { TaskData } from '../../core/tasks/task';
 import { RaceSetup, RaceView } from './RaceView';
@@ -26,22 +26,27 @@ export interface LabPanelProps {
   createWorker: () => LabWorker;
   /** A race from the URL (takeRace), started when the panel opens. */
   initialRace?: Contestant[];
+  /** The race's step budget (a lesson's budget; default DEFAULT_RACE_BUDGET). */
+  initialBudget?: number;
+  /** The validation metric value a race runs to (a lesson's target; default: defaultRaceTarget of the task). */
+  initialTarget?: number | null;
   /** The page's address without a query, for the race's share link (default: location without its query). */
   baseUrl?: string;
   /** The engine the page's run is on: races and sweeps train there too (default: the config's choice). */
   engine?: 'cpu' | 'webgpu';
 }
 
-export function LabPanel({ config, data, createWorker, initialRace, baseUrl, engine }: LabPanelProps) {
+export function LabPanel({ config, data, createWorker, initialRace, initialBudget = DEFAULT_RACE_BUDGET, initialTarget, baseUrl, engine }: LabPanelProps) {
+  const target0 = initialTarget === undefined ? defaultRaceTarget(config.task) : initialTarget;
   // what the lab trains on: the page's active engine ('auto' already resolved by the page)
   const labBase = useMemo(() => (engine ? { ...config, engine } : config), [config, engine]);
   const worker = useRef<LabWorker | null>(null);
   const nextId = useRef(1);
   const [job, setJob] = useState<{ id: number; kind: 'race' | 'sweep' } | null>(null);
-  const [race, setRace] = useState<{ result: RaceResult; steps: number; contestants: Contestant[] } | null>(null);
+  const [race, setRace] = useState<{ result: RaceResult; steps: number; target: number | null; contestants: Contestant[] } | null>(null);
   const [sweep, setSweep] = useState<{ result: SweepResult; progress: SweepProgress } | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const planned = useRef<{ steps: number; contestants: Contestant[] }>({ steps: 0, contestants: [] });
+  const planned = useRef<{ steps: number; target: number | null; contestants: Contestant[] }>({ steps: 0, target: null, contestants: [] });
   const currentId = useRef(0); // messages of an older (cancelled) job are ignored
 
   const ensureWorker = useCallback((): LabWorker => {
@@ -68,14 +73,14 @@ export function LabPanel({ config, data, createWorker, initialRace, baseUrl, eng
   useEffect(() => () => worker.current?.terminate(), []);
 
   const startRace = useCallback(
-    (contestants: Contestant[], steps: number) => {
+    (contestants: Contestant[], steps: number, target: number | null) => {
       const id = nextId.current++;
       currentId.current = id;
-      planned.current = { steps, contestants };
+      planned.current = { steps, target, contestants };
       setError(null);
       setRace(null);
       setJob({ id, kind: 'race' });
-      ensureWorker().postMessage({ type: 'race', id, base: labBase, contestants, steps, data });
+      ensureWorker().postMessage({ type: 'race', id, base: labBase, contestants, steps, target, data });
     },
     [labBase, data, ensureWorker],
   );
@@ -84,8 +89,8 @@ export function LabPanel({ config, data, createWorker, initialRace, baseUrl, eng
   useEffect(() => {
     if (started.current || !initialRace || initialRace.length < 2) return;
     started.current = true;
-    startRace(initialRace, 300);
-  }, [initialRace, startRace]);
+    startRace(initialRace, initialBudget, target0);
+  }, [initialRace, initialBudget, target0, startRace]);
 
   const cancel = () => job && worker.current?.postMessage({ type: 'cancel', id: job.id });
   const shareBase = baseUrl ?? (typeof location !== 'undefined' ? `${location.origin}${location.pathname}` : '');
@@ -102,8 +107,8 @@ export function LabPanel({ config, data, createWorker, initialRace, baseUrl, eng
         <div className="panel-head">
           <h2>Race: same data, same seed</h2>
         </div>
-        <p className="muted">Train two to four models side by side on identical batches — RNN vs LSTM vs GRU, or LSTM variants — with every other setting from the current run.</p>
-        <RaceSetup initial={initialRace ?? []} disabled={job !== null} onStart={startRace} />
+        <p className="muted">Train two to four models side by side on identical batches — RNN vs LSTM vs GRU, or LSTM variants — with every other setting from the current run, each until its validation metric reaches the target or the step budget is spent.</p>
+        <RaceSetup key={`${config.task}:${initialBudget}:${target0}`} initial={initialRace ?? []} initialSteps={initialBudget} initialTarget={target0} disabled={job !== null} onStart={startRace} />
       </section>
       {race && <RaceView result={race.result} running={job?.kind === 'race'} stepsPlanned={race.steps} onCancel={cancel} shareUrl={shareUrl} />}
       <section className="panel">

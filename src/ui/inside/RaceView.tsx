@@ -1,9 +1,12 @@
 // A race: two to four models trained side by side on identical data and seed, drawn over each other —
 // loss, gradient norm, how much gradient reaches the first step, and each model's newest ‖∂L/∂h_t‖
 // profile. Each model has its own colour AND dash pattern, so the lines never rely on hue alone.
+// A race runs to a target (e.g. MSE 0.01) within a step budget; each model's "steps to reach" is read out.
 import { memo, useState } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { contestantKey, contestantLabel, MAX_CONTESTANTS, MIN_CONTESTANTS, type Contestant, type RaceResult } from '../../core/inspect/race';
+import {
+  contestantKey, contestantLabel, DEFAULT_RACE_BUDGET, formatTarget, MAX_CONTESTANTS, MIN_CONTESTANTS, targetReadout, type Contestant, type RaceResult,
+} from '../../core/inspect/race';
 import { CELLS, LSTM_VARIANTS, type CellKind, type LstmVariant } from '../../core/spec';
 import { domainOf } from '../axes';
 import { formatValue } from '../format';
@@ -14,7 +17,7 @@ import './inside.css';
 export interface RaceViewProps {
   result: RaceResult | null;
   running: boolean;
-  /** Total steps the race was asked for (for the readout). */
+  /** Total steps the race was asked for (for the readout; default: the result's budget). */
   stepsPlanned?: number;
   onCancel?: () => void;
   /** The link that reopens this race (base config + race value); shown with a copy button. */
@@ -52,7 +55,8 @@ function RaceViewImpl({ result, running, stepsPlanned, onCancel, shareUrl }: Rac
       <div className="panel-head">
         <h2 id="race-title">Race</h2>
         <span className="readout" data-steps={result?.steps ?? 0}>
-          {result ? `step ${result.steps}${stepsPlanned ? ` of ${stepsPlanned}` : ''}` : 'not started'}
+          {result ? `step ${result.steps} of ${result.target !== null ? 'at most ' : ''}${stepsPlanned ?? result.budget}` : 'not started'}
+          {result && result.target !== null ? ` · until ${result.series.find((s) => s.metricName)?.metricName ?? 'the metric'} ${result.higherIsBetter ? '≥' : result.higherIsBetter === false ? '≤' : 'reaches'} ${formatTarget(result.target)}` : ''}
           {result?.cancelled ? ' · stopped' : ''}
           {result?.engine ? ` · on ${result.engine}` : ''}
         </span>
@@ -78,6 +82,15 @@ function RaceViewImpl({ result, running, stepsPlanned, onCancel, shareUrl }: Rac
               </span>
             ))}
           </div>
+          {result.target !== null && (
+            <ul className="race-readout" data-testid="race-readout" aria-label="steps to reach the target">
+              {result.series.map((s, k) => (
+                <li key={k} data-reached={s.reachedAt ?? ''}>
+                  <strong>{s.label}</strong>: {targetReadout(result, k, running)}
+                </li>
+              ))}
+            </ul>
+          )}
           <div className="race-grid">
             <RaceChart result={result} field="loss" title="training loss" log={logLoss} />
             <RaceChart result={result} field="gradNorm" title="gradient norm (before clipping)" log />
@@ -115,9 +128,12 @@ export const RaceView = memo(RaceViewImpl);
 
 export interface RaceSetupProps {
   initial: Contestant[];
+  /** The step budget (default DEFAULT_RACE_BUDGET). */
   initialSteps?: number;
+  /** The metric value the race runs to; null: none (the race runs its budget). */
+  initialTarget?: number | null;
   disabled?: boolean;
-  onStart: (contestants: Contestant[], steps: number) => void;
+  onStart: (contestants: Contestant[], steps: number, target: number | null) => void;
 }
 
 const RACE_PRESETS: { label: string; contestants: Contestant[] }[] = [
@@ -125,10 +141,13 @@ const RACE_PRESETS: { label: string; contestants: Contestant[] }[] = [
   { label: 'LSTM vs CIFG vs NFG', contestants: [{ cell: 'lstm', variant: 'vanilla' }, { cell: 'lstm', variant: 'cifg' }, { cell: 'lstm', variant: 'nfg' }] },
 ];
 
-/** Choose 2–4 models (cell and LSTM variant) and the number of steps. */
-export function RaceSetup({ initial, initialSteps = 300, disabled, onStart }: RaceSetupProps) {
+/** Choose 2–4 models (cell and LSTM variant), the target of the validation metric and the step budget. */
+export function RaceSetup({ initial, initialSteps = DEFAULT_RACE_BUDGET, initialTarget = null, disabled, onStart }: RaceSetupProps) {
   const [list, setList] = useState<Contestant[]>(initial.length >= MIN_CONTESTANTS ? initial : RACE_PRESETS[0].contestants);
   const [steps, setSteps] = useState(initialSteps);
+  const [targetText, setTargetText] = useState(initialTarget === null ? '' : String(initialTarget));
+  const parsed = targetText.trim() === '' ? null : Number(targetText);
+  const target = parsed !== null && Number.isFinite(parsed) ? parsed : null;
   const set = (k: number, c: Contestant) => setList(list.map((x, i) => (i === k ? c : x)));
   return (
     <div className="inside-form" data-testid="race-setup">
@@ -170,10 +189,15 @@ export function RaceSetup({ initial, initialSteps = 300, disabled, onStart }: Ra
           </option>
         ))}
       </select>
-      <label>
-        steps <input type="number" min={1} max={100000} value={steps} onChange={(e) => setSteps(Math.max(1, Math.round(Number(e.target.value) || 1)))} disabled={disabled} style={{ width: '6rem' }} />
+      <label title="each model trains until its validation metric reaches this (≤ for a loss or MSE, ≥ for an accuracy); empty: no target">
+        until metric reaches{' '}
+        <input type="text" inputMode="decimal" aria-label="race target" placeholder="none" value={targetText} onChange={(e) => setTargetText(e.target.value)} disabled={disabled} style={{ width: '5rem' }} />
       </label>
-      <button type="button" className="primary" onClick={() => onStart(list, steps)} disabled={disabled} title={list.map(contestantKey).join(',')}>
+      <label>
+        {target === null ? 'steps' : 'or at most'} <input type="number" min={1} max={100000} aria-label="race step budget" value={steps} onChange={(e) => setSteps(Math.max(1, Math.round(Number(e.target.value) || 1)))} disabled={disabled} style={{ width: '6rem' }} />
+        {target === null ? '' : ' steps'}
+      </label>
+      <button type="button" className="primary" onClick={() => onStart(list, steps, target)} disabled={disabled} title={list.map(contestantKey).join(',')}>
         Start race
       </button>
     </div>
