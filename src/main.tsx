@@ -1,8 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { encodeConfig } from './core/config';
+import { encodeRun, LESSONS, lessonConfig } from './core/lessons';
 import { start } from './state/controller';
-import { PRESETS, presetConfig } from './state/presets';
 import { useStore } from './state/store';
 import { App } from './ui/App';
 import './ui/styles.css';
@@ -10,13 +9,13 @@ import './ui/styles.css';
 declare global {
   interface Window {
     /** For the console and the end-to-end tests: read-only access to the page's state. */
-    rnnlab: { store: typeof useStore; presetLinks: () => { id: string; query: string }[] };
+    rnnlab: { store: typeof useStore; lessonLinks: () => { id: string; query: string }[] };
   }
 }
 
 window.rnnlab = {
   store: useStore,
-  presetLinks: () => PRESETS.map((p) => ({ id: p.id, query: encodeConfig(presetConfig(p)) })),
+  lessonLinks: () => LESSONS.map((l) => ({ id: l.id, query: encodeRun(lessonConfig(l)) })),
 };
 
 start();

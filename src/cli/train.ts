@@ -1,9 +1,10 @@
 // `rnnlab train --config "<URL or query string>" --steps N [--engine cpu|webgpu] [--out DIR] [--data FILE]
 // [--column NAME]`: the playground's run, headless. Progress on stderr, one JSON line of metrics per step on
 // stdout, the final weights as DIR/model.safetensors and the configuration as DIR/config.txt.
+import { decodeRun, encodeRun } from '../core/lessons';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { decodeConfig, encodeConfig, type Config } from '../core/config';
+import { type Config } from '../core/config';
 import { createTask, decodeUserTextBytes, seriesFromCsvBytes } from '../core/tasks';
 import { loadCorpusFromDisk } from '../core/tasks/corpusNode';
 import type { Task, TaskData } from '../core/tasks/task';
@@ -26,7 +27,7 @@ If the run diverges it stops, rewinds to the last finite checkpoint, saves those
 export async function trainCommand(args: string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
   const flags = parseFlags('train', args, { values: ['config', 'steps', 'engine', 'out', 'data', 'column'] });
   const configText = requireFlag('train', flags, 'config');
-  const { config, notices } = decodeConfig(configText);
+  const { config, notices } = decodeRun(configText);
   for (const n of notices) err(`rnnlab: notice: ${n}`);
   const stepsFlag = flags.values.get('steps');
   const steps = stepsFlag !== undefined ? Number(stepsFlag) : config.steps;
@@ -90,8 +91,8 @@ export async function trainCommand(args: string[], out: (line: string) => void, 
     }
     mkdirSync(outDir, { recursive: true });
     const modelPath = join(outDir, 'model.safetensors');
-    writeFileSync(modelPath, await trainer.exportSafetensors({ config: encodeConfig(config) }));
-    writeFileSync(join(outDir, 'config.txt'), `${encodeConfig(config)}\n`);
+    writeFileSync(modelPath, await trainer.exportSafetensors({ config: encodeRun(config) }));
+    writeFileSync(join(outDir, 'config.txt'), `${encodeRun(config)}\n`);
     err(`rnnlab: wrote ${modelPath} and config.txt (step ${trainer.step}${lastFrame ? `, loss ${lastFrame.loss.toPrecision(4)}` : ''})`);
     return status;
   } finally {

@@ -5,7 +5,7 @@ import { CELLS, LSTM_VARIANTS } from './spec';
 
 export const CONFIG_VERSION = 1;
 
-export const TASKS = ['adding', 'copy', 'temporal_order', 'reber', 'sine', 'sines', 'mackey_glass', 'random_walk', 'csv', 'char'] as const;
+export const TASKS = ['adding', 'copy', 'temporal_order', 'reber', 'continual_reber', 'sine', 'sines', 'mackey_glass', 'random_walk', 'csv', 'char'] as const;
 export const INITS = ['pytorch', 'xavier', 'orthogonal', 'identity'] as const;
 /** LSTM gate-bias initialisation (core/init.ts initGateBiases): default, b_f = 1, or chrono. Other cells ignore it. */
 export const BIAS_INITS = ['default', 'forget1', 'chrono'] as const;
@@ -39,6 +39,7 @@ export const CONFIG_FIELDS = {
   init: { kind: 'enum', def: 'orthogonal', options: INITS },
   bias: { kind: 'enum', def: 'default', options: BIAS_INITS }, // LSTM gate biases (forget1: b_f = 1; chrono: T_max = T)
   wrec: { kind: 'float', def: 1, min: 0, max: 100 },
+  hold: { kind: 'bool', def: false }, // hold σ_max(W_rec) at wrec while training: re-projected after every update
   rho: { kind: 'float', def: 0.9, min: 0, max: 10 }, // ESN spectral radius
   leak: { kind: 'float', def: 1, min: 0.001, max: 1 }, // ESN leak rate
   inScale: { kind: 'float', def: 1, min: 0, max: 100 }, // ESN input scaling
@@ -82,7 +83,12 @@ export function defaultConfig(): Config {
 export interface DecodeResult {
   config: Config;
   notices: string[]; // one line per key that was ignored, clamped, replaced or migrated
+  given: (keyof Config)[]; // the keys the input set (a lesson's Config applies under them)
 }
+
+/** In a link the lesson is written `lesson=<id>`; `preset=<id>`, the older name, reads the same. */
+const URL_ALIASES: Record<string, keyof Config> = { lesson: 'preset' };
+const URL_NAMES: Partial<Record<keyof Config, string>> = { preset: 'lesson' };
 
 function parseField(key: string, f: FieldSpec, raw: string, notices: string[]): unknown {
   switch (f.kind) {
@@ -132,33 +138,41 @@ export function decodeConfig(input: string): DecodeResult {
   try {
     params = new URLSearchParams(query);
   } catch {
-    return { config: config as Config, notices: ['the configuration could not be read; using defaults'] };
+    return { config: config as Config, notices: ['the configuration could not be read; using defaults'], given: [] };
   }
   const fields = CONFIG_FIELDS as Record<string, FieldSpec>;
   const version = params.get('v');
   if (version !== null && version !== String(CONFIG_VERSION)) {
     notices.push(`link version ${version.slice(0, 10)} read as version ${CONFIG_VERSION}`);
   }
-  for (const [key, raw] of params) {
-    if (key === 'v') continue;
+  const given = new Set<keyof Config>();
+  for (const [name, raw] of params) {
+    if (name === 'v') continue;
+    const key = Object.prototype.hasOwnProperty.call(URL_ALIASES, name) ? URL_ALIASES[name] : name;
     const f = Object.prototype.hasOwnProperty.call(fields, key) ? fields[key] : undefined;
     if (!f) {
-      notices.push(`unknown setting "${key.slice(0, 20)}" ignored`);
+      notices.push(`unknown setting "${name.slice(0, 20)}" ignored`);
       continue;
     }
-    config[key] = parseField(key, f, raw, notices);
+    config[key] = parseField(name, f, raw, notices);
+    given.add(key as keyof Config);
   }
-  return { config: config as Config, notices };
+  return { config: config as Config, notices, given: [...given] };
 }
 
-/** Only settings that differ from the defaults are written, so links stay short. */
-export function encodeConfig(config: Config): string {
+/**
+ * Only settings that differ from `base` (the defaults, or a lesson's Config: core/lessons encodeRun) are
+ * written, so links stay short.
+ */
+export function encodeConfig(config: Config, base: Config = defaultConfig()): string {
   const params = new URLSearchParams();
   params.set('v', String(CONFIG_VERSION));
-  for (const [key, f] of Object.entries(CONFIG_FIELDS) as [string, FieldSpec][]) {
-    const value = (config as Record<string, unknown>)[key];
-    if (value === f.def) continue;
-    params.set(key, typeof value === 'boolean' ? (value ? '1' : '0') : String(value));
+  const lesson = config.preset;
+  if (lesson !== '') params.set(URL_NAMES.preset!, lesson);
+  for (const key of Object.keys(CONFIG_FIELDS) as (keyof Config)[]) {
+    const value = config[key];
+    if (key === 'preset' || value === base[key]) continue;
+    params.set(URL_NAMES[key] ?? key, typeof value === 'boolean' ? (value ? '1' : '0') : String(value));
   }
   return params.toString();
 }

@@ -31,6 +31,11 @@ export interface StepOptions {
   carryState: boolean;
   /** false: compute the gradient and metrics but leave the parameters alone (the CLI's `grad`). */
   update: boolean;
+  /**
+   * An exploding-gradient guard: a chunk whose gradient norm (before clipping) exceeds this makes no update, so
+   * one huge gradient cannot wreck the weights before the Trainer stops the run. Absent or Infinity: no guard.
+   */
+  maxGradNorm?: number;
 }
 
 export interface StepResult {

@@ -5,8 +5,8 @@ import type { Config } from '../core/config';
 
 /** Settings that define the model, its data, its initialisation or its optimiser state: changing one restarts the run. */
 export const REBUILD_KEYS = ['seed', 'task', 'T', 'corpus', 'cell', 'variant', 'H', 'layers', 'init', 'bias', 'leak', 'inScale', 'B', 'opt'] as const;
-/** Settings read by every optimiser step: applied to the live run. */
-export const STEP_OPTION_KEYS = ['mom', 'clip', 'clipAt', 'l2', 'omega', 'bptt', 'k1', 'k2'] as const;
+/** Settings read by every optimiser step (and `hold`, applied after it): applied to the live run. */
+export const STEP_OPTION_KEYS = ['mom', 'clip', 'clipAt', 'l2', 'omega', 'bptt', 'k1', 'k2', 'hold'] as const;
 
 export interface ConfigChange {
   rebuild: boolean;

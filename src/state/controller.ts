@@ -9,7 +9,7 @@ import { checkMemoryBudget, type BufferLimits } from '../engine/budget';
 import { paramLayout } from '../core/spec';
 import { specFromConfig } from '../train/trainer';
 import { DecimatingSeries } from '../ui/decimate';
-import { presetById, presetConfig } from './presets';
+import { lessonById, lessonConfig } from '../core/lessons';
 import type { FromWorker, StepSummary, ToWorker } from './protocol';
 import { takeNewerProfiles } from './profiles';
 import type { SavedCheckpoint } from './runs/runStore';
@@ -202,6 +202,7 @@ function onMessage(msg: FromWorker): void {
         step: last ? last.step : state.step,
         lastLoss: last ? last.loss : state.lastLoss,
         stepsPerSecond: msg.stepsPerSecond,
+        verdict: msg.verdict,
       });
       return;
     }
@@ -313,11 +314,12 @@ export function setConfig(patch: Partial<Config>): void {
   sendConfig(config);
 }
 
-export function applyPreset(id: string): void {
-  const preset = presetById(id);
-  if (!preset) return;
-  const config = presetConfig(preset, useStore.getState().config);
-  useStore.setState({ config, message: null });
+/** Opens a lesson: its Config (the page's classroom keys kept), from step 0, playing. */
+export function openLesson(id: string): void {
+  const lesson = lessonById(id);
+  if (!lesson) return;
+  const config = lessonConfig(lesson, useStore.getState().config);
+  useStore.setState({ config, message: null, verdict: null });
   writeUrl(config);
   sendConfig(config, [{ type: 'reset' }, { type: 'play' }]);
 }

@@ -3,6 +3,7 @@
 // task view. Weights never cross: the worker owns them.
 import type { Batch } from '../core/batch';
 import type { Config } from '../core/config';
+import type { Verdict } from '../core/lessons';
 import type { TaskData } from '../core/tasks/task';
 import type { InspectRequest, InspectSnapshot } from '../core/inspect/snapshot';
 import type { SavedCheckpoint } from './runs/runStore';
@@ -66,6 +67,7 @@ export type FromWorker =
       profiles: GradientProfile[]; // a few of those steps, evenly spaced, oldest first (the last is the newest)
       weightsVersion: number; // the worker's weights version when it sent this (its profiles may be of older ones)
       stepsPerSecond: number;
+      verdict: Verdict | null; // the lesson's claim judged on the run after the newest of these steps
     }
   | { type: 'snapshot'; step: number; outputs: Float32Array; batch: Batch } // for the task view
   | { type: 'profile'; profile: GradientProfile } // gradients of the current weights without a step (while paused)

@@ -4,6 +4,7 @@
 import { create } from 'zustand';
 import { defaultConfig, type Config } from '../core/config';
 import type { Batch } from '../core/batch';
+import type { Verdict } from '../core/lessons';
 import type { SeriesPoint } from '../ui/decimate';
 import type { EngineInfo, GradientProfile, RunStatus } from './protocol';
 
@@ -44,6 +45,7 @@ export interface MetricsSlice {
   heatSteps: number[]; // the training step of each heat column
   lastLoss: number;
   snapshot: { step: number; outputs: Float32Array; batch: Batch } | null;
+  verdict: Verdict | null; // the lesson's claim, judged on the live run (core/lessons)
 }
 
 export interface ViewSlice {
@@ -68,6 +70,7 @@ export function emptyMetrics(): MetricsSlice {
     heatSteps: [],
     lastLoss: NaN,
     snapshot: null,
+    verdict: null,
   };
 }
 

@@ -1,6 +1,7 @@
 // URL ⇄ Config, pure: strings in, strings out. The page calls these with window.location and
 // history.replaceState; nothing here touches `window`, so it is tested like any function.
-import { CONFIG_FIELDS, decodeConfig, encodeConfig, type Config, type DecodeResult } from '../core/config';
+import { decodeRun, encodeRun } from '../core/lessons';
+import { CONFIG_FIELDS, type Config, type DecodeResult } from '../core/config';
 import { takeRace, withRace, type Contestant } from '../core/inspect/race';
 
 /** The query of an address (without "?" and without the hash); '' when it has none. */
@@ -17,7 +18,7 @@ function queryOf(href: string): string {
  */
 export function configFromUrl(href: string): DecodeResult {
   const { query, notices } = takeRace(`?${queryOf(href)}`);
-  const decoded = decodeConfig(query ? `?${query}` : '');
+  const decoded = decodeRun(query ? `?${query}` : '');
   return notices.length ? { ...decoded, notices: [...decoded.notices, ...notices] } : decoded;
 }
 
@@ -35,7 +36,7 @@ export function urlWithConfig(href: string, config: Config): string {
   const queryAt = beforeHash.indexOf('?');
   const base = queryAt >= 0 ? beforeHash.slice(0, queryAt) : beforeHash;
   const { contestants } = raceFromUrl(href);
-  const query = contestants.length ? withRace(encodeConfig(config), contestants) : encodeConfig(config);
+  const query = contestants.length ? withRace(encodeRun(config), contestants) : encodeRun(config);
   return `${base}?${query}${hash}`;
 }
 

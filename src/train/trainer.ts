@@ -8,6 +8,7 @@ import type { Batch } from '../core/batch';
 import type { Config } from '../core/config';
 import { initParams, recurrentStats, rescaleRecurrent, rescaleReservoir } from '../core/init';
 import { inspectSnapshot, type InspectProgress, type InspectRequest, type InspectSnapshot } from '../core/inspect/snapshot';
+import { Evidence, lessonById, type Lesson, type Verdict } from '../core/lessons';
 import { fitReadout } from '../core/ridge';
 import { Rng } from '../core/rng';
 import { modelToSafetensors } from '../core/safetensors';
@@ -36,6 +37,14 @@ export interface TrainerOptions {
    */
   explosionFactor: number;
   explosionFloor: number;
+  /**
+   * A gradient counts as exploding when its norm is at least this multiple of the running median of the
+   * recent gradient norms, and at least `gradExplosionFloor` (which alone applies before there is a history:
+   * a first gradient millions long is caught on step 1). The engine is told the ceiling before the step and
+   * makes no update past it, so the run stops on that step with its profile and the weights it had.
+   */
+  gradExplosionFactor: number;
+  gradExplosionFloor: number;
 }
 
 export const DEFAULT_TRAINER_OPTIONS: TrainerOptions = {
@@ -46,6 +55,8 @@ export const DEFAULT_TRAINER_OPTIONS: TrainerOptions = {
   statsEvery: 'auto',
   explosionFactor: 1e3,
   explosionFloor: 10,
+  gradExplosionFactor: 1e3,
+  gradExplosionFloor: 1e4,
 };
 
 /** Everything one training step reports. Arrays are per layer, index 0 the bottom layer. */
@@ -70,6 +81,8 @@ export interface MetricFrame {
   diverged: boolean;
   message: string | null; // "diverged at step N, gradient norm X"
   ms: number; // wall time of this step, stats and validation included
+  /** The lesson's claim judged on the run so far (null when the run is not a lesson). */
+  verdict: Verdict | null;
 }
 
 /** The ModelSpec a Config describes for a task. ESN always has one layer. */
@@ -121,6 +134,8 @@ export class Trainer {
   private timeStats = 0; // ms in stats
   private initialised = false;
   private queue: Promise<unknown> = Promise.resolve();
+  /** The lesson this run is judged as (config.preset), and the evidence of the run so far. */
+  private judged: { lesson: Lesson; evidence: Evidence } | null = null;
 
   constructor(engine: Engine, config: Config, task: Task, options: Partial<TrainerOptions> = {}) {
     this.currentEngine = engine;
@@ -169,6 +184,7 @@ export class Trainer {
     await this.currentEngine.init(this.spec, params);
     this.stepCount = 0;
     this.watch = new DivergenceWatch(this.options);
+    this.judged = null;
     this.ring = [];
     this.statsDue = true;
     this.timeTraining = 0;
@@ -187,13 +203,19 @@ export class Trainer {
     if (!this.initialised) await this.initNow();
     const started = now();
     const batch = this.task.batch('train', this.config.B, this.config.T, this.dataRng);
-    const result = await this.currentEngine.step(batch, stepOptionsFromConfig(this.config, this.lr));
-    this.timeTraining += now() - started;
+    // The gradient guard is for unclipped runs: clipping already keeps a huge gradient from wrecking the weights.
+    const guarded = this.config.clip === 'none';
+    // A continual task (one unbroken stream per batch row) carries the hidden state from batch to batch.
+    const options: StepOptions = { ...stepOptionsFromConfig(this.config, this.lr), carryState: this.task.continual === true, maxGradNorm: guarded ? this.watch.gradientCeiling() : Infinity };
+    const result = await this.currentEngine.step(batch, options);
     this.stepCount++;
     const step = this.stepCount;
 
     const finite = result.finite && Number.isFinite(result.loss) && Number.isFinite(result.gradNorm);
-    const diverged = this.watch.diverged(result.loss, finite);
+    const exploded = guarded && finite && this.watch.gradientExploded(result.gradNorm);
+    const diverged = exploded || this.watch.diverged(result.loss, finite);
+    if (!diverged && this.config.hold) await this.holdWrec();
+    this.timeTraining += now() - started;
 
     if (!diverged && step % this.options.checkpointEvery === 0) await this.saveCheckpoint();
     if (!diverged && this.statsAreDue(step)) await this.refreshStats();
@@ -203,7 +225,7 @@ export class Trainer {
     if (!diverged && step % this.options.valEvery === 0) ({ valLoss, metric } = await this.validateNow());
 
     const top = this.spec.numLayers - 1;
-    return {
+    const frame: MetricFrame = {
       step,
       loss: result.loss,
       penalty: result.penalty,
@@ -222,9 +244,21 @@ export class Trainer {
       valLoss,
       metric,
       diverged,
-      message: diverged ? `diverged at step ${step}, gradient norm ${formatNumber(result.gradNorm)}` : null,
+      message: diverged ? `diverged at step ${step}, gradient norm ${formatNumber(result.gradNorm)}${exploded ? `: ${this.watch.explosionReason()}; the update was not made` : ''}` : null,
       ms: now() - started,
+      verdict: null,
     };
+    frame.verdict = this.judge(frame);
+    return frame;
+  }
+
+  /** The lesson's verdict on the run, with this frame added to its evidence (null outside a lesson). */
+  private judge(frame: MetricFrame): Verdict | null {
+    const lesson = lessonById(this.config.preset);
+    if (!lesson) return null;
+    if (this.judged?.lesson !== lesson) this.judged = { lesson, evidence: new Evidence(lesson.targets) };
+    this.judged.evidence.add(frame);
+    return lesson.claim(this.judged.evidence);
   }
 
   /** Loss and task metric on the fixed validation batch (engine.forward from a zero state). */
@@ -315,6 +349,15 @@ export class Trainer {
       this.statsDue = true;
       await this.refreshStats();
     });
+  }
+
+  /** `hold`: W_rec back to σ_max = wrec after an update, so the slider always says what the network has. */
+  private async holdWrec(): Promise<void> {
+    if (this.spec.cell === 'esn' || !(this.config.wrec > 0)) return;
+    const params = await this.currentEngine.readParams();
+    rescaleRecurrent(params, this.spec, this.config.wrec);
+    await this.currentEngine.writeParams(params);
+    this.statsDue = true;
   }
 
   /** ESN only: rescales the live reservoir to spectral radius `rho`. */
@@ -460,12 +503,50 @@ function formatNumber(x: number): string {
   return Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(2) : x.toPrecision(3);
 }
 
-/** Decides whether a step diverged: a non-finite value, or a loss explosion against the smoothed history. */
+/** How many recent gradient norms the running median is taken over. */
+const GRADIENT_HISTORY = 50;
+
+/**
+ * Decides whether a step diverged: a non-finite value, a loss explosion against the smoothed history, or a
+ * gradient explosion against the running median of the recent gradient norms.
+ */
 export class DivergenceWatch {
   private smoothed: number | null = null; // exponential average of the accepted losses
   private bestSmoothed = Infinity;
+  private gradients: number[] = []; // the last GRADIENT_HISTORY accepted gradient norms
 
-  constructor(private readonly options: Pick<TrainerOptions, 'explosionFactor' | 'explosionFloor'>) {}
+  constructor(private readonly options: Pick<TrainerOptions, 'explosionFactor' | 'explosionFloor'> & Partial<Pick<TrainerOptions, 'gradExplosionFactor' | 'gradExplosionFloor'>>) {}
+
+  private median(): number | null {
+    if (this.gradients.length === 0) return null;
+    const sorted = [...this.gradients].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  }
+
+  /** The largest gradient norm that is not an explosion now (Infinity when the guard is off). */
+  gradientCeiling(): number {
+    const factor = this.options.gradExplosionFactor ?? Infinity;
+    const floor = this.options.gradExplosionFloor ?? Infinity;
+    return Math.max(floor, factor * (this.median() ?? 0));
+  }
+
+  /** Judges a finite gradient norm; an accepted one joins the history. */
+  gradientExploded(gradNorm: number): boolean {
+    if (gradNorm > this.gradientCeiling()) return true;
+    this.gradients.push(gradNorm);
+    if (this.gradients.length > GRADIENT_HISTORY) this.gradients.shift();
+    return false;
+  }
+
+  /** Why the last gradient counted as exploding, in words. */
+  explosionReason(): string {
+    const median = this.median();
+    const factor = this.options.gradExplosionFactor ?? Infinity;
+    return median !== null && factor * median > (this.options.gradExplosionFloor ?? 0)
+      ? `over ${formatNumber(factor)}× the running median gradient norm (${formatNumber(median)})`
+      : `over ${formatNumber(this.gradientCeiling())} with no history to compare`;
+  }
 
   diverged(loss: number, finite: boolean): boolean {
     if (!finite || !Number.isFinite(loss)) return true;

@@ -6,6 +6,7 @@
 // so the page never lets a profile of older weights replace a newer one (src/state/profiles.ts).
 import type { Batch } from '../core/batch';
 import type { Config } from '../core/config';
+import type { Verdict } from '../core/lessons';
 import { initParams } from '../core/init';
 import { CancelledError } from '../core/inspect/connectivity';
 import type { InspectRequest } from '../core/inspect/snapshot';
@@ -77,6 +78,7 @@ function weightsChanged(): void {
 
 let pendingSteps: StepSummary[] = [];
 let pendingProfiles: GradientProfile[] = [];
+let pendingVerdict: Verdict | null = null;
 let lastPost = 0;
 let lastSnapshot = 0;
 const stepTimes: number[] = []; // completion times of recent steps, for steps/s
@@ -189,6 +191,7 @@ function summarize(frame: MetricFrame): StepSummary {
 
 function record(frame: MetricFrame): void {
   pendingSteps.push(summarize(frame));
+  pendingVerdict = frame.verdict;
   pendingProfiles.push({ step: frame.step, weightsVersion, dh: frame.dhNorm, dc: frame.dcNorm });
   const t = performance.now();
   stepTimes.push(t);
@@ -215,7 +218,7 @@ function flush(force = false): void {
   for (const p of profiles) postedVersion = Math.max(postedVersion, p.weightsVersion);
   // Profiles recorded before a change of the weights still go out (they are the heatmap's history of those steps);
   // the version sent with them tells the page they are not of the current weights.
-  send({ type: 'frames', steps: pendingSteps, profiles, weightsVersion, stepsPerSecond: running ? stepsPerSecond() : 0 });
+  send({ type: 'frames', steps: pendingSteps, profiles, weightsVersion, stepsPerSecond: running ? stepsPerSecond() : 0, verdict: pendingVerdict });
   pendingSteps = [];
   pendingProfiles = [];
 }

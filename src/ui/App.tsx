@@ -5,7 +5,8 @@
 import { useEffect, useState } from 'react';
 import { useStore } from '../state/store';
 import { raceFromUrl } from '../state/url';
-import { Banners, PresetCard } from './Banners';
+import { Banners } from './Banners';
+import { LessonCard, useLessonHighlight } from './LessonCard';
 import { Controls, ReservoirControls, useHidden } from './Controls';
 import { ExportSection } from './ExportSection';
 import { GradientFlow } from './GradientFlow';
@@ -41,22 +42,34 @@ export function App() {
       <Banners />
       <main className="layout">
         <aside className="sidebar" aria-label="Settings">
-          {esn ? <ReservoirControls /> : !hideWrec && <WrecSlider />}
-          <PresetCard />
+          <Slot chart="wrec">{esn ? <ReservoirControls /> : !hideWrec && <WrecSlider />}</Slot>
+          <LessonCard />
           <Controls />
         </aside>
         <div className="views">
           <RunControls />
           <div className="grid-top">
-            <GradientFlow />
-            <Heatmap />
+            <Slot chart="gradient-flow">
+              <GradientFlow />
+            </Slot>
+            <Slot chart="heatmap">
+              <Heatmap />
+            </Slot>
           </div>
-          <LossChart />
+          <Slot chart="loss">
+            <LossChart />
+          </Slot>
           <div className="grid-pair">
-            <SpectrumChart />
-            <GradNormChart />
+            <Slot chart="sigma">
+              <SpectrumChart />
+            </Slot>
+            <Slot chart="grad-norm">
+              <GradNormChart />
+            </Slot>
           </div>
-          <TaskPanel />
+          <Slot chart="task">
+            <TaskPanel />
+          </Slot>
           {!embed && (
             <div className="sections">
               <InsideSection initialRace={race} />
@@ -70,6 +83,16 @@ export function App() {
           Keys: <kbd>Space</kbd> play/pause · <kbd>.</kbd> one step. Gradients come from the real backpropagation through time of the network that is training.
         </footer>
       )}
+    </div>
+  );
+}
+
+/** A chart's place on the page; highlighted while the open lesson points at it. */
+function Slot({ chart, children }: { chart: Parameters<typeof useLessonHighlight>[0]; children: React.ReactNode }) {
+  const highlighted = useLessonHighlight(chart);
+  return (
+    <div className={highlighted ? 'slot highlighted' : 'slot'} data-chart={chart}>
+      {children}
     </div>
   );
 }

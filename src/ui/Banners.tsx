@@ -1,7 +1,6 @@
 // Messages above the charts: divergence (with rewind), errors, notices from reading the link, and
 // short confirmations. All text is rendered as text, never as HTML.
 import { dismissMessage, dismissNotices, rewind } from '../state/controller';
-import { presetById } from '../state/presets';
 import { useStore } from '../state/store';
 
 export function Banners() {
@@ -49,20 +48,5 @@ export function Banners() {
         </div>
       )}
     </div>
-  );
-}
-
-export function PresetCard() {
-  const presetId = useStore((s) => s.config.preset);
-  const preset = presetById(presetId);
-  if (!preset) return null;
-  return (
-    <aside className="panel preset-card" aria-labelledby="preset-title" data-testid="preset-card">
-      <h2 id="preset-title">{preset.title}</h2>
-      <p>{preset.explanation}</p>
-      <p className="try">
-        <strong>Try:</strong> {preset.tryThis}
-      </p>
-    </aside>
   );
 }

@@ -2,15 +2,16 @@
 // kept in this browser. The run itself is saved by an Autosaver every few seconds, when training pauses and
 // when the page is hidden or closed; a reload of the same tab resumes the run it showed (sessionStorage holds
 // its id), and the list resumes any other. The weights live in the worker: they are fetched by message.
+import { decodeRun, encodeRun } from '../core/lessons';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { encodeConfig, decodeConfig, type Config } from '../core/config';
+import { type Config } from '../core/config';
 import { configPatchForModel, exportMetadata, type ImportedModel } from '../core/export/importModel';
 import type { MetricRecord } from '../core/export/metrics';
 import { createTask } from '../core/tasks';
 import type { ModelSpec } from '../core/spec';
 import { REBUILD_KEYS } from '../state/configChange';
 import { currentTaskData, onWorkerMessage, postToWorker, restoreHistory, setConfig } from '../state/controller';
-import { presetById } from '../state/presets';
+import { lessonById } from '../core/lessons';
 import type { FromWorker } from '../state/protocol';
 import { browserAutosaveHost } from '../state/runs/browserHost';
 import { Autosaver, newRunId, RunStore, type RunSnapshot, type SavedCheckpoint, type SavedRun } from '../state/runs/runStore';
@@ -59,8 +60,8 @@ function sameNetwork(a: Config, b: Config): boolean {
 }
 
 function defaultRunName(config: Config): string {
-  const preset = presetById(config.preset);
-  if (preset) return preset.title;
+  const lesson = lessonById(config.preset);
+  if (lesson) return lesson.title;
   const cell = config.cell === 'lstm' && config.variant !== 'none' ? `LSTM ${config.variant}` : config.cell;
   return `${config.task}, ${cell}, H ${config.H}`;
 }
@@ -128,7 +129,7 @@ export function ExportSection() {
     resumed.current = true;
     void store.load(idRef.current).then((run) => {
       if (!run || !run.checkpoint) return;
-      if (!sameNetwork(decodeConfig(run.config).config, useStore.getState().config)) {
+      if (!sameNetwork(decodeRun(run.config).config, useStore.getState().config)) {
         adopt(newRunId()); // another link in this tab: a new run
         return;
       }
@@ -153,7 +154,7 @@ export function ExportSection() {
       return {
         id,
         name: existing?.name ?? defaultRunName(state.config),
-        config: encodeConfig(state.config),
+        config: encodeRun(state.config),
         step: workerStep,
         checkpoint,
         metrics: currentRecords(),
@@ -199,7 +200,7 @@ export function ExportSection() {
 
   const onResume = (run: SavedRun) => {
     const base = useStore.getState().config;
-    const next = { ...decodeConfig(run.config).config, embed: base.embed, presenter: base.presenter, hide: base.hide };
+    const next = { ...decodeRun(run.config).config, embed: base.embed, presenter: base.presenter, hide: base.hide };
     networkRef.current = next;
     adopt(run.id);
     setConfig(next);

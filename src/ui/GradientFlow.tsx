@@ -3,7 +3,7 @@
 // per step back in time, read from the slope of log‖∂L/∂h_t‖.
 import { useStore } from '../state/store';
 import { formatFactor, formatValue } from './format';
-import { summarizeFlow } from './gradient';
+import { summarizeFlow } from '../core/flow';
 import { LAYER_COLORS } from './palette';
 import { SvgChart, type ChartSeries } from './SvgChart';
 

@@ -1,7 +1,7 @@
 // Name, engine badge, speed, presets, share link and presenter mode.
 import { useId, useState } from 'react';
-import { applyPreset, setConfig } from '../state/controller';
-import { PRESETS } from '../state/presets';
+import { openLesson, setConfig } from '../state/controller';
+import { LESSONS, lessonById } from '../core/lessons';
 import { useStore } from '../state/store';
 import { formatRate } from './format';
 import { iframeSnippet, sharedConfig, urlWithConfig, type ShareOptions } from '../state/url';
@@ -141,15 +141,15 @@ function FullHeader() {
           {formatRate(rate)} steps/s
         </span>
         <label htmlFor={presetSelectId} className="inline-label">
-          Preset
+          Lesson
         </label>
-        <select id={presetSelectId} value={PRESETS.some((p) => p.id === presetId) ? presetId : ''} onChange={(e) => applyPreset(e.target.value)} data-testid="preset-select">
+        <select id={presetSelectId} value={lessonById(presetId) ? presetId : ''} onChange={(e) => openLesson(e.target.value)} data-testid="lesson-select">
           <option value="" disabled>
             choose a lesson…
           </option>
-          {PRESETS.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.title}
+          {LESSONS.map((l, i) => (
+            <option key={l.id} value={l.id}>
+              {i + 1}. {l.title}
             </option>
           ))}
         </select>

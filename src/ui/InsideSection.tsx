@@ -6,7 +6,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { InspectRequest, InspectSnapshot } from '../core/inspect/snapshot';
 import type { Contestant } from '../core/inspect/race';
 import { currentTaskData, onWorkerMessage, postToWorker } from '../state/controller';
-import { presetById } from '../state/presets';
+import { lessonById } from '../core/lessons';
 import { useStore } from '../state/store';
 import { InsidePanel } from './inside/InsidePanel';
 import { LabPanel, type LabWorker } from './inside/LabPanel';
@@ -109,8 +109,8 @@ function createLabWorker(): LabWorker {
 
 function LabLive({ initialRace }: { initialRace: Contestant[] }) {
   const config = useStore((s) => s.config);
-  // a race from the link wins; else the preset's own race (GRU vs LSTM, the Greff ablation)
-  const race = initialRace.length ? initialRace : (presetById(config.preset)?.race ?? []);
+  // a race from the link wins; else the lesson's own race (GRU vs LSTM, the Greff ablation)
+  const race = initialRace.length ? initialRace : (lessonById(config.preset)?.race ?? []);
   const corpusLoaded = useStore((s) => s.corpusLoaded);
   const userDataVersion = useStore((s) => s.userDataVersion);
   // the task data is read when it changes (a corpus fetched, the user's own data given)

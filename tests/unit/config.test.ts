@@ -70,7 +70,7 @@ describe('Config URL', () => {
 
   it('reads an address without a query as the defaults, silently', () => {
     for (const address of ['https://rnnlab.test/', 'http://localhost:5173/lab/index.html', '/lab/']) {
-      expect(decodeConfig(address)).toEqual({ config: defaultConfig(), notices: [] });
+      expect(decodeConfig(address)).toEqual({ config: defaultConfig(), notices: [], given: [] });
     }
     expect(decodeConfig('cell=gru').config.cell).toBe('gru');
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decodeConfig, defaultConfig } from '../../src/core/config';
+import { defaultConfig } from '../../src/core/config';
 import { classifyChange } from '../../src/state/configChange';
-import { PRESETS, presetById, presetConfig } from '../../src/state/presets';
+import { LESSONS, lessonById, lessonConfig, decodeRun } from '../../src/core/lessons';
 import { configFromUrl, urlWithConfig } from '../../src/state/url';
 
 describe('url', () => {
@@ -15,8 +15,8 @@ describe('url', () => {
   });
 
   it('reads an address without a query as the defaults', () => {
-    expect(configFromUrl('http://127.0.0.1:4173/')).toEqual({ config: defaultConfig(), notices: [] });
-    expect(configFromUrl('http://127.0.0.1:4173/#present')).toEqual({ config: defaultConfig(), notices: [] });
+    expect(configFromUrl('http://127.0.0.1:4173/')).toEqual({ config: defaultConfig(), notices: [], given: [] });
+    expect(configFromUrl('http://127.0.0.1:4173/#present')).toEqual({ config: defaultConfig(), notices: [], given: [] });
   });
 
   it('reports bad values from a link and still yields a Config', () => {
@@ -44,29 +44,31 @@ describe('classifyChange', () => {
   });
 });
 
-describe('presets', () => {
+describe('lessons in links', () => {
   it('are valid Configs that survive the URL unchanged', () => {
-    for (const p of PRESETS) {
-      const c = presetConfig(p);
+    for (const l of LESSONS) {
+      const c = lessonConfig(l);
       const url = urlWithConfig('http://x/', c);
-      const decoded = decodeConfig(url);
-      expect(decoded.notices, p.id).toEqual([]);
-      expect(decoded.config, p.id).toEqual(c);
-      expect(c.preset).toBe(p.id);
+      const decoded = decodeRun(url);
+      expect(decoded.notices, l.id).toEqual([]);
+      expect(decoded.config, l.id).toEqual(c);
+      expect(c.preset).toBe(l.id);
     }
   });
-  it('have a two-sentence card and a thing to try', () => {
-    for (const p of PRESETS) {
-      expect(p.explanation.split(/(?<=\.)\s+/).length, p.id).toBe(2);
-      expect(p.tryThis.length).toBeGreaterThan(10);
-    }
+  it('a short link is the whole lesson, and keys in it apply on top (lesson= or preset=)', () => {
+    const clipping = lessonConfig(lessonById('clipping')!);
+    expect(decodeRun('?lesson=clipping').config).toEqual(clipping);
+    expect(decodeRun('?preset=clipping').config).toEqual(clipping);
+    // clip=none is the default, yet in a lesson link it overrides the lesson's clip=norm
+    expect(decodeRun('?lesson=clipping&clip=none').config).toEqual({ ...clipping, clip: 'none' });
+    const url = urlWithConfig('http://x/', { ...clipping, clip: 'none' });
+    expect(url).toBe('http://x/?v=1&lesson=clipping&clip=none');
+    expect(decodeRun(url).config.clip).toBe('none');
   });
-  it('include the lessons the issue names', () => {
-    expect(presetById('vanishing')?.overrides).toMatchObject({ cell: 'rnn_tanh', wrec: 0.5, task: 'adding', T: 50 });
-    expect(presetById('exploding')?.overrides).toMatchObject({ wrec: 3, clip: 'none' });
-    expect(presetById('clipping')?.overrides.clip).toBe('norm');
-    expect(presetById('lstm-long')?.overrides).toMatchObject({ cell: 'lstm' });
-    expect(presetById('lstm-long')!.overrides.T!).toBeGreaterThanOrEqual(100);
+  it('an unknown lesson is named in a notice, and the defaults are used', () => {
+    const { config, notices } = decodeRun('?lesson=nonexistent');
+    expect(config.preset).toBe('');
+    expect(notices).toEqual([expect.stringMatching(/^unknown lesson "nonexistent"; lessons are rnn, vanishing, /)]);
   });
 });
 
@@ -77,10 +79,8 @@ describe('classifyChange: the ESN spectral radius', () => {
   });
 });
 
-describe('preset races', () => {
-  it('race two to four models, and the Greff ablation races the full LSTM against CIFG and NFG', () => {
-    for (const p of PRESETS) if (p.race) expect(p.race.length, p.id).toBeGreaterThanOrEqual(2);
-    const greff = PRESETS.find((p) => p.id === 'greff');
-    expect(greff?.race?.map((c) => c.variant)).toEqual(['none', 'cifg', 'nfg']);
+describe('lesson races', () => {
+  it('race two to four models', () => {
+    for (const l of LESSONS) if (l.race) expect(l.race.length, l.id).toBeGreaterThanOrEqual(2);
   });
 });

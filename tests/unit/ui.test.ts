@@ -3,7 +3,7 @@ import { interpolateViridis } from 'd3-scale-chromatic';
 import { DecimatingSeries, thinForDisplay } from '../../src/ui/decimate';
 import { domainOf, linearTicks, logTicks, niceStep, powerOfTenLabel, project } from '../../src/ui/axes';
 import { buildLut, colorOf, colorPosition, heatmapRange, NONFINITE_RGB, paintHeatmap, parseColor } from '../../src/ui/colormap';
-import { summarizeFlow } from '../../src/ui/gradient';
+import { summarizeFlow } from '../../src/core/flow';
 import { pathOf, thinCaps } from '../../src/ui/plotPath';
 import { formatFactor, formatRate, formatSteps, formatValue } from '../../src/ui/format';
 import { positionOfScale, scaleOfPosition, trackFraction, WREC_POSITIONS } from '../../src/ui/logSlider';

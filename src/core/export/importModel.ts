@@ -1,7 +1,8 @@
 // Importing a model file into the playground: a size limit before anything is read, the safetensors and
 // model checks of src/core/safetensors.ts (names, shapes, dtype, metadata, hostile headers), finite values,
 // the playground's own size ranges, and messages a student can act on. Never throws.
-import { CONFIG_FIELDS, decodeConfig, encodeConfig, type Config } from '../config';
+import { decodeRun, encodeRun } from '../lessons';
+import { CONFIG_FIELDS, type Config } from '../config';
 import { modelFromSafetensors } from '../safetensors';
 import { paramLayout, type ModelSpec } from '../spec';
 
@@ -26,7 +27,7 @@ const mb = (bytes: number) => `${(bytes / (1024 * 1024)).toFixed(bytes < 1024 * 
 
 /** Metadata the page adds when it exports a model, so an import can restore the run's settings. */
 export function exportMetadata(config: Config, step: number): Record<string, string> {
-  return { config: encodeConfig(config), step: String(step), producer: 'rnnlab' };
+  return { config: encodeRun(config), step: String(step), producer: 'rnnlab' };
 }
 
 /**
@@ -64,7 +65,7 @@ export function importModel(bytes: Uint8Array, maxBytes = MAX_MODEL_BYTES): Impo
   const notes: string[] = [];
   let config: Config | null = null;
   if (metadata.config !== undefined) {
-    const decoded = decodeConfig(metadata.config);
+    const decoded = decodeRun(metadata.config);
     config = { ...decoded.config, ...configPatchForModel(spec) };
     if (decoded.notices.length > 0) notes.push(`Some saved settings were adjusted: ${decoded.notices.join('; ')}.`);
   } else {

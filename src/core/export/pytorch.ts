@@ -3,8 +3,9 @@
 // the task's data generator (same random stream, so the same batches for the same seed), and trains with the
 // run's loss, optimiser, clipping, penalties and BPTT — and samples text for char models.
 // The Python pieces live in pythonTasks.ts and pythonModel.ts; this file assembles them.
+import { encodeRun } from '../lessons';
 import type { Batch } from '../batch';
-import { encodeConfig, type Config } from '../config';
+import { type Config } from '../config';
 import { modelMetadata } from '../safetensors';
 import type { ModelSpec } from '../spec';
 import { PY_RNG, pythonTaskSource } from './pythonTasks';
@@ -62,7 +63,7 @@ function header(config: Config, spec: ModelSpec, options: ScriptOptions): string
 """An rnnlab run, taken to PyTorch: task ${config.task}, ${cellText}, H=${spec.hiddenSize}, ${spec.numLayers} layer(s).
 
 The playground's settings (its URL query):
-    ${encodeConfig(config)}
+    ${encodeRun(config)}
 
 This script
   * defines the model; its parameter names are those of model.safetensors, so the playground's weights load

@@ -106,7 +106,8 @@ export class CpuEngine implements Engine {
       const chunkFinite = Number.isFinite(clip.norm) && Number.isFinite(part.sum) && Number.isFinite(chunkPenalty);
       finite &&= chunkFinite;
       if (lastGrads) lastGrads.set(this.grads);
-      if (opts.update && chunkFinite) {
+      const guarded = clip.norm > (opts.maxGradNorm ?? Infinity);
+      if (opts.update && chunkFinite && !guarded) {
         this.updateCount++;
         applyUpdate(this.params, this.grads, this.slots, this.updateCount, opts.optimizer, net.layout);
         updates++;

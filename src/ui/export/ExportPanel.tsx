@@ -1,6 +1,7 @@
 // Take the run with you: the weights (safetensors), a PyTorch script that continues it, the metric history
 // (CSV, JSON), every chart (PNG, SVG); and bring a model in (file picker or drop). Self-contained: the page
 // passes what it knows through props (see the report of issue 8 for how App mounts it).
+import { encodeRun } from '../../core/lessons';
 import { useCallback, useId, useState, type DragEvent } from 'react';
 import type { Config } from '../../core/config';
 import { importModel, MAX_MODEL_BYTES, type ImportedModel } from '../../core/export/importModel';
@@ -8,7 +9,6 @@ import { metricsToCsv, metricsToJson, profilesToCsv, type MetricRecord, type Pro
 import { checkFileJson, pytorchScript, scriptFileName } from '../../core/export/pytorch';
 import type { Batch } from '../../core/batch';
 import type { ModelSpec } from '../../core/spec';
-import { encodeConfig } from '../../core/config';
 import { chartPng, download, findCharts, svgDocument, type ChartTarget } from './chartExport';
 import { fileSlug, runFileStem } from './chartFiles';
 import { formatBytes } from './exportData';
@@ -90,7 +90,7 @@ export function ExportPanel(props: ExportPanelProps) {
       const { records, profiles } = props.getMetrics();
       if (format === 'csv') download(metricsToCsv(records), `${stem}-metrics.csv`, 'text/csv');
       else if (format === 'gradients') download(profilesToCsv(profiles), `${stem}-dh-norm.csv`, 'text/csv');
-      else download(metricsToJson(records, profiles, encodeConfig(config)), `${stem}-metrics.json`, 'application/json');
+      else download(metricsToJson(records, profiles, encodeRun(config)), `${stem}-metrics.json`, 'application/json');
     });
 
   const refreshCharts = () => setCharts(findCharts(props.chartsRoot?.() ?? document));

@@ -1,7 +1,7 @@
 // The runs kept in this browser: resume one, rename it, delete it (with a confirmation step, no dialog box).
 // Self-contained: it reads the RunStore it is given and reports a resumed run through onResume.
+import { decodeRun } from '../../core/lessons';
 import { useCallback, useEffect, useId, useState } from 'react';
-import { decodeConfig } from '../../core/config';
 import type { RunStore, RunSummary, SavedRun } from '../../state/runs/runStore';
 import { formatBytes, formatWhen } from './exportData';
 import './export.css';
@@ -18,7 +18,7 @@ export interface RunListProps {
 }
 
 function describe(run: RunSummary): string {
-  const c = decodeConfig(run.config).config;
+  const c = decodeRun(run.config).config;
   const cell = c.cell === 'lstm' && c.variant !== 'none' ? `lstm ${c.variant}` : c.cell;
   return `${c.task}, ${cell}, H ${c.H}`;
 }

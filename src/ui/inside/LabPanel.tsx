@@ -1,7 +1,8 @@
 // Races and sweeps on the page: the setup forms, the views, and a worker of their own (LabSession behind
 // it) so the main training keeps its worker. The worker is created on the first start and ended on unmount.
+import { encodeRun } from '../../core/lessons';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { encodeConfig, type Config } from '../../core/config';
+import { type Config } from '../../core/config';
 import type { FromLab, ToLab } from '../../core/inspect/lab';
 import { DEFAULT_RACE_BUDGET, defaultRaceTarget, withRace, type Contestant, type RaceResult } from '../../core/inspect/race';
 import type { SweepProgress, SweepResult } from '../../core/inspect/sweep';
@@ -94,7 +95,7 @@ export function LabPanel({ config, data, createWorker, initialRace, initialBudge
 
   const cancel = () => job && worker.current?.postMessage({ type: 'cancel', id: job.id });
   const shareBase = baseUrl ?? (typeof location !== 'undefined' ? `${location.origin}${location.pathname}` : '');
-  const shareUrl = race ? `${shareBase}?${withRace(encodeConfig(config), race.contestants)}` : undefined;
+  const shareUrl = race ? `${shareBase}?${withRace(encodeRun(config), race.contestants)}` : undefined;
 
   return (
     <div className="inside-panel" data-testid="lab-panel">
