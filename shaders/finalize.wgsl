@@ -1,7 +1,8 @@
 // Second half of the reduction, one workgroup: a chunk's loss sum, penalty, gradient norm², clip factor and
 // finiteness, written to its record in `metrics`; counts the optimiser step on the GPU (Adam's t) when the
 // update will happen, so no readback is needed between chunks.
-//   metrics[chunk·8 + …] = [lossSum, penalty, gradNorm², clipFactor, finite (1/0), 0, 0, 0]
+//   metrics[chunk·8 + …] = [lossSum, penalty, gradNorm², clipFactor, finite (1/0), guarded (1/0), 0, 0]
+// guarded: the gradient norm exceeds maxNorm (the Trainer's exploding-gradient guard): no update is made.
 //   counter[0] = optimiser updates so far (f32, exact below 2^24)
 
 const CLIP_NONE: u32 = 0u;
@@ -19,6 +20,7 @@ struct Params {
   l2: f32,
   threshold: f32,
   omegaRows: u32, // rows of omegaTerms to add (L·T·B when Ω is on, else 0)
+  maxNorm: f32, // a chunk whose gradient norm exceeds this makes no update (StepOptions.maxGradNorm)
 }
 
 @group(0) @binding(0) var<storage, read> partials: array<f32>; // (NWG, 4)
@@ -89,7 +91,9 @@ fn main(@builtin(local_invocation_index) lid: u32) {
   metrics[rec + 2u] = gradSq;
   metrics[rec + 3u] = factor;
   metrics[rec + 4u] = select(0.0, 1.0, finite);
-  if (finite && u.doUpdate != 0u) {
+  let guarded = finite && norm > u.maxNorm;
+  metrics[rec + 5u] = select(0.0, 1.0, guarded);
+  if (finite && !guarded && u.doUpdate != 0u) {
     counter[0] = counter[0] + 1.0;
   }
 }

@@ -44,6 +44,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   let rec = u.chunk * 8u;
   let factor = metrics[rec + 3u];
   let finite = metrics[rec + 4u] != 0.0;
+  let guarded = metrics[rec + 5u] != 0.0; // finalize.wgsl: over the exploding-gradient guard
   let clipping = finite && metrics[rec + 2u] > 0.0;
   let step = counter[0];
   let c1 = 1.0 - pow(u.beta1, step);
@@ -61,7 +62,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
       }
       grads[i] = g;
     }
-    if (!finite || u.doUpdate == 0u) {
+    if (!finite || guarded || u.doUpdate == 0u) {
       continue;
     }
     if (u.kind == SGD) {

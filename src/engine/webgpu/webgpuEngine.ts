@@ -589,7 +589,7 @@ export class WebGpuEngine implements Engine {
       }
       k.partials.record(pass, model.partialsGroup, P, opts.penalty.l2, opts.clip.threshold);
       k.finalize.record(pass, ws.groups.finalize, {
-        B, t0: c.s, t1: c.e, chunk, P, clipMode, doUpdate, l2: opts.penalty.l2, threshold: opts.clip.threshold, omegaRows,
+        B, t0: c.s, t1: c.e, chunk, P, clipMode, doUpdate, l2: opts.penalty.l2, threshold: opts.clip.threshold, omegaRows, maxNorm: opts.maxGradNorm ?? Infinity,
       });
       if (doUpdate || wantGrads) {
         k.optimizer.record(pass, ws.groups.optimizer, { P, chunk, opt: opts.optimizer, clipMode, threshold: opts.clip.threshold, doUpdate });
@@ -631,7 +631,8 @@ export class WebGpuEngine implements Engine {
       clipFactor = Math.min(clipFactor, m[r + 3]);
       const ok = m[r + 4] !== 0;
       finite &&= ok;
-      if (ok && doUpdate) updates++;
+      const guarded = m[r + 5] !== 0;
+      if (ok && doUpdate && !guarded) updates++;
     });
     const normsOff = T * CHUNK_RECORD;
     const dhNorm = Array.from({ length: L }, (_, l) => Float64Array.from(m.subarray(normsOff + l * T, normsOff + (l + 1) * T)));

@@ -53,10 +53,10 @@ export class GradPartialsKernel extends Kernel<PartialsField> {
   }
 }
 
-type FinalizeField = 'B' | 't0' | 't1' | 'chunk' | 'nwg' | 'clipMode' | 'doUpdate' | 'l2' | 'threshold' | 'omegaRows';
+type FinalizeField = 'B' | 't0' | 't1' | 'chunk' | 'nwg' | 'clipMode' | 'doUpdate' | 'l2' | 'threshold' | 'omegaRows' | 'maxNorm';
 const FINALIZE = {
-  fields: ['B', 't0', 't1', 'chunk', 'nwg', 'clipMode', 'doUpdate', 'l2', 'threshold', 'omegaRows'] as const,
-  floats: ['l2', 'threshold'] as const,
+  fields: ['B', 't0', 't1', 'chunk', 'nwg', 'clipMode', 'doUpdate', 'l2', 'threshold', 'omegaRows', 'maxNorm'] as const,
+  floats: ['l2', 'threshold', 'maxNorm'] as const,
 };
 
 export const CLIP_CODE = { none: 0, norm: 1, value: 2 } as const;
@@ -74,11 +74,12 @@ export class FinalizeKernel extends Kernel<FinalizeField> {
   record(
     pass: GPUComputePassEncoder,
     group: GPUBindGroup,
-    p: { B: number; t0: number; t1: number; chunk: number; P: number; clipMode: keyof typeof CLIP_CODE; doUpdate: boolean; l2: number; threshold: number; omegaRows: number },
+    p: { B: number; t0: number; t1: number; chunk: number; P: number; clipMode: keyof typeof CLIP_CODE; doUpdate: boolean; l2: number; threshold: number; omegaRows: number; maxNorm: number },
   ): void {
     this.dispatch(pass, group, {
       B: p.B, t0: p.t0, t1: p.t1, chunk: p.chunk, nwg: this.profile.parameterWorkgroups(p.P), clipMode: CLIP_CODE[p.clipMode],
       doUpdate: p.doUpdate ? 1 : 0, l2: p.l2, threshold: Number.isFinite(p.threshold) ? p.threshold : 3.4e38, omegaRows: p.omegaRows,
+      maxNorm: Number.isFinite(p.maxNorm) ? p.maxNorm : 3.4e38,
     }, 1);
   }
 }
