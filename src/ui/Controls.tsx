@@ -25,7 +25,7 @@ const LABELS: Partial<Record<keyof Config, string>> = {
 };
 
 const OPTION_TEXT: Record<string, string> = {
-  adding: 'adding problem', copy: 'copy memory', temporal_order: 'temporal order', reber: 'embedded Reber grammar',
+  adding: 'adding problem', copy: 'copy memory', temporal_order: 'temporal order', reber: 'embedded Reber grammar', continual_reber: 'continual Reber stream (no resets)',
   sine: 'sine wave', sines: 'sum of sines', mackey_glass: 'Mackey–Glass', random_walk: 'random walk', csv: 'CSV series', char: 'characters (language model)',
   rnn_tanh: 'RNN (tanh)', rnn_relu: 'RNN (ReLU)', lstm: 'LSTM', gru: 'GRU', esn: 'echo-state network',
   none: 'none (PyTorch)', vanilla: 'vanilla (peepholes)', nig: 'NIG: no input gate', nfg: 'NFG: no forget gate', nog: 'NOG: no output gate',

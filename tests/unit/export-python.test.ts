@@ -122,6 +122,7 @@ describePython('generated script: the same random stream and batches', () => {
     { task: 'copy', T: 5, tolerance: 0 },
     { task: 'temporal_order', T: 20, tolerance: 0 },
     { task: 'reber', T: 30, tolerance: 0 },
+    { task: 'continual_reber', T: 12, tolerance: 0 }, // training batches continue the stream; validation has a warm-up
     { task: 'sine', T: 16, tolerance: 1e-6 }, // sin/exp/log of two libms
     { task: 'sines', T: 16, tolerance: 1e-6 },
     { task: 'mackey_glass', T: 16, tolerance: 1e-5 },

@@ -25,7 +25,7 @@ function setup(task: (typeof TASKS)[number], T = 24) {
 
 describe('view logic', () => {
   test('families, verdicts and a bounded history', () => {
-    expect(TASKS.map(familyOf)).toEqual(['memory', 'memory', 'memory', 'memory', 'series', 'series', 'series', 'series', 'series', 'char']);
+    expect(TASKS.map(familyOf)).toEqual(['memory', 'memory', 'memory', 'memory', 'memory', 'series', 'series', 'series', 'series', 'series', 'char']);
     expect(verdict({ name: 'mse', value: 0.166, chance: 0.167, higherIsBetter: false })).toMatch(/at chance/);
     expect(verdict({ name: 'mse', value: 0.01, chance: 0.167, higherIsBetter: false })).toBe('far better than chance');
     expect(verdict({ name: 'acc', value: 0.4, chance: 0.25, higherIsBetter: true })).toBe('better than chance');

@@ -1,6 +1,7 @@
 // createTask: the Config (and any user data) → a Task. The one place that knows every task.
 import type { Config } from '../config';
 import { AddingTask } from './adding';
+import { ContinualReberTask } from './continualReber';
 import { CopyTask } from './copy';
 import { ReberTask } from './reber';
 import { generatedSeriesTask, SeriesTask } from './series';
@@ -13,6 +14,7 @@ export { AddingTask, addingAccuracy, ADDING_CHANCE_MSE } from './adding';
 export { CopyTask, copyAccuracy, copyPaperBaseline, COPY_CHANCE_XENT } from './copy';
 export { TemporalOrderTask, TEMPORAL_CLASSES, TEMPORAL_SYMBOLS } from './temporalOrder';
 export { ReberTask, reberScores, REBER_SYMBOLS } from './reber';
+export { ContinualReberTask, continualReberScores, continualValLength } from './continualReber';
 export { SeriesTask, persistenceMse, minimumLength, freeRunForecast } from './series';
 export { CharTask, Vocabulary, buildVocabulary, sampleFromLogits, sampleText, perplexity, decodeUserTextBytes, prepareUserText } from './text';
 export { parseCsv, csvColumn, defaultColumn, decodeCsvBytes, checkCsvSize, seriesFromCsvBytes, MAX_CSV_BYTES } from './csv';
@@ -35,6 +37,9 @@ export function createTask(config: Config, data: TaskData = {}): Task {
     case 'reber':
       if (config.T < 10) throw new Error(`the embedded Reber task needs T ≥ 10 to hold a whole string (got ${config.T})`);
       return new ReberTask();
+    case 'continual_reber':
+      if (config.T < 10) throw new Error(`the continual embedded Reber task needs T ≥ 10 (got ${config.T})`);
+      return new ContinualReberTask();
     case 'sine':
     case 'sines':
     case 'mackey_glass':

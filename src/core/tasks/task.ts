@@ -18,6 +18,11 @@ export interface Task {
   readonly loss: LossKind;
   readonly lossSteps: LossSteps;
   /**
+   * A continual stream (continualReber.ts): each training batch continues the previous one row by row, and the
+   * Trainer carries the hidden state from batch to batch instead of starting each batch from zeros.
+   */
+  readonly continual?: boolean;
+  /**
    * A batch, deterministic given the rng. `T` is the task's length parameter (the config's T: lag,
    * window or sequence length); the batch's own `T` field is the number of steps it really has
    * (they differ only for copy memory, whose sequences are T + 20 long).

@@ -19,6 +19,8 @@ function intro(name: string, T: number): string {
       return `Ten symbols are shown, then ${T} blank steps pass; after the delimiter the network must repeat the ten. Without memory it can only guess one of 8: log 8 ≈ 2.08 nats.`;
     case 'temporal_order':
       return `Among ${T} distracting symbols, two are X or Y. At the end the network must say in which order they came (XX, XY, YX or YY): 1 in 4 by chance.`;
+    case 'continual_reber':
+      return 'Embedded Reber strings one after another with no break and no reset: the state is carried from batch to batch. The network predicts the next symbol; the hard part is the second-to-last symbol of each string, which must repeat its T or P, while whatever the earlier strings left in the state has to be forgotten.';
     default:
       return 'Strings of the embedded Reber grammar; the network predicts the next symbol. Learning the grammar is easy — the hard part is the second-to-last symbol, which must repeat the T or P from the start of the string.';
   }

@@ -19,7 +19,7 @@ export type TaskFamily = 'series' | 'memory' | 'char';
 
 export function familyOf(taskName: string): TaskFamily {
   if (taskName === 'char') return 'char';
-  if (['adding', 'copy', 'temporal_order', 'reber'].includes(taskName)) return 'memory';
+  if (['adding', 'copy', 'temporal_order', 'reber', 'continual_reber'].includes(taskName)) return 'memory';
   return 'series';
 }
 
