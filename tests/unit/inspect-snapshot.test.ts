@@ -28,7 +28,8 @@ describe('inspectSnapshot', () => {
     expect(snap.unit).toBe(4); // clamped to H − 1
     expect(snap.inputLabels).toHaveLength(16);
     expect(snap.text!.chars.join('')).toBe(snap.inputLabels.join(''));
-    expect(snap.text!.hidden.map((r) => r.feature)).toEqual(['quote', 'bracket', 'depth', 'line']);
+    expect(snap.text!.hidden.map((r) => r.feature)).toEqual(['quote', 'comment', 'bracket', 'depth', 'line']);
+    expect(snap.text!.start).toBe(snap.text!.passages[0].start); // the first passage unless one is asked for
     expect(snap.text!.cells).not.toBeNull();
     expect(snap.gateStats.map((g) => g.gate.name)).toEqual(['i', 'f', 'g', 'o']);
     expect(snap.gatePopulation).toEqual({ T: 10, B: 4 }); // the whole validation batch, not just the text shown
@@ -39,11 +40,31 @@ describe('inspectSnapshot', () => {
     expect(snap.matrix!.map((r) => r.length)).toEqual(Array.from({ length: 16 }, (_, t) => t + 1));
     // the connectivity is that of the trained parameters, not of a fresh model
     expect(task).toBeInstanceOf(CharTask);
-    const again = await connectivity(trainer.spec, params, textProbe(task as CharTask, 16).batch, 15);
+    const again = await connectivity(trainer.spec, params, textProbe(task as CharTask, 16, snap.text!.start).batch, 15);
     // (the engine hands back float32 squared norms; the reference keeps float64)
     expect(snap.connectivity.mean).toHaveLength(again.mean.length);
     again.mean.forEach((v, s) => expect(Math.abs(snap.connectivity.mean[s] - v)).toBeLessThan(1e-6 * v));
     expect(Array.from(snap.matrix![15])).toEqual(Array.from(snap.connectivity.mean)); // the same row, computed once
+    trainer.dispose();
+  });
+
+  test('char task: the text is the passage asked for (by its start), else the first', async () => {
+    const text = Array.from({ length: 200 }, (_, k) => `v${k % 7} = ("a" [b ${k}]);\n`).join('');
+    const config: Config = { ...defaultConfig(), task: 'char', corpus: 'user', T: 10, B: 2, H: 4, cell: 'lstm' };
+    const { trainer, task } = await trained(config, text);
+    const params = await trainer.readParams();
+    const { batch } = await trainer.snapshot();
+    const first = await inspectSnapshot(trainer.spec, task, trainer.engine, params, batch, { layer: 0, unit: 0, textLength: 20 });
+    const passages = first.text!.passages;
+    expect(passages.length).toBeGreaterThan(1);
+    expect(first.text!.start).toBe(passages[0].start);
+    const pick = passages[passages.length - 1];
+    const second = await inspectSnapshot(trainer.spec, task, trainer.engine, params, batch, { layer: 0, unit: 0, textLength: 20, textStart: pick.start });
+    expect(second.text!.start).toBe(pick.start);
+    expect(second.text!.chars.join('')).toBe(textProbe(task as CharTask, 20, pick.start).chars.join(''));
+    expect(second.text!.chars[0]).toBe('v'); // a passage opens at a statement
+    const stray = await inspectSnapshot(trainer.spec, task, trainer.engine, params, batch, { layer: 0, unit: 0, textLength: 20, textStart: pick.start + 1 });
+    expect(stray.text!.start).toBe(passages[0].start);
     trainer.dispose();
   });
 

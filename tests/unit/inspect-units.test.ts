@@ -1,7 +1,9 @@
-// Unit activations over text: the features are right on hand-checked strings, and a synthetic unit that
-// equals a feature is ranked first for it with r = ±1.
+// Unit activations over text: the features are right on hand-checked strings and differ from one another on
+// the shipped corpora, the probe passages start where statements do, and a synthetic unit that equals a
+// feature is ranked first for it with r = ±1.
 import { describe, expect, test } from 'vitest';
-import { pearson, rankUnits, textFeatures, textProbe, unitSeries } from '../../src/core/inspect/units';
+import { pearson, probePassages, rankUnits, textFeatures, textProbe, unitSeries } from '../../src/core/inspect/units';
+import { loadCorpusFromDisk } from '../../src/core/tasks/corpusNode';
 import { Rng } from '../../src/core/rng';
 import { makeSpec, paramLayout } from '../../src/core/spec';
 import { CharTask } from '../../src/core/tasks/text';
@@ -10,17 +12,73 @@ import { CpuEngine } from '../../src/engine/cpu/cpuEngine';
 const feature = (text: string, id: string) => Array.from(textFeatures(Array.from(text)).find((f) => f.id === id)!.values);
 
 describe('textFeatures', () => {
-  test('quotes: the opening quote is inside, the closing one outside; escapes and newlines', () => {
+  test('strings: the opening quote is inside, the closing one outside; escapes and newlines', () => {
     expect(feature('a"bc"d', 'quote')).toEqual([0, 1, 1, 1, 0, 0]);
     expect(feature('"a\\"b"c', 'quote')).toEqual([1, 1, 1, 1, 1, 0, 0]); // \" does not close
-    expect(feature("it's\nok", 'quote')).toEqual([0, 0, 1, 1, 0, 0, 0]); // an apostrophe ends at the newline
-    expect(feature('"(a"(', 'bracket')).toEqual([0, 0, 0, 0, 1]); // brackets inside quotes do not count
+    expect(feature("x = 'ab\nc", 'quote')).toEqual([0, 0, 0, 0, 1, 1, 1, 0, 0]); // a ' string ends at the newline
+    expect(feature('"(a"(', 'depth')).toEqual([0, 0, 0, 0, 1]); // brackets inside strings do not count
   });
 
-  test('brackets, depth and position in the line', () => {
-    expect(feature('f(a[b])c)', 'bracket')).toEqual([0, 1, 1, 1, 1, 1, 0, 0, 0]);
+  test("an apostrophe after a letter is not a quote: identifiers and prose stay outside strings", () => {
+    expect(feature("it's ok", 'quote')).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    expect(feature("the model's weights = f('w')", 'quote').join('')).toBe('0'.repeat(24) + '1100');
+    expect(feature('a`b` `c`', 'quote')).toEqual([0, 0, 0, 0, 0, 1, 1, 0]); // a backtick after a letter opens nothing either
+  });
+
+  test('comments: // to the end of the line and /* … */; their quotes and brackets count for nothing', () => {
+    expect(feature('a // b\nc', 'comment')).toEqual([0, 0, 0, 1, 1, 1, 0, 0]);
+    expect(feature('a/*b*/c', 'comment')).toEqual([0, 0, 1, 1, 1, 1, 0]);
+    expect(feature('/*/ x */y', 'comment')).toEqual([0, 1, 1, 1, 1, 1, 1, 1, 0]); // "/*/" does not close
+    expect(feature("// don't (ever\nf(x)", 'depth')).toEqual([...Array(14).fill(0), 0, 0, 1, 1, 0]);
+    expect(feature("// it's\n'a'", 'quote')).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0]);
+    expect(feature('"//"x', 'comment')).toEqual([0, 0, 0, 0, 0]); // slashes in a string open no comment
+  });
+
+  test('inside ( ) is the innermost bracket; depth counts every kind; position in the line', () => {
+    expect(feature('f(a[b])c)', 'bracket')).toEqual([0, 1, 1, 0, 0, 1, 0, 0, 0]);
     expect(feature('f(a[b])c)', 'depth')).toEqual([0, 1, 1, 2, 2, 1, 0, 0, 0]); // the stray ) stays at 0
+    expect(feature('{(x)}', 'bracket')).toEqual([0, 1, 1, 0, 0]);
     expect(feature('ab\ncde\n', 'line')).toEqual([1, 2, 0, 1, 2, 3, 0]);
+  });
+
+  test('on the shipped corpora\'s probe passages no two features are the same row: |r| between any two < 0.7 on the grammar corpus', () => {
+    for (const corpus of ['grammar', 'code'] as const) {
+      const task = new CharTask(loadCorpusFromDisk(corpus), 50);
+      const passages = probePassages(task);
+      expect(passages.length).toBe(6);
+      const chars = passages.flatMap((p) => textProbe(task, p.length, p.start).chars);
+      const feats = textFeatures(chars);
+      for (let a = 0; a < feats.length; a++) {
+        for (let b = a + 1; b < feats.length; b++) {
+          const r = pearson(feats[a].values, feats[b].values);
+          expect(Math.abs(r), `${corpus}: ${feats[a].id} vs ${feats[b].id}`).toBeLessThan(corpus === 'grammar' ? 0.7 : 0.9);
+          expect(Array.from(feats[a].values)).not.toEqual(Array.from(feats[b].values));
+        }
+      }
+    }
+  });
+});
+
+describe('probePassages', () => {
+  test('non-overlapping passages of the validation text, each at the start of a statement', () => {
+    const task = new CharTask(loadCorpusFromDisk('grammar'), 50);
+    const passages = probePassages(task, 6, 400);
+    expect(passages).toHaveLength(6);
+    for (let k = 0; k < passages.length; k++) {
+      const p = passages[k];
+      expect(p.start).toBeGreaterThanOrEqual(task.split);
+      expect(p.start + p.length).toBeLessThanOrEqual(task.ids.length);
+      if (k > 0) expect(p.start).toBeGreaterThanOrEqual(passages[k - 1].start + passages[k - 1].length);
+      const chars = textProbe(task, p.length, p.start).chars;
+      expect(task.vocab.symbols[task.ids[p.start - 1]]).toBe('\n');
+      expect(chars[0]).toMatch(/[a-z]/); // "name = …": a statement of the grammar opens at depth 0
+      expect(p.label).toMatch(new RegExp(`^passage ${k + 1}: “`));
+    }
+    // a short text gives what fits
+    const small = new CharTask('abc (de) "fg"\n'.repeat(30), 10);
+    const few = probePassages(small, 6, 400);
+    expect(few.length).toBe(1);
+    expect(few[0].start + few[0].length).toBeLessThanOrEqual(small.ids.length);
   });
 });
 
@@ -79,7 +137,7 @@ describe('textProbe', () => {
     await engine.init(spec, new Float32Array(paramLayout(spec).size).map(() => rng.uniform(-0.4, 0.4)));
     const fwd = await engine.forward(probe.batch);
     const ranking = rankUnits(fwd.cells![0], 25, 1, 6, textFeatures(probe.chars), 2);
-    expect(ranking).toHaveLength(4);
+    expect(ranking).toHaveLength(5);
     for (const r of ranking) for (const s of r.top) expect(Math.abs(s.r)).toBeLessThanOrEqual(1 + 1e-12);
   });
 });

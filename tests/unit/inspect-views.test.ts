@@ -146,7 +146,7 @@ describe('views render from real computations', () => {
     const rankings = rankUnits(fwd.hidden[0], T, 1, H, textFeatures(probe.chars), 3);
     const unitHtml = render(createElement(UnitText, { chars: probe.chars, states: fwd.hidden[0], B: 1, H, rankings, stateName: 'hidden h' }));
     expect((unitHtml.match(/class="ch"/g) ?? []).length).toBe(T);
-    expect(unitHtml).toContain('inside quotes');
+    expect(unitHtml).toContain('inside a string');
 
     const conn = await connectivity(spec, params, probe.batch, 9);
     const matrix = await connectivityMatrix((...a) => engine.inputGradientNorms(...a), spec, params, { ...probe.batch, T: 10, x: probe.batch.x.subarray(0, 10 * task.inputSize) });
@@ -188,7 +188,7 @@ describe('views render from real computations', () => {
     await engine.init(spec, params);
     const snap = await inspectSnapshot(spec, task, engine, params, task.batch('val', 1, 12, new Rng(1)), { layer: 1, unit: 2, textLength: 30, window: 12 });
     const html = render(createElement(InsidePanel, { snapshot: snap, step: 42, onRequest: () => {} }));
-    expect(followUpRequest(snap, { unit: 4 })).toEqual({ layer: 1, unit: 4, t: 11, window: 12, matrix: false, textLength: 30 });
+    expect(followUpRequest(snap, { unit: 4 })).toEqual({ layer: 1, unit: 4, t: 11, window: 12, matrix: false, textLength: 30, textStart: snap.text!.start });
     expect(html).toContain('GRU cell, drawn');
     expect(html).toContain('layer 1 · unit 2 · step 42');
     expect(html).toContain('data-testid="gate-histograms"');

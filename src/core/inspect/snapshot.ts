@@ -11,7 +11,7 @@ import { TEMPORAL_SYMBOLS } from '../tasks/temporalOrder';
 import { CharTask } from '../tasks/text';
 import { connectivityOn, type ConnectivityOptions, type ConnectivityResult, type InputGradientNorms } from './connectivity';
 import { gateNotes, gateStatistics, type GateHistogram } from './gates';
-import { rankUnits, textFeatures, textProbe, type FeatureRanking } from './units';
+import { PROBE_LENGTH, probePassages, rankUnits, textFeatures, textProbe, type FeatureRanking, type ProbePassage } from './units';
 
 /** What an engine's forward pass returns (the Engine contract's ForwardResult). */
 export interface ForwardOutputs {
@@ -36,8 +36,10 @@ export interface InspectRequest {
   unit: number; // which unit for the cell diagram; clamped
   /** Output step for connectivity; default the last step. Clamped to the sequence. */
   t?: number;
-  /** Char task: how many characters of the validation text to read (default 200). */
+  /** Char task: how many characters of the validation text to read (default PROBE_LENGTH). */
   textLength?: number;
+  /** Char task: which passage to read, by its start (ProbePassage.start; default, or not one of them: the first). */
+  textStart?: number;
   /**
    * Connectivity uses the first `window` steps of the sequence (default all). Pass the training length
    * config.T: the model learnt on windows of T from a zero state, and the cost grows as window² · Y.
@@ -67,8 +69,11 @@ export interface InspectSnapshot {
   /** What the histograms count: every step of every sequence of the inspected batch. */
   gatePopulation: { T: number; B: number };
   gateNotes: Record<string, string>;
-  /** Char task: the characters and the unit rankings for hidden (and cell) states of the chosen layer. */
-  text: { chars: string[]; hidden: FeatureRanking[]; cells: FeatureRanking[] | null } | null;
+  /**
+   * Char task: the characters and the unit rankings for hidden (and cell) states of the chosen layer; where
+   * the text starts in the corpus, and the passages of the validation text the view offers.
+   */
+  text: { chars: string[]; hidden: FeatureRanking[]; cells: FeatureRanking[] | null; start: number; passages: ProbePassage[] } | null;
   connectivity: ConnectivityResult;
   matrix: Float64Array[] | null;
 }
@@ -127,8 +132,8 @@ function clampInt(v: number, lo: number, hi: number): number {
 /**
  * Computes a snapshot on `engine` (the Trainer's active engine) with `params` its current parameters
  * (engine.readParams() / trainer.readParams()); `sequence` is the batch to inspect
- * (for non-char tasks, e.g. the trainer's validation batch — row 0 is used). For the char task a stretch of
- * the validation text (textProbe) is used instead.
+ * (for non-char tasks, e.g. the trainer's validation batch — row 0 is used). For the char task a passage of
+ * the validation text (probePassages, textProbe; request.textStart picks which) is used instead.
  */
 export async function inspectSnapshot(
   spec: ModelSpec,
@@ -144,8 +149,14 @@ export async function inspectSnapshot(
   const unit = clampInt(request.unit, 0, H - 1);
   let batch: Batch;
   let chars: string[] | null = null;
+  let passages: ProbePassage[] = [];
+  let textStart = 0;
   if (task instanceof CharTask) {
-    const probe = textProbe(task, request.textLength ?? 200);
+    const length = request.textLength ?? PROBE_LENGTH;
+    passages = probePassages(task, undefined, length);
+    // one of the passages offered (a start left over from another corpus falls back to the first)
+    textStart = passages.find((p) => p.start === request.textStart)?.start ?? passages[0]?.start ?? task.split;
+    const probe = textProbe(task, length, textStart);
     batch = probe.batch;
     chars = probe.chars;
   } else {
@@ -165,7 +176,7 @@ export async function inspectSnapshot(
   let text: InspectSnapshot['text'] = null;
   if (chars) {
     const features = textFeatures(chars);
-    text = { chars, hidden: rankUnits(hidden, T, 1, H, features), cells: cells ? rankUnits(cells, T, 1, H, features) : null };
+    text = { chars, hidden: rankUnits(hidden, T, 1, H, features), cells: cells ? rankUnits(cells, T, 1, H, features) : null, start: textStart, passages };
   }
   const window = clampInt(request.window ?? T, 1, T);
   const t = clampInt(request.t ?? window - 1, 0, window - 1);

@@ -10,54 +10,78 @@ import type { CharTask } from '../tasks/text';
  * (which has seen x_i) is: the opening quote is already inside the quote, the closing one is outside.
  */
 export interface TextFeature {
-  id: 'quote' | 'bracket' | 'depth' | 'line';
+  id: 'quote' | 'comment' | 'bracket' | 'depth' | 'line';
   label: string;
   values: Float64Array; // (N) one number per character
 }
 
 const OPENING: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
 const CLOSING = new Set([')', ']', '}']);
-const QUOTES = new Set(['"', "'", '`']);
+const WORD_CHAR = /[\p{L}\p{N}_$]/u;
 
 /**
- * The features of a text given as characters (code points, as the char model reads them).
- * - quote: 1 inside "…", '…' or `…` (a quote closes on the same character; a newline ends " and ' quotes,
- *   so an apostrophe in prose does not leave the rest of the text "quoted" forever; a backslash escapes).
- * - bracket: 1 while any of ( [ { is open; depth: how many are open (a stray closer never goes below 0).
+ * The features of a text given as characters (code points, as the char model reads them), read by one scan
+ * that knows strings and comments, so that each feature means one thing:
+ * - quote: 1 inside a string: "…" always; '…' and `…` only when the quote does not follow a letter, digit or
+ *   _ (so the apostrophe of "don't" or "model's" opens nothing). A string closes on its own quote; a newline
+ *   ends " and ' strings; a backslash escapes.
+ * - comment: 1 inside a // line comment (from its second slash to the newline) or a block comment
+ *   (from its star to the closing slash). Quotes and brackets inside comments count for nothing.
+ * - bracket: 1 while the innermost open bracket is a round one "(" (inside a call's or a condition's
+ *   parentheses), 0 at depth 0 or when the innermost is [ or {.
+ * - depth: how many brackets ( [ { are open, of every kind (a stray closer never goes below 0).
  * - line: characters since the last newline (0 at the newline itself).
+ * Strings and comments hide brackets, so depth is the code's nesting, not the prose's.
  */
 export function textFeatures(chars: readonly string[]): TextFeature[] {
   const N = chars.length;
   const quote = new Float64Array(N);
+  const comment = new Float64Array(N);
   const bracket = new Float64Array(N);
   const depth = new Float64Array(N);
   const line = new Float64Array(N);
   let openQuote: string | null = null;
+  let inComment: 'line' | 'block' | null = null;
+  let commentFrom = -1; // where the comment began (its second slash, or the star of /*)
   let escaped = false;
-  let open = 0;
+  const stack: string[] = [];
   let column = 0;
   for (let i = 0; i < N; i++) {
     const ch = chars[i];
-    if (openQuote !== null) {
+    const prev = i > 0 ? chars[i - 1] : '';
+    // a slash opens a comment only where the slash before it was plain code (not a string's or a comment's)
+    const codeBefore = i > 0 && quote[i - 1] === 0 && comment[i - 1] === 0;
+    let closesComment = false;
+    if (inComment === 'line') {
+      if (ch === '\n') inComment = null;
+    } else if (inComment === 'block') {
+      if (ch === '/' && prev === '*' && i - 1 > commentFrom) closesComment = true;
+    } else if (openQuote !== null) {
       if (escaped) escaped = false;
       else if (ch === '\\') escaped = true;
       else if (ch === openQuote || (ch === '\n' && openQuote !== '`')) openQuote = null;
-    } else if (QUOTES.has(ch)) {
+    } else if ((ch === '/' || ch === '*') && prev === '/' && codeBefore) {
+      inComment = ch === '/' ? 'line' : 'block';
+      commentFrom = i;
+    } else if (ch === '"' || ((ch === "'" || ch === '`') && !WORD_CHAR.test(prev))) {
       openQuote = ch;
     } else if (ch in OPENING) {
-      open++;
+      stack.push(ch);
     } else if (CLOSING.has(ch)) {
-      open = Math.max(0, open - 1);
+      stack.pop();
     }
     column = ch === '\n' ? 0 : column + 1;
     quote[i] = openQuote !== null ? 1 : 0;
-    bracket[i] = open > 0 ? 1 : 0;
-    depth[i] = open;
+    comment[i] = inComment !== null ? 1 : 0; // the closing slash of a block comment still belongs to it
+    if (closesComment) inComment = null;
+    bracket[i] = stack.length > 0 && stack[stack.length - 1] === '(' ? 1 : 0;
+    depth[i] = stack.length;
     line[i] = column;
   }
   return [
-    { id: 'quote', label: 'inside quotes', values: quote },
-    { id: 'bracket', label: 'inside brackets', values: bracket },
+    { id: 'quote', label: 'inside a string', values: quote },
+    { id: 'comment', label: 'inside a comment', values: comment },
+    { id: 'bracket', label: 'inside ( )', values: bracket },
     { id: 'depth', label: 'bracket depth', values: depth },
     { id: 'line', label: 'position in the line', values: line },
   ];
@@ -151,4 +175,62 @@ export function textProbe(task: CharTask, length: number, start = task.split): T
     batch: { T: N, B: 1, X: task.vocab.size, x: task.oneHot(ids), labels, loss: 'xent', lossSteps: 'all' },
     chars: Array.from(ids, (id) => task.vocab.symbols[id]),
   };
+}
+
+/** A stretch of the validation text the unit view can read: where it starts, how long, and how to name it. */
+export interface ProbePassage {
+  start: number; // index into task.ids
+  length: number;
+  label: string; // e.g. 'passage 2: "far = ([walk [(fox…"'
+}
+
+/** Characters the unit view reads by default: long enough for a statement or two, short enough to draw. */
+export const PROBE_LENGTH = 400;
+
+/** Characters shown in a passage's label. */
+const LABEL_CHARS = 18;
+
+/**
+ * `count` passages of `length` characters spread evenly over the validation part (text the model has not
+ * trained on). Each starts at the beginning of a line that opens at the left margin with something other than
+ * a closing bracket (a new statement in code or in the grammar corpus, a new line in prose), so a passage read
+ * from a zero state begins where the text itself is at depth 0; where no such line is near, at a line start,
+ * else where it falls. Passages do not overlap; fewer come back when the validation text is short.
+ */
+export function probePassages(task: CharTask, count = 6, length = PROBE_LENGTH): ProbePassage[] {
+  const n = task.ids.length;
+  const lo = task.split;
+  const L = Math.max(1, Math.min(length, n - lo));
+  const symbols = task.vocab.symbols;
+  const ch = (i: number) => symbols[task.ids[i]];
+  const lastStart = n - L;
+  const isLineStart = (i: number) => i === 0 || ch(i - 1) === '\n';
+  const isStatementStart = (i: number) => isLineStart(i) && !/\s/u.test(ch(i)) && !CLOSING.has(ch(i));
+  // the first statement start at or after `from` (within reach), else the last one before it (not before
+  // `floor`, the end of the previous passage); then the same for any line start; else `from` itself
+  const snap = (from: number, floor: number): number => {
+    const end = Math.min(lastStart, from + Math.max(L, 200));
+    for (const test of [isStatementStart, isLineStart]) {
+      for (let i = from; i <= end; i++) if (test(i)) return i;
+      for (let i = from - 1; i >= floor; i--) if (test(i)) return i;
+    }
+    return from;
+  };
+  const passages: ProbePassage[] = [];
+  const span = lastStart - lo;
+  const wanted = Math.max(1, Math.floor(count));
+  let next = lo;
+  for (let k = 0; k < wanted; k++) {
+    const target = Math.max(next, lo + Math.floor((span * k) / wanted));
+    if (target > lastStart) break;
+    const start = snap(target, next);
+    if (start > lastStart) break;
+    passages.push({ start, length: L, label: '' });
+    next = start + L;
+  }
+  return passages.map((p, k) => {
+    let head = '';
+    for (let i = p.start; i < p.start + p.length && head.length < LABEL_CHARS; i++) head += ch(i) === '\n' ? ' ' : ch(i);
+    return { ...p, label: `passage ${k + 1}: “${head.trim()}…”` };
+  });
 }

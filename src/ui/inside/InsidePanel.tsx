@@ -113,6 +113,9 @@ export function InsidePanel({ snapshot, step, onRequest, busy, progress, pending
             stateName={useCells ? 'cell c' : 'hidden h'}
             initialUnit={unit}
             onPickUnit={(u) => request({ unit: u })}
+            passages={snapshot.text.passages}
+            start={snapshot.text.start}
+            onPickPassage={(start) => request({ textStart: start })}
           />
         </>
       )}

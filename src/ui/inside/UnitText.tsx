@@ -1,9 +1,10 @@
 // The input text coloured by one unit's activation, after Karpathy et al. (2015): blue where the unit is
 // positive, red where negative. Hover a character to see every unit there (the strip), hover a unit in the
 // strip or the ranking table to show it; click to keep it. The table ranks units by how well they track
-// simple features of the text (inside quotes, inside brackets, bracket depth, position in the line).
+// simple features of the text (inside a string, inside a comment, inside ( ), bracket depth, position in the
+// line). A picker chooses which passage of the validation text is read; the text scrolls.
 import { Fragment, memo, useMemo, useState } from 'react';
-import type { FeatureRanking } from '../../core/inspect/units';
+import type { FeatureRanking, ProbePassage } from '../../core/inspect/units';
 import { unitSeries } from '../../core/inspect/units';
 import { activationColors, activationScale, visibleChar } from './views';
 import './inside.css';
@@ -25,9 +26,18 @@ export interface UnitTextProps {
   initialUnit?: number;
   /** Told when the user keeps a unit (click), e.g. to show it in the cell diagram. */
   onPickUnit?: (unit: number) => void;
+  /** The passages of the text that can be read instead (probePassages), where this text starts, and the pick. */
+  passages?: ProbePassage[];
+  start?: number;
+  onPickPassage?: (start: number) => void;
 }
 
-function UnitTextImpl({ chars, states, B, H, b = 0, rankings, stateName, initialUnit, onPickUnit }: UnitTextProps) {
+/** A feature that does not vary over the text correlates with nothing (every r is 0): the table says so. */
+function constantFeature(r: FeatureRanking): boolean {
+  return r.all.every((v) => v === 0);
+}
+
+function UnitTextImpl({ chars, states, B, H, b = 0, rankings, stateName, initialUnit, onPickUnit, passages, start, onPickPassage }: UnitTextProps) {
   const T = chars.length;
   const [kept, setKept] = useState<number>(initialUnit ?? rankings[0]?.top[0]?.unit ?? 0);
   const [hoverUnit, setHoverUnit] = useState<number | null>(null);
@@ -68,7 +78,24 @@ function UnitTextImpl({ chars, states, B, H, b = 0, rankings, stateName, initial
           {hoverChar !== null ? `“${visibleChar(chars[hoverChar])}” at ${hoverChar}: ${series[hoverChar].toFixed(3)}` : `colour scale ±${scale.toFixed(2)}`}
         </span>
       </div>
-      <div className="text-view" onMouseLeave={() => setHoverChar(null)} data-unit={unit}>
+      {passages && passages.length > 1 && onPickPassage && (
+        <div className="inside-form">
+          <label>
+            passage of the validation text{' '}
+            <select value={start} onChange={(e) => onPickPassage(Number(e.target.value))} data-testid="probe-passage">
+              {passages.map((p) => (
+                <option key={p.start} value={p.start}>
+                  {p.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <span className="muted">
+            {T} characters from character {start ?? 0}; the text scrolls
+          </span>
+        </div>
+      )}
+      <div className="text-view" tabIndex={0} aria-label={`the text, coloured by ${stateName} unit ${unit}`} onMouseLeave={() => setHoverChar(null)} data-unit={unit}>
         {chars.map((ch, i) => {
           const c = activationColors(series[i], scale);
           return (
@@ -117,7 +144,7 @@ function UnitTextImpl({ chars, states, B, H, b = 0, rankings, stateName, initial
           {rankings.map((r) => (
             <tr key={r.feature}>
               <th scope="row">{r.label}</th>
-              <td>{r.top.map((s) => unitButton(s.unit, `${s.unit} (${s.r >= 0 ? '+' : '−'}${Math.abs(s.r).toFixed(2)})`, s.r))}</td>
+              <td>{constantFeature(r) ? <span className="muted">does not vary in this passage</span> : r.top.map((s) => unitButton(s.unit, `${s.unit} (${s.r >= 0 ? '+' : '−'}${Math.abs(s.r).toFixed(2)})`, s.r))}</td>
             </tr>
           ))}
         </tbody>

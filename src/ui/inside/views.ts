@@ -178,7 +178,7 @@ export function sweepRows(result: SweepResult, field: SweepField): SweepRow[] {
 
 // ---- inspection requests ----
 
-/** The request for the next snapshot: everything as in this one (layer, unit, t, window, text length, heat map) but the patch. */
+/** The request for the next snapshot: everything as in this one (layer, unit, t, window, text passage, heat map) but the patch. */
 export function followUpRequest(snapshot: InspectSnapshot, patch: Partial<InspectRequest>): InspectRequest {
   return {
     layer: snapshot.layer,
@@ -187,6 +187,7 @@ export function followUpRequest(snapshot: InspectSnapshot, patch: Partial<Inspec
     window: snapshot.window,
     matrix: snapshot.matrix !== null,
     textLength: snapshot.text ? snapshot.T : undefined,
+    ...(snapshot.text ? { textStart: snapshot.text.start } : {}),
     ...patch,
   };
 }
