@@ -3,6 +3,7 @@
 import { CliError } from './args';
 import { firstLine } from './engines';
 import { GRAD_HELP, gradCommand } from './grad';
+import { LESSONS_HELP, lessonsCommand } from './lessons';
 import { TRAIN_HELP, trainCommand } from './train';
 
 const HELP = `rnnlab — recurrent networks, their gradients, and training, from the command line
@@ -10,6 +11,7 @@ const HELP = `rnnlab — recurrent networks, their gradients, and training, from
 Usage:
   rnnlab grad  --model M.safetensors --batch B.json [--engine cpu|webgpu]
   rnnlab train --config "<playground URL or query string>" --steps N [--engine cpu|webgpu] [--out DIR]
+  rnnlab lessons [--only ID,ID] [--seeds 1-10]   every lesson's claim, measured
   rnnlab bench [...]           the WebGPU/CPU benchmark
   rnnlab <command> --help      details of one command`;
 
@@ -38,6 +40,17 @@ export async function main(argv: string[]): Promise<number> {
       await Promise.all(pending);
       return status;
     }
+    case 'lessons': {
+      if (wantsHelp) return (await write(process.stdout, `${LESSONS_HELP}\n`), 0);
+      const pending: Promise<void>[] = [];
+      const status = await lessonsCommand(
+        args,
+        (line) => pending.push(write(process.stdout, `${line}\n`)),
+        (line) => process.stderr.write(`${line}\n`),
+      );
+      await Promise.all(pending);
+      return status;
+    }
     case 'bench': {
       type Bench = (args: string[]) => Promise<number | void>;
       const mod = (await import('optional:./bench')) as unknown as { missing?: string; runBench?: Bench };
@@ -47,7 +60,7 @@ export async function main(argv: string[]): Promise<number> {
       return (await mod.runBench(args)) ?? 0;
     }
     default:
-      throw new CliError(`unknown command "${command.slice(0, 40)}" (expected grad, train or bench; see rnnlab --help)`);
+      throw new CliError(`unknown command "${command.slice(0, 40)}" (expected grad, train, lessons or bench; see rnnlab --help)`);
   }
 }
 

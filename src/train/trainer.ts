@@ -544,8 +544,8 @@ export class DivergenceWatch {
     const median = this.median();
     const factor = this.options.gradExplosionFactor ?? Infinity;
     return median !== null && factor * median > (this.options.gradExplosionFloor ?? 0)
-      ? `over ${formatNumber(factor)}× the running median gradient norm (${formatNumber(median)})`
-      : `over ${formatNumber(this.gradientCeiling())} with no history to compare`;
+      ? `over ${factor}× the running median gradient norm (${formatNumber(median)})`
+      : `over ${this.gradientCeiling().toLocaleString('en-US')} with no history to compare`;
   }
 
   diverged(loss: number, finite: boolean): boolean {

@@ -3,6 +3,7 @@
 // collapsible sections: inside the cell, the lab (races, sweeps), export & runs.
 // Classroom keys of the URL: embed (minimal chrome for an iframe), presenter (large type), hide (controls).
 import { useEffect, useState } from 'react';
+import { lessonById } from '../core/lessons';
 import { useStore } from '../state/store';
 import { raceFromUrl } from '../state/url';
 import { Banners } from './Banners';
@@ -24,6 +25,7 @@ export function App() {
   const embed = useStore((s) => s.config.embed);
   const esn = useStore((s) => s.config.cell === 'esn');
   const hideWrec = useHidden('wrec');
+  const lessonOpen = useStore((s) => lessonById(s.config.preset) !== undefined);
   // the race a link asks for is read once, when the page opens
   const [race] = useState(() => raceFromUrl(window.location.href).contestants);
   useEffect(() => {
@@ -40,13 +42,13 @@ export function App() {
     <div className={embed ? 'app embed' : 'app'}>
       <Header />
       <Banners />
-      <main className="layout">
+      <main className={lessonOpen ? 'layout with-lesson' : 'layout'}>
         <aside className="sidebar" aria-label="Settings">
           <Slot chart="wrec">{esn ? <ReservoirControls /> : !hideWrec && <WrecSlider />}</Slot>
-          <LessonCard />
           <Controls />
         </aside>
         <div className="views">
+          {!presenter && <LessonCard />}
           <RunControls />
           <div className="grid-top">
             <Slot chart="gradient-flow">
@@ -77,6 +79,11 @@ export function App() {
             </div>
           )}
         </div>
+        {presenter && lessonOpen && (
+          <div className="lesson-column">
+            <LessonCard />
+          </div>
+        )}
       </main>
       {!embed && (
         <footer className="app-footer muted">

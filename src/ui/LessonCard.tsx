@@ -16,6 +16,7 @@ export function LessonCard() {
 
 function Card({ lesson }: { lesson: Lesson }) {
   const verdict = useStore((s) => s.verdict);
+  const presenter = useStore((s) => s.presenter);
   const { previous, next } = neighbours(lesson);
   return (
     <aside className="panel lesson-card" aria-labelledby="lesson-title" data-testid="lesson-card" data-lesson={lesson.id}>
@@ -39,7 +40,10 @@ function Card({ lesson }: { lesson: Lesson }) {
         <span aria-hidden="true">{STATUS_MARK[verdict?.status ?? 'pending']}</span>{' '}
         <strong>{STATUS_WORD[verdict?.status ?? 'pending']}:</strong> {verdict?.text ?? 'press play; the verdict is computed from the run'}
       </p>
-      <p className="lesson-explanation">{lesson.explanation}</p>
+      <details className="lesson-explanation" open={!presenter}>
+        <summary>Why</summary>
+        <p>{lesson.explanation}</p>
+      </details>
       <p className="try">
         <strong>Try:</strong> {lesson.tryThis}
       </p>

@@ -1,6 +1,8 @@
 // The W_rec control: a log-scale slider over 0.1–10 for the largest singular value of the recurrent
-// matrix, with the 1/γ threshold marked. Moving it while training rescales the live weights; it is
-// also the initial scale after a reset.
+// matrix, with the 1/γ threshold marked. It shows the live σ_max of the training network (training moves it),
+// unless "hold" keeps it at the set value. Moving it rescales the live weights; it is also the initial scale
+// after a reset.
+import { useEffect, useRef, useState } from 'react';
 import { setConfig } from '../state/controller';
 import { useStore } from '../state/store';
 import { formatValue } from './format';
@@ -9,12 +11,27 @@ import { positionOfScale, scaleOfPosition, trackFraction, WREC_MAX, WREC_MIN, WR
 /** γ bounds the activation's derivative: 1 for tanh and ReLU, so the threshold σ_max = 1/γ is 1. */
 const THRESHOLD = 1;
 
+function regimeOf(sigma: number): string {
+  return sigma < THRESHOLD * 0.97 ? 'below 1/γ: gradients vanish' : sigma > THRESHOLD * 1.03 ? 'above 1/γ: gradients can explode' : 'at the threshold';
+}
+
 export function WrecSlider() {
   const wrec = useStore((s) => s.config.wrec);
+  const hold = useStore((s) => s.config.hold);
   const cell = useStore((s) => s.config.cell);
-  const sigma = useStore((s) => (s.sigmaMax.length ? s.sigmaMax[s.sigmaMax.length - 1].value : NaN));
-  const shown = wrec > 0 ? wrec : 1;
-  const regime = wrec <= 0 ? 'initialiser scale' : wrec < THRESHOLD * 0.97 ? 'below 1/γ: gradients vanish' : wrec > THRESHOLD * 1.03 ? 'above 1/γ: gradients can explode' : 'at the threshold';
+  const live = useStore((s) => (s.sigmaMax.length ? s.sigmaMax[s.sigmaMax.length - 1].value : NaN));
+  // While the user drags, the handle follows the hand; afterwards it follows the network's live σ_max again.
+  const [dragged, setDragged] = useState<number | null>(null);
+  const release = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(() => () => {
+    if (release.current) clearTimeout(release.current);
+  }, []);
+  const letGo = () => {
+    if (release.current) clearTimeout(release.current);
+    release.current = setTimeout(() => setDragged(null), 600);
+  };
+  const shown = dragged ?? (Number.isFinite(live) ? live : wrec > 0 ? wrec : 1);
+  const regime = regimeOf(shown);
   const disabled = cell === 'esn';
   return (
     <section className="panel wrec" aria-labelledby="wrec-title">
@@ -24,8 +41,8 @@ export function WrecSlider() {
             W<sub>rec</sub> scale σ<sub>max</sub>
           </label>
         </h2>
-        <output htmlFor="wrec-slider" className="wrec-value" data-testid="wrec-value">
-          {wrec > 0 ? formatValue(wrec) : 'init'}
+        <output htmlFor="wrec-slider" className="wrec-value" data-testid="wrec-value" title={hold ? 'held at the set value while the network trains' : 'the live σ_max of the training network'}>
+          {formatValue(shown)}
         </output>
       </div>
       <div className="wrec-track">
@@ -39,7 +56,14 @@ export function WrecSlider() {
           disabled={disabled}
           aria-valuetext={`${formatValue(shown)} (${regime})`}
           aria-describedby="wrec-help"
-          onChange={(e) => setConfig({ wrec: scaleOfPosition(Number(e.target.value)) })}
+          onChange={(e) => {
+            const value = scaleOfPosition(Number(e.target.value));
+            setDragged(value);
+            letGo();
+            setConfig({ wrec: value });
+          }}
+          onPointerUp={letGo}
+          onBlur={letGo}
           data-testid="wrec-slider"
         />
         <div className="wrec-threshold" style={{ left: `${trackFraction(THRESHOLD) * 100}%` }} aria-hidden="true">
@@ -51,10 +75,17 @@ export function WrecSlider() {
           <span>{WREC_MAX}</span>
         </div>
       </div>
+      {!disabled && (
+        <label className="wrec-hold">
+          <input type="checkbox" checked={hold} onChange={(e) => setConfig({ hold: e.target.checked })} data-testid="wrec-hold" /> hold it there while the network trains
+        </label>
+      )}
       <p id="wrec-help" className="muted">
         {disabled
           ? 'An echo-state reservoir is fixed: use its spectral radius ρ under Model.'
-          : <>Largest singular value of W_hh (gates stacked), set now and at every reset: {regime}. Training moves it: now σ<sub>max</sub> = {Number.isNaN(sigma) ? '—' : formatValue(sigma)}.</>}
+          : hold
+            ? <>Largest singular value of W_hh (gates stacked), held at {formatValue(wrec)}: re-projected after every update. {regime}.</>
+            : <>Largest singular value of W_hh (gates stacked), live: training moves it (set to {wrec > 0 ? formatValue(wrec) : 'the initialiser’s scale'}). {regime}.</>}
       </p>
     </section>
   );

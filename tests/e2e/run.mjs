@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { build, preview } from 'vite';
 import { chromium } from '@playwright/test';
 import { classroomChecks } from './classroom.mjs';
+import { lessonChecks } from './lessons.mjs';
 import { faultChecks, recordCspViolations } from './faults.mjs';
 import { soakChecks } from './soak.mjs';
 import { chromiumLaunchOptions } from '../../scripts/chromium.mjs';
@@ -371,78 +372,6 @@ async function main() {
       await page.close();
     });
 
-    await check('every preset opens from its link and trains', async () => {
-      const first = await openPage(context, base, '');
-      const links = await first.evaluate(() => window.rnnlab.presetLinks());
-      await first.close();
-      expect(links.length >= 5, `only ${links.length} presets`);
-      for (const { id, query } of links) {
-        const page = await openPage(context, base, `?${query}`);
-        await waitFor(`preset ${id} to train`, async () => {
-          const s = await readState(page);
-          if (s.error) throw new CheckFailed(`preset ${id} failed: ${s.error}`);
-          return s.step >= 3;
-        }, 60_000);
-        const card = await page.getByTestId('preset-card').innerText();
-        expect(card.length > 40, `preset ${id} shows no card`);
-        const { error } = await readState(page);
-        expect(!error, `preset ${id}: ${error}`);
-        // what the card claims
-        if (id === 'vanishing') {
-          const s = await readSlope(page);
-          expect(s.verdict === 'vanishing', `vanishing preset shows ${s.verdict}`);
-        } else if (id === 'exploding') {
-          await page.getByTestId('divergence-banner').waitFor({ state: 'visible', timeout: 60_000 });
-        } else if (id === 'clipping') {
-          await waitFor('clipping to act', async () => page.evaluate(() => window.rnnlab.store.getState().clipSteps.length > 0), 30_000);
-          await waitFor('30 clipped steps without divergence', async () => (await readState(page)).step >= 30, 60_000);
-          expect((await readState(page)).divergence === null, 'the clipped run diverged');
-        } else if (id === 'lstm-long') {
-          // the card's claim needs training: at initialisation the forget gates sit near 0.5 and ‖∂L/∂c_t‖ still
-          // vanishes over 100 steps; they open over a few thousand steps, longer than this check may take. Logged only.
-          const dc = await page.evaluate(() => {
-            const p = window.rnnlab.store.getState().profile;
-            return p && p.dc ? Array.from(p.dc[0]) : [];
-          });
-          const reach = dc.length ? dc[0] / Math.max(...dc) : 0;
-          console.log(`    lstm-long: T = ${dc.length}, ‖∂L/∂c_0‖ / max_t ‖∂L/∂c_t‖ = ${reach.toExponential(2)}`);
-          expect(dc.length >= 100, `no ‖∂L/∂c_t‖ profile over the 100 steps (length ${dc.length})`);
-        } else if (id === 'irnn') {
-          const s = await readSlope(page);
-          expect(s.verdict !== 'vanishing', `the identity-initialised RNN shows ${s.verdict}`);
-        } else if (id === 'tbptt') {
-          // the card: no gradient reaches more than k2 = 20 steps back from the output
-          const dh = await page.evaluate(() => {
-            const p = window.rnnlab.store.getState().profile;
-            return p ? Array.from(p.dh[0]) : [];
-          });
-          const T = dh.length;
-          const early = Math.max(...dh.slice(0, T - 21));
-          const late = Math.max(...dh.slice(T - 20));
-          console.log(`    tbptt: max ‖∂L/∂h_t‖ beyond 20 steps back ${early.toExponential(2)}, within ${late.toExponential(2)}`);
-          expect(T > 0 && early <= late * 1e-6, `gradient reaches past the truncation: ${early} vs ${late}`);
-        } else if (id === 'esn') {
-          await page.getByTestId('rho-slider').waitFor({ state: 'visible' });
-          await page.getByTestId('fit-readout').click();
-          await waitFor('the readout fit', async () => ((await readState(page)).message ?? '').startsWith('readout fitted'), 30_000);
-          console.log(`    esn: ${(await readState(page)).message}`);
-          // the spectral-radius slider acts on the live reservoir (no rebuild: the step count goes on)
-          const stepBefore = (await readState(page)).step;
-          await page.getByTestId('rho-slider').fill('1.5');
-          const rho = await waitFor('the reservoir at ρ = 1.5', async () => {
-            const r = await page.evaluate(() => window.rnnlab.store.getState().spectralRadius.at(-1)?.value ?? NaN);
-            return Math.abs(r - 1.5) < 0.02 ? r : null;
-          }, 20_000);
-          const stepAfter = (await readState(page)).step;
-          console.log(`    esn: ρ slider → spectral radius ${rho.toFixed(3)}, step ${stepBefore} → ${stepAfter}`);
-          expect(stepAfter >= stepBefore, 'moving ρ restarted the run');
-        }
-        console.log(`    ${id}: step ${(await readState(page)).step}, ${(await readSlope(page)).verdict}`);
-        await shot(page, `10-preset-${id}`);
-        await page.close();
-      }
-    });
-
     await check('switching engines mid-run keeps the state (WebGPU ⇄ CPU)', async () => {
       const page = await openPage(context, base, '?engine=webgpu&seed=5');
       const first = await readState(page);
@@ -475,6 +404,7 @@ async function main() {
     await soakChecks(helpers);
 
     await classroomChecks({ check, openPage, readState, shot, waitFor, expect, context, base });
+    await lessonChecks({ check, openPage, readState, shot, waitFor, expect, browser, base });
   } finally {
     await browser.close();
     await new Promise((r) => server.httpServer.close(r));

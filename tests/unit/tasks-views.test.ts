@@ -30,6 +30,9 @@ describe('view logic', () => {
     expect(verdict({ name: 'mse', value: 0.01, chance: 0.167, higherIsBetter: false })).toBe('far better than chance');
     expect(verdict({ name: 'acc', value: 0.4, chance: 0.25, higherIsBetter: true })).toBe('better than chance');
     expect(verdict({ name: 'acc', value: NaN, chance: 0.25, higherIsBetter: true })).toBe('not measured yet');
+    // ten times worse than chance is not "at chance"
+    expect(verdict({ name: 'mse', value: 1.67, chance: 0.167, higherIsBetter: false })).toMatch(/^worse than chance/);
+    expect(verdict({ name: 'mse', value: 0.18, chance: 0.167, higherIsBetter: false })).toMatch(/^at chance/);
     let h: { n: number; value: number }[] = [];
     for (let i = 0; i < 10; i++) h = appendHistory(h, i, 4);
     expect(h.map((p) => p.n)).toEqual([7, 8, 9, 10]);

@@ -19,7 +19,7 @@ export const echoState: Lesson = {
   budget: 100,
   claim(e) {
     if (e.best === null || !e.metric) return { status: 'pending', text: 'not yet: waiting for the first validation' };
-    const where = `validation MSE ${num(e.best)}, ${againstChance(e.best, e.metric.chance)}`;
+    const where = `validation MSE ${num(e.best)}, ${againstChance(e.best, e.metric.chance, 'persistence')}`;
     return e.best <= WELL_BELOW_CHANCE * e.metric.chance
       ? { status: 'holds', text: `only the readout trains, and it predicts: ${where}` }
       : { status: 'pending', text: `not yet: ${where}` };

@@ -49,6 +49,12 @@ export class Evidence {
   readonly reachedAt = new Map<number, number>();
   clippedSteps = 0;
   divergence: { step: number; message: string; flow: FlowSummary; gradNorm: number } | null = null;
+  /**
+   * The profile's factor per step back, averaged over recent steps (an exponential average of the fitted slope
+   * over about 50 steps): one batch's profile is noisy, a trend is not. NaN until a profile had a slope.
+   */
+  smoothedFactor = NaN;
+  private smoothedSlope = NaN;
 
   constructor(readonly targets: readonly number[] = []) {}
 
@@ -61,6 +67,10 @@ export class Evidence {
     }
     this.latest = frame;
     this.latestFlow = flow;
+    if (Number.isFinite(flow.slope)) {
+      this.smoothedSlope = Number.isFinite(this.smoothedSlope) ? 0.98 * this.smoothedSlope + 0.02 * flow.slope : flow.slope;
+      this.smoothedFactor = 10 ** -this.smoothedSlope;
+    }
     if (frame.clipped) this.clippedSteps++;
     if (frame.diverged && !this.divergence) {
       this.divergence = { step: frame.step, message: frame.message ?? `diverged at step ${frame.step}`, flow, gradNorm: frame.gradNorm };

@@ -40,6 +40,11 @@ export interface Lesson {
    * `npx --no-install rnnlab lessons`, asserted by tests/unit/lessons.test.ts for several seeds).
    */
   budget: number;
+  /**
+   * The page's training pace for this lesson (steps per second; absent: as fast as the engine goes): a lesson
+   * meant to be watched step by step sets one, so "20 s of training" is the same on every machine.
+   */
+  stepsPerSecond?: number;
   /** Metric values whose first crossing the evidence records (e.g. "steps to reach 0.01"). */
   targets?: number[];
   claim(evidence: Evidence): Verdict;

@@ -9,10 +9,10 @@ export function num(x: number): string {
 }
 
 /** How a lower-is-better metric stands against chance: "×14 below chance (0.167)". */
-export function againstChance(value: number, chance: number): string {
-  if (!(chance > 0) || !Number.isFinite(value)) return `chance ${num(chance)}`;
+export function againstChance(value: number, chance: number, baseline = 'chance'): string {
+  if (!(chance > 0) || !Number.isFinite(value)) return `${baseline} ${num(chance)}`;
   const ratio = chance / value;
-  if (ratio >= 1.25) return `×${num(ratio)} below chance (${num(chance)})`;
-  if (ratio > 0.8) return `at chance (${num(chance)})`;
-  return `×${num(1 / ratio)} worse than chance (${num(chance)})`;
+  if (ratio >= 1.25) return `×${num(ratio)} below ${baseline} (${num(chance)})`;
+  if (ratio > 0.8) return `at ${baseline} (${num(chance)})`;
+  return `×${num(1 / ratio)} worse than ${baseline} (${num(chance)})`;
 }

@@ -35,6 +35,8 @@ export function verdict(metric: TaskMetric): string {
   if (!Number.isFinite(metric.value)) return 'not measured yet';
   const better = metric.higherIsBetter ? metric.value > metric.chance : metric.value < metric.chance;
   const ratio = metric.higherIsBetter ? metric.value / metric.chance : metric.chance / Math.max(metric.value, 1e-12);
+  // "at chance" only near it: a loss far above chance (a diverging or badly scaled net) says so
+  if (!better && ratio < 0.8) return 'worse than chance: the network does harm, not just nothing';
   if (!better || ratio < 1.05) return 'at chance: nothing learnt beyond the baseline yet';
   if (ratio < 2) return 'better than chance';
   return 'far better than chance';
