@@ -5,6 +5,7 @@ import { decodeConfig, defaultConfig, encodeConfig, type Config, type DecodeResu
 import { clipping } from './clipping';
 import { echoState } from './echoState';
 import { exploding } from './exploding';
+import { gru } from './gru';
 import { identityInit } from './identityInit';
 import { lstm } from './lstm';
 import { penalties } from './penalties';
@@ -26,6 +27,7 @@ export const LESSONS: readonly Lesson[] = [
   identityInit,
   echoState,
   lstm,
+  gru,
 ];
 
 export function lessonById(id: string): Lesson | undefined {
