@@ -10,6 +10,7 @@ import { paramLayout } from '../core/spec';
 import { specFromConfig } from '../train/trainer';
 import { DecimatingSeries } from '../ui/decimate';
 import { lessonById, lessonConfig } from '../core/lessons';
+import { lessonCheckpointMessages } from './lessonCheckpoint';
 import type { FromWorker, StepSummary, ToWorker } from './protocol';
 import { takeNewerProfiles } from './profiles';
 import type { SavedCheckpoint } from './runs/runStore';
@@ -295,8 +296,10 @@ export function start(): void {
     useStore.setState({ error: `this run was not started: ${problem}`, status: 'error' });
     return;
   }
-  sendChain = dataFor(config).then((data) => {
+  applyLessonPace(config);
+  sendChain = dataFor(config).then(async (data) => {
     post({ type: 'init', config, data });
+    for (const m of await lessonStart(config, data)) post(m);
     post({ type: 'play' });
   });
 }
@@ -320,8 +323,18 @@ export function openLesson(id: string): void {
   if (!lesson) return;
   const config = lessonConfig(lesson, useStore.getState().config);
   useStore.setState({ config, message: null, verdict: null });
+  applyLessonPace(config);
   writeUrl(config);
-  sendConfig(config, [{ type: 'reset' }, { type: 'play' }]);
+  sendConfig(config, [{ type: 'reset' }]);
+  sendChain = sendChain.then(async () => {
+    for (const m of await lessonStart(config, currentTaskData(config))) post(m);
+    post({ type: 'play' });
+  });
+}
+
+/** A lesson that opens from a shipped checkpoint (the char-RNN lesson): the messages that load it after its Config. */
+function lessonStart(config: Config, data: TaskData): Promise<ToWorker[]> {
+  return lessonCheckpointMessages(config, data, (message) => useStore.setState({ message }));
 }
 
 /** Commands queue behind any pending configure, so they apply to the settings the user just chose. */
@@ -333,6 +346,12 @@ export const pause = () => command({ type: 'pause' });
 export const stepOnce = () => command({ type: 'step', count: 1 });
 export const rewind = () => command({ type: 'rewind' });
 export const reset = () => command({ type: 'reset' });
+/** A lesson meant to be watched step by step sets the page's pace (Lesson.stepsPerSecond). */
+function applyLessonPace(config: Config): void {
+  const pace = lessonById(config.preset)?.stepsPerSecond;
+  if (pace !== undefined) setSpeed(pace);
+}
+
 export function setSpeed(stepsPerSecond: number | null): void {
   useStore.setState({ speed: stepsPerSecond });
   command({ type: 'speed', stepsPerSecond });
