@@ -147,6 +147,17 @@ describe('views render from real computations', () => {
     const unitHtml = render(createElement(UnitText, { chars: probe.chars, states: fwd.hidden[0], B: 1, H, rankings, stateName: 'hidden h' }));
     expect((unitHtml.match(/class="ch"/g) ?? []).length).toBe(T);
     expect(unitHtml).toContain('inside a string');
+    expect(unitHtml).not.toContain('data-testid="probe-passage"'); // no passages given: no picker
+    // with passages to choose from: a labelled picker naming each, the one shown selected
+    const passages = [
+      { start: task.split, length: 30, label: 'passage 1: “f(a, …”' },
+      { start: task.split + 38, length: 30, label: 'passage 2: “f(a, …”' },
+    ];
+    const picked = render(createElement(UnitText, { chars: probe.chars, states: fwd.hidden[0], B: 1, H, rankings, stateName: 'hidden h', passages, start: passages[1].start, onPickPassage: () => {} }));
+    expect(picked).toMatch(/<label>passage of the validation text <select[^>]*data-testid="probe-passage"/);
+    expect(picked).toContain(`<option value="${passages[1].start}" selected="">passage 2`);
+    expect(picked).toContain(`30 characters from character ${passages[1].start}`);
+    expect(picked).toContain('does not vary in this passage'); // no comment in this text
 
     const conn = await connectivity(spec, params, probe.batch, 9);
     const matrix = await connectivityMatrix((...a) => engine.inputGradientNorms(...a), spec, params, { ...probe.batch, T: 10, x: probe.batch.x.subarray(0, 10 * task.inputSize) });
