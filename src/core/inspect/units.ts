@@ -1,7 +1,8 @@
 // Unit activations over the input text, after Karpathy, Johnson & Fei-Fei (2015), "Visualizing and
 // Understanding Recurrent Networks": read one hidden (or cell) unit along a char-LM's forward pass over a
-// piece of text, and rank the units by how well they track simple features of the text (inside quotes,
-// inside brackets, position in the line) — Pearson correlation of the unit with the feature over the text.
+// passage of text, and rank the units by how well they track simple features of the text (inside a string,
+// inside a comment, inside ( ), bracket depth, position in the line) — Pearson correlation of the unit with
+// the feature over the text. The passages (probePassages) are the ones the unit view offers.
 import type { Batch } from '../batch';
 import type { CharTask } from '../tasks/text';
 
