@@ -147,6 +147,7 @@ function frameJson(f: MetricFrame): Record<string, unknown> {
     dhNorm: Array.from(f.dhNormTop),
     ...(f.dcNormTop ? { dcNorm: Array.from(f.dcNormTop) } : {}),
     diverged: f.diverged,
+    verdict: f.verdict, // a lesson run: its claim judged so far (core/lessons)
     ...(f.message ? { message: f.message } : {}),
     ms: Math.round(f.ms * 1000) / 1000,
   };
