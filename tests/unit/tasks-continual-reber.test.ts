@@ -52,14 +52,14 @@ describe('continual embedded Reber stream', () => {
     }
   });
 
-  test('validation: a fresh stream from a string start, T warm-up steps without labels, then max(200, 4T) scored', () => {
+  test('validation: a fresh stream from a string start, T warm-up steps without labels, then max(100, 4T) scored', () => {
     const task = createTask({ ...defaultConfig(), task: 'continual_reber', T: 30 });
     expect(task.continual).toBe(true);
     const rng = new Rng(3);
     task.batch('train', 4, 30, rng); // drawing training batches does not move validation
     const val = task.batch('val', 4, 30, new Rng(3));
-    expect(continualValLength(30)).toEqual({ warmup: 30, length: 230 });
-    expect(val.T).toBe(230);
+    expect(continualValLength(30)).toEqual({ warmup: 30, length: 150 });
+    expect(val.T).toBe(150);
     expect(validateBatch(val, V)).toBeNull();
     for (let t = 0; t < val.T; t++) for (let b = 0; b < 4; b++) expect(val.labels![t * 4 + b] < 0).toBe(t < 30);
     for (let b = 0; b < 4; b++) {

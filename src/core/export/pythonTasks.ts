@@ -273,7 +273,7 @@ class ContinualReberTask:
     breaks between them, one endless stream per batch row. Each training batch continues the previous one row
     by row (the stream is kept per random stream, as the playground keeps it); the playground also carries the
     hidden state from batch to batch (continual = True). Validation: a fresh stream per row, T warm-up steps
-    (label -1: no loss, not scored), then max(200, 4 T) scored steps."""
+    (label -1: no loss, not scored), then max(100, 4 T) scored steps."""
 
     name = 'continual_reber'
     input_size = 7
@@ -305,7 +305,7 @@ class ContinualReberTask:
     def batch(self, split, B, T, rng):
         if split == 'val':
             r = stream_for(split, rng)
-            warmup, length = T, T + max(200, 4 * T)
+            warmup, length = T, T + max(100, 4 * T)
             rows = [self.extend([], length + 1, r) for _ in range(B)]
             batch = self.encode(rows, B, length)
             for t in range(warmup):

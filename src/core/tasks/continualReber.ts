@@ -24,7 +24,7 @@ import { checkBatchSize, streamFor, type Task, type TaskMetric } from './task';
 
 /** The validation stream scores this many times T steps (and at least VAL_MIN_SCORED) after T warm-up steps. */
 export const VAL_LENGTH_FACTOR = 4;
-export const VAL_MIN_SCORED = 200;
+export const VAL_MIN_SCORED = 100;
 
 /** A validation batch for the task's T: its warm-up (unscored) steps and its length. */
 export function continualValLength(T: number): { warmup: number; length: number } {
