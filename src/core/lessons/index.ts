@@ -3,6 +3,7 @@
 // the claim tests all read this list.
 import { decodeConfig, defaultConfig, encodeConfig, type Config, type DecodeResult } from '../config';
 import { clipping } from './clipping';
+import { charRnn } from './charRnn';
 import { echoState } from './echoState';
 import { exploding } from './exploding';
 import { gru } from './gru';
@@ -28,6 +29,7 @@ export const LESSONS: readonly Lesson[] = [
   echoState,
   lstm,
   gru,
+  charRnn,
 ];
 
 export function lessonById(id: string): Lesson | undefined {
