@@ -99,7 +99,7 @@ export function batchRow(batch: Batch, b: number): Batch {
 /** The symbols a one-hot task's inputs stand for, when the task has names for them. */
 function symbolsOf(task: Task): readonly string[] | null {
   if (task instanceof CharTask) return task.vocab.symbols;
-  if (task.name === 'reber') return REBER_SYMBOLS;
+  if (task.name === 'reber' || task.name === 'continual_reber') return REBER_SYMBOLS;
   if (task.name === 'temporal_order') return TEMPORAL_SYMBOLS;
   return null;
 }
