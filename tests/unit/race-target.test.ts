@@ -157,6 +157,7 @@ describe('the stopping rule in the metric’s direction', () => {
     expect(formatTarget(0.01)).toBe('0.01');
     expect(formatTarget(1e-4)).toBe('1e-4');
     expect(defaultRaceTarget('adding')).toBe(0.01);
+    expect(defaultRaceTarget('continual_reber')).toBe(0.95);
     expect(defaultRaceTarget('char')).toBeNull();
   });
 
