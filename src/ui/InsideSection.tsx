@@ -110,13 +110,16 @@ function createLabWorker(): LabWorker {
 function LabLive({ initialRace }: { initialRace: Contestant[] }) {
   const config = useStore((s) => s.config);
   // a race from the link wins; else the lesson's own race (GRU vs LSTM, the Greff ablation)
-  const race = initialRace.length ? initialRace : (lessonById(config.preset)?.race ?? []);
+  const lesson = lessonById(config.preset);
+  const race = initialRace.length ? initialRace : (lesson?.race ?? []);
   const corpusLoaded = useStore((s) => s.corpusLoaded);
   const userDataVersion = useStore((s) => s.userDataVersion);
   // the task data is read when it changes (a corpus fetched, the user's own data given)
   const data = useMemo(() => currentTaskData(config), [config, corpusLoaded, userDataVersion]); // eslint-disable-line react-hooks/exhaustive-deps
   const engine = useStore((s) => s.engine?.kind);
-  return <LabPanel config={config} data={data} createWorker={createLabWorker} initialRace={race.length ? race : undefined} engine={engine} />;
+  // a lesson's race runs to its target within its budget (the GRU lesson: MSE 0.01 within 2,500 steps)
+  const raceGoal = lesson?.race ? { initialBudget: lesson.budget, initialTarget: lesson.targets?.[0] } : {};
+  return <LabPanel config={config} data={data} createWorker={createLabWorker} initialRace={race.length ? race : undefined} engine={engine} {...raceGoal} />;
 }
 
 /** Collapsible sections: their workers and computations start only when opened. */

@@ -60,14 +60,14 @@ function Card({ lesson }: { lesson: Lesson }) {
       </p>
       <nav className="lesson-nav" aria-label="Lessons">
         {previous ? (
-          <button type="button" onClick={() => openLesson(previous.id)} data-testid="lesson-previous">
-            ← {lessonNumber(previous)}. {previous.title}
+          <button type="button" onClick={() => openLesson(previous.id)} data-testid="lesson-previous" aria-label={`Previous lesson: ${lessonNumber(previous)}. ${previous.title}`} title={previous.title}>
+            ← {lessonNumber(previous)}
           </button>
         ) : (
           <span />
         )}
         {next && (
-          <button type="button" className="primary" onClick={() => openLesson(next.id)} data-testid="lesson-next">
+          <button type="button" className="primary" onClick={() => openLesson(next.id)} data-testid="lesson-next" aria-label={`Next lesson: ${lessonNumber(next)}. ${next.title}`}>
             {lessonNumber(next)}. {next.title} →
           </button>
         )}

@@ -6,6 +6,7 @@ import { clipping } from './clipping';
 import { charRnn } from './charRnn';
 import { echoState } from './echoState';
 import { exploding } from './exploding';
+import { greff } from './greff';
 import { gru } from './gru';
 import { identityInit } from './identityInit';
 import { lstm } from './lstm';
@@ -30,6 +31,7 @@ export const LESSONS: readonly Lesson[] = [
   lstm,
   gru,
   charRnn,
+  greff,
 ];
 
 export function lessonById(id: string): Lesson | undefined {
