@@ -31,25 +31,11 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     case 'train': {
       if (wantsHelp) return (await write(process.stdout, `${TRAIN_HELP}\n`), 0);
-      const pending: Promise<void>[] = [];
-      const status = await trainCommand(
-        args,
-        (line) => pending.push(write(process.stdout, `${line}\n`)),
-        (line) => process.stderr.write(`${line}\n`),
-      );
-      await Promise.all(pending);
-      return status;
+      return streamed(trainCommand, args);
     }
     case 'lessons': {
       if (wantsHelp) return (await write(process.stdout, `${LESSONS_HELP}\n`), 0);
-      const pending: Promise<void>[] = [];
-      const status = await lessonsCommand(
-        args,
-        (line) => pending.push(write(process.stdout, `${line}\n`)),
-        (line) => process.stderr.write(`${line}\n`),
-      );
-      await Promise.all(pending);
-      return status;
+      return streamed(lessonsCommand, args);
     }
     case 'bench': {
       type Bench = (args: string[]) => Promise<number | void>;
@@ -62,6 +48,18 @@ export async function main(argv: string[]): Promise<number> {
     default:
       throw new CliError(`unknown command "${command.slice(0, 40)}" (expected grad, train, lessons or bench; see rnnlab --help)`);
   }
+}
+
+/** Runs a command that prints JSON lines on stdout and progress on stderr; waits for stdout to drain. */
+async function streamed(command: (args: string[], out: (line: string) => void, err: (line: string) => void) => Promise<number>, args: string[]): Promise<number> {
+  const pending: Promise<void>[] = [];
+  const status = await command(
+    args,
+    (line) => pending.push(write(process.stdout, `${line}\n`)),
+    (line) => process.stderr.write(`${line}\n`),
+  );
+  await Promise.all(pending);
+  return status;
 }
 
 function write(stream: NodeJS.WriteStream, text: string): Promise<void> {

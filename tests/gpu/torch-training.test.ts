@@ -6,11 +6,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import type { GpuContext } from '../../src/engine/webgpu/device';
 import { WebGpuEngine } from '../../src/engine/webgpu/webgpuEngine';
 import { requireTorchInCi, skipWithoutTorch } from '../python/torchPython';
-import { PARITY_CASES, trainingParity } from '../python/trainingParity';
+import { expectParity, PARITY_CASES, trainingParity } from '../python/trainingParity';
 import { sharedContext } from './helpers';
 
 const skip = skipWithoutTorch('torch-training (WebGPU engine)');
@@ -28,19 +28,6 @@ describe.skipIf(skip)('training parity: WebGPU engine against the float32 PyTorc
 
   test(`${PARITY_CASES.length} runs, step by step: loss, gradient norm and final weights to ${TOL}`, async () => {
     const results = await trainingParity(PARITY_CASES, () => new WebGpuEngine({ context: ctx }), 'float32', dir);
-    const worst = { loss: 0, gradNorm: 0, weights: 0 };
-    for (const r of results) {
-      if (process.env.RNNLAB_EXPORT_VERBOSE) console.info(`${r.name}: loss ${r.loss.toExponential(1)}, grad norm ${r.gradNorm.toExponential(1)}, weights ${r.weights.toExponential(1)} (moved ${r.moved.toExponential(1)})`);
-      expect(r.moved, `${r.name}: training moved the weights`).toBeGreaterThan(1e-3);
-      expect(r.loss, `${r.name}: losses`).toBeLessThan(TOL);
-      expect(r.gradNorm, `${r.name}: gradient norms`).toBeLessThan(TOL);
-      expect(r.weights, `${r.name}: final weights`).toBeLessThan(TOL);
-      worst.loss = Math.max(worst.loss, r.loss);
-      worst.gradNorm = Math.max(worst.gradNorm, r.gradNorm);
-      worst.weights = Math.max(worst.weights, r.weights);
-    }
-    console.info(`training parity, WebGPU engine vs float32 PyTorch, worst over ${results.length} runs: loss ${worst.loss.toExponential(1)}, gradient norm ${worst.gradNorm.toExponential(1)}, weights ${worst.weights.toExponential(1)}`);
-    const repro = results.find((r) => r.name.includes('adding repro'))!;
-    expect(repro.updates.every((u) => u === 1)).toBe(true);
+    expectParity(results, TOL, 'WebGPU engine vs float32 PyTorch');
   }, 600_000);
 });

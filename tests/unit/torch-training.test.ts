@@ -15,7 +15,7 @@ import { specFromConfig } from '../../src/train/trainer';
 import { createTask } from '../../src/core/tasks';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine';
 import { requireTorchInCi, skipWithoutTorch, TORCH_PYTHON } from '../python/torchPython';
-import { PARITY_CASES, trainingParity } from '../python/trainingParity';
+import { expectParity, PARITY_CASES, trainingParity } from '../python/trainingParity';
 
 const skip = skipWithoutTorch('torch-training (CPU engine)');
 const TOL = 1e-9;
@@ -28,21 +28,7 @@ describe.skipIf(skip)('training parity: CPU engine against the float64 PyTorch s
 
   test(`${PARITY_CASES.length} runs, step by step: loss, gradient norm and final weights to ${TOL}`, async () => {
     const results = await trainingParity(PARITY_CASES, () => new CpuEngine(), 'float64', dir);
-    const worst = { loss: 0, gradNorm: 0, weights: 0 };
-    for (const r of results) {
-      if (process.env.RNNLAB_EXPORT_VERBOSE) console.info(`${r.name}: loss ${r.loss.toExponential(1)}, grad norm ${r.gradNorm.toExponential(1)}, weights ${r.weights.toExponential(1)} (moved ${r.moved.toExponential(1)})`);
-      expect(r.moved, `${r.name}: training moved the weights`).toBeGreaterThan(1e-3);
-      expect(r.loss, `${r.name}: losses`).toBeLessThan(TOL);
-      expect(r.gradNorm, `${r.name}: gradient norms`).toBeLessThan(TOL);
-      expect(r.weights, `${r.name}: final weights`).toBeLessThan(TOL);
-      worst.loss = Math.max(worst.loss, r.loss);
-      worst.gradNorm = Math.max(worst.gradNorm, r.gradNorm);
-      worst.weights = Math.max(worst.weights, r.weights);
-    }
-    console.info(`training parity, CPU engine vs float64 PyTorch, worst over ${results.length} runs: loss ${worst.loss.toExponential(1)}, gradient norm ${worst.gradNorm.toExponential(1)}, weights ${worst.weights.toExponential(1)}`);
-    // The adding repro: 3 of every 4 chunks carry no loss, so each step makes exactly one update.
-    const repro = results.find((r) => r.name.includes('adding repro'))!;
-    expect(repro.updates.every((u) => u === 1)).toBe(true);
+    expectParity(results, TOL, 'CPU engine vs float64 PyTorch');
   }, 300_000);
 
   test('a fresh model in the script gets the gate biases of `bias` (forget1 exactly, chrono in distribution)', () => {
