@@ -28,7 +28,7 @@ export function LagSweep({ config }: { config: Config }) {
   const [cells, setCells] = useState<CellKind[]>(['rnn_tanh', 'lstm']);
   const [lagText, setLagText] = useState(DEFAULT_LAGS[taskName].join(', '));
   // 2,000 steps per trial: at 600 the LSTM (default biases) fails at T = 80 and 120, which it solves in about
-  // 775 and 1,525 steps (issue 13's measurement), and the sweep would contradict the LSTM lesson
+  // 775 and 1,525 steps (measured with the page's defaults), so 600 would contradict the LSTM lesson
   const [budget, setBudget] = useState(2000);
   const [results, setResults] = useState<SweepResult[]>([]);
   const [jobs, setJobs] = useState<{ cell: CellKind; T: number }[]>([]);
