@@ -7,11 +7,12 @@ import { runLesson, type LessonRunResult } from '../train/lessonRun';
 import { CliError, engineFlag, parseFlags, short } from './args';
 import { createEngine } from './engines';
 
-export const LESSONS_HELP = `rnnlab lessons [--only ID,ID] [--seeds 1-10] [--engine cpu|webgpu]
+export const LESSONS_HELP = `rnnlab lessons [--only ID,ID] [--seeds 1-10] [--engine cpu|webgpu] [--full]
 
 Runs each lesson of the course (src/core/lessons) for its class-time step budget, as the page runs it, and
 judges its card's claim on every step. One JSON line per lesson and seed on stdout, then a table on stderr:
-how many seeds held the claim, the median step from which it held, and one verdict in words.
+how many seeds held the claim, the median step from which it held, and one verdict in words. A seed's run
+stops when its claim holds; --full trains every run for the whole budget.
 Lessons: ${LESSONS.map((l) => l.id).join(', ')}.`;
 
 function parseSeeds(text: string): number[] {
@@ -39,7 +40,7 @@ function median(xs: number[]): number | null {
 }
 
 export async function lessonsCommand(args: string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
-  const flags = parseFlags('lessons', args, { values: ['only', 'seeds', 'engine'] });
+  const flags = parseFlags('lessons', args, { values: ['only', 'seeds', 'engine'], switches: ['full'] });
   const lessons = chosen(flags.values.get('only'));
   const seeds = parseSeeds(flags.values.get('seeds') ?? '1-3');
   const engineKind = engineFlag('lessons', flags, 'cpu');
@@ -49,7 +50,7 @@ export async function lessonsCommand(args: string[], out: (line: string) => void
     const data = lesson.config.task === 'char' ? { text: loadCorpusFromDisk(lesson.config.corpus ?? 'code') } : {};
     const results: LessonRunResult[] = [];
     for (const seed of seeds) {
-      const result = await runLesson(lesson, await createEngine(engineKind), { seed, data });
+      const result = await runLesson(lesson, await createEngine(engineKind), { seed, data, stopWhenHeld: !flags.switches.has('full') });
       results.push(result);
       out(JSON.stringify(result));
       err(`rnnlab: ${lesson.id} seed ${seed}: ${result.verdict.status} after ${result.steps} steps (${(result.ms / 1000).toFixed(1)} s): ${result.verdict.text}`);
