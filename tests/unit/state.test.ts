@@ -64,6 +64,10 @@ describe('lessons in links', () => {
     const url = urlWithConfig('http://x/', { ...clipping, clip: 'none' });
     expect(url).toBe('http://x/?v=1&lesson=clipping&clip=none');
     expect(decodeRun(url).config.clip).toBe('none');
+    // the page's own keys are written when they differ from the defaults: a pinned engine, a seed, presenter
+    const pinned = urlWithConfig('http://x/', { ...clipping, engine: 'cpu', seed: 9, presenter: true });
+    expect(pinned).toBe('http://x/?v=1&lesson=clipping&seed=9&engine=cpu&presenter=1');
+    expect(decodeRun(pinned).config).toEqual({ ...clipping, engine: 'cpu', seed: 9, presenter: true });
   });
   it('an unknown lesson is named in a notice, and the defaults are used', () => {
     const { config, notices } = decodeRun('?lesson=nonexistent');

@@ -78,8 +78,12 @@ export function decodeRun(input: string): DecodeResult {
   return { config, notices: decoded.notices, given: decoded.given };
 }
 
-/** The link of a run: only what differs from its lesson's Config (or from the defaults), so it stays short. */
+/**
+ * The link of a run: only what differs from its lesson's Config (or from the defaults), so it stays short. The
+ * page's own keys (seed, engine, embed, presenter, hide) are compared with their defaults, so a pinned engine
+ * or a seed is written.
+ */
 export function encodeRun(config: Config): string {
   const lesson = lessonById(config.preset);
-  return encodeConfig(config, lesson ? lessonConfig(lesson, config) : undefined);
+  return encodeConfig(config, lesson ? lessonConfig(lesson) : undefined);
 }
