@@ -81,6 +81,6 @@ export async function lessonCheckpointMessages(config: Config, data: TaskData, n
     return [];
   }
   const step = read.model.step ?? 0;
-  notice(`opened with the lesson's trained checkpoint (${step} steps of training, ${file}); Reset trains the same network from scratch`);
+  notice(`opened from a checkpoint trained for ${step.toLocaleString('en-US')} steps (${file}); Reset trains from scratch`);
   return [{ type: 'loadModel', params: read.model.params, step }];
 }

@@ -18,26 +18,25 @@ const OF_CHANCE = 0.5;
 
 export const charRnn: Lesson = {
   id: 'char',
-  title: 'Char-RNN and interpretable cells',
+  title: 'Char-RNN: interpretable cells',
   config: { task: 'char', corpus: 'grammar', T: 50, B: 16, cell: 'lstm', variant: 'none', H: 64, layers: 1, init: 'orthogonal', bias: 'default', wrec: 1, opt: 'adam', lr: 0.005, clip: 'norm', clipAt: 5 },
   question:
-    'The network reads a text one character at a time and is only ever trained to guess the next character. Will any single one of its 64 units come to follow something nobody named for it, such as how deeply the brackets are nested, or whether it is inside a string?',
+    'Trained only to guess the next character, will one of its 64 units come to track the bracket depth, or being inside a string, without being told to?',
   lookAt: {
     charts: ['inside', 'task'],
-    text: 'In "Inside the cell", the table of units that track a feature of the text (pick a passage; hover a unit to colour the text by it, blue positive, red negative); the samples and bits per character in the task view.',
+    text: '"Inside the cell": the units that track a feature of the text (pick a passage; hover a unit to colour the text by it).',
   },
   explanation:
     'The text is generated: statements of nested ( [ { brackets, quoted strings and lines wrapped at 60 characters, continuation lines indented by their depth. To guess the next character the network has to carry, in its state, how deep it is and whether a string is open; nobody tells it to. In the checkpoint it opens with (2,000 steps of the CLI), cell unit 29 follows the bracket depth (r = 0.85 over the six passages of validation text) and cell unit 1 switches off inside strings (r = −0.63); the same network freshly initialised has no unit above |r| = 0.32 for either.',
-  tryThis:
-    'Hover the depth unit and read a passage: it steps up at each opening bracket and down at each closing one. Then press Reset to train from scratch and look again every few hundred steps: when does a depth unit appear?',
+  tryThis: 'Hover the depth unit: it steps up at each opening bracket. Then press Reset to train from scratch and watch for one to appear.',
   papers: [PAPERS.karpathy2015, PAPERS.karpathy2015b],
   budget: 200,
   claim(e) {
     if (e.best === null || !e.metric) return { status: 'pending', text: 'not yet: waiting for the first validation' };
     const chance = e.metric.chance;
-    const where = `validation ${num(e.best)} bits per character, against ${num(chance)} for the character frequencies alone`;
+    const where = `${num(e.best)} bits per character on validation, against ${num(chance)} from character frequencies alone`;
     return e.best <= OF_CHANCE * chance
-      ? { status: 'holds', text: `it predicts the next character: ${where} (${num(e.best / chance)} of it)` }
+      ? { status: 'holds', text: `it predicts the next character: ${where}` }
       : { status: 'pending', text: `not yet: ${where}` };
   },
 };

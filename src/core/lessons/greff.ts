@@ -49,7 +49,7 @@ export const greff: Lesson = {
     'Take the forget gate out of the LSTM and train it on one endless stream of Reber strings, with the state never reset. Can it still predict the T or P that ends each string?',
   lookAt: {
     charts: ['task', 'loss', 'lab'],
-    text: 'The accuracy on the second-to-last symbol against chance (1 in 2); then the race in the lab, full LSTM, CIFG and NFG on the same stream, and the steps each needs to reach 0.95.',
+    text: 'The accuracy on the second-to-last symbol (chance 1 in 2); then the lab’s race of LSTM, CIFG and NFG to 0.95.',
   },
   explanation:
     'Without a forget gate the cell only adds: c_t = c_{t−1} + i_t ⊙ g_t. What earlier strings wrote stays in the cell unless new writes cancel it, and on a stream that is never reset nothing else clears it (Gers et al. 2000). Measured on this lesson\'s settings (seeds 1–10, 1000 steps), the full LSTM reached accuracy 0.95 on the repeated symbol in 240–680 steps and CIFG in 350–810, and both ended the budget at 0.99–1; the NFG never rose above 0.58, chance being 0.5. Greff et al. found the forget gate and the output activation the parts whose removal hurt most, and coupling the input and forget gates (CIFG) no significant loss.',
