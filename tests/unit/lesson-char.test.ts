@@ -93,7 +93,7 @@ describe('the char-RNN lesson', () => {
       if (load.type !== 'loadModel') throw new Error(`expected loadModel, got ${load.type}`);
       expect(load.step).toBe(CHAR_CHECKPOINT_STEPS);
       expect(Array.from(load.params)).toEqual(Array.from(readCheckpoint().params));
-      expect(notices[0]).toMatch(/trained checkpoint \(2000 steps/);
+      expect(notices[0]).toMatch(/from a checkpoint trained for 2,000 steps/);
       // fetched once per page
       await lessonCheckpointMessages(lessonConfig(charRnn), { text }, () => {}, '/base/');
       expect(asked).toHaveLength(1);
