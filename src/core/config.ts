@@ -90,22 +90,31 @@ export interface DecodeResult {
 const URL_ALIASES: Record<string, keyof Config> = { lesson: 'preset' };
 const URL_NAMES: Partial<Record<keyof Config, string>> = { preset: 'lesson' };
 
+/**
+ * A number for a numeric setting, from a link or a number box: rounded for integers, clamped into its range, and
+ * the notice that says what was done ("T = 0 is below 2; set to 2"), or null when it was taken as given. A value
+ * that is not a number gives `fallback` (the default for a link; the value in force for a box).
+ */
+export function numberSetting(key: string, raw: string, fallback?: number): { value: number; notice: string | null } {
+  const f = (CONFIG_FIELDS as Record<string, FieldSpec>)[key];
+  if (!f || (f.kind !== 'int' && f.kind !== 'float')) throw new Error(`"${key}" is not a numeric setting`);
+  const keep = fallback ?? f.def;
+  const n = raw.trim() === '' ? NaN : Number(raw);
+  if (!Number.isFinite(n)) return { value: keep, notice: `${key} must be a number; "${raw.slice(0, 20)}" replaced by ${fallback === undefined ? 'the default ' : ''}${keep}` };
+  const v = f.kind === 'int' ? Math.round(n) : n;
+  if (v < f.min) return { value: f.min, notice: `${key} = ${v} is below ${f.min}; set to ${f.min}` };
+  if (v > f.max) return { value: f.max, notice: `${key} = ${v} is above ${f.max}; set to ${f.max}` };
+  if (v !== n) return { value: v, notice: `${key} = ${n} is not a whole number; set to ${v}` };
+  return { value: v, notice: null };
+}
+
 function parseField(key: string, f: FieldSpec, raw: string, notices: string[]): unknown {
   switch (f.kind) {
     case 'int':
     case 'float': {
-      const n = raw.trim() === '' ? NaN : Number(raw);
-      if (!Number.isFinite(n)) {
-        notices.push(`"${key}" must be a number; "${raw.slice(0, 20)}" replaced by the default ${f.def}`);
-        return f.def;
-      }
-      let v = f.kind === 'int' ? Math.round(n) : n;
-      if (v < f.min || v > f.max) {
-        const clamped = Math.min(f.max, Math.max(f.min, v));
-        notices.push(`"${key}" = ${v} is outside ${f.min}–${f.max}; clamped to ${clamped}`);
-        v = clamped;
-      }
-      return v;
+      const { value, notice } = numberSetting(key, raw);
+      if (notice) notices.push(notice);
+      return value;
     }
     case 'enum':
       if (f.options.includes(raw)) return raw;

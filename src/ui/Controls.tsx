@@ -2,7 +2,7 @@
 // keyboard operable; each writes the Config (and through it the URL). Numbers commit on Enter or blur
 // so typing "100" does not rebuild the network at 1 and 10 on the way.
 import { useEffect, useId, useState } from 'react';
-import { BIAS_INITS, BPTTS, CLIPS, CONFIG_FIELDS, CORPORA, INITS, OPTIMIZERS, TASKS, type Config } from '../core/config';
+import { BIAS_INITS, BPTTS, CLIPS, CONFIG_FIELDS, CORPORA, INITS, numberSetting, OPTIMIZERS, TASKS, type Config } from '../core/config';
 import { CELLS, LSTM_VARIANTS } from '../core/spec';
 import { postToWorker, setConfig } from '../state/controller';
 import { useStore } from '../state/store';
@@ -63,22 +63,22 @@ function NumberField({ name }: { name: NumberKey }) {
   const value = useStore((s) => s.config[name]) as number;
   const spec = CONFIG_FIELDS[name as keyof typeof CONFIG_FIELDS] as { kind: string; min: number; max: number };
   const [text, setText] = useState(String(value));
+  // what the box did with the last value typed ("T = 0 is below 2; set to 2"), shown next to it as a link's notice is
+  const [notice, setNotice] = useState<string | null>(null);
+  const noticeId = useId();
   useEffect(() => setText(String(value)), [value]);
   const hidden = useHidden(name);
   const commit = () => {
-    const n = Number(text);
-    if (text.trim() === '' || !Number.isFinite(n)) {
-      setText(String(value));
-      return;
-    }
-    const clamped = Math.min(spec.max, Math.max(spec.min, spec.kind === 'int' ? Math.round(n) : n));
-    if (clamped !== value) setConfig({ [name]: clamped } as Partial<Config>);
+    if (text === String(value)) return; // nothing typed (a blur after Enter): the notice stays
+    const { value: next, notice: said } = numberSetting(name, text, value);
+    setNotice(said);
+    if (next !== value) setConfig({ [name]: next } as Partial<Config>);
     // A refused value (over the memory budget) leaves the Config as it was: show what is in force.
     setText(String(useStore.getState().config[name]));
   };
   if (hidden) return null;
   return (
-    <div className="field">
+    <div className={notice ? 'field with-notice' : 'field'}>
       <label htmlFor={id}>{LABELS[name]}</label>
       <input
         id={id}
@@ -93,8 +93,14 @@ function NumberField({ name }: { name: NumberKey }) {
         onKeyDown={(e) => {
           if (e.key === 'Enter') commit();
         }}
+        aria-describedby={notice ? noticeId : undefined}
         data-testid={`field-${name}`}
       />
+      {notice && (
+        <p id={noticeId} className="field-notice" role="status" data-testid={`field-notice-${name}`}>
+          {notice}
+        </p>
+      )}
     </div>
   );
 }

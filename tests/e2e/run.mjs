@@ -325,6 +325,23 @@ async function main() {
       await page.close();
     });
 
+    await check('a number box that clamps a value says so next to it, as a link would', async () => {
+      const page = await openPage(context, base, '?engine=cpu');
+      for (const [key, typed, want, shown] of [['T', '0', 'T = 0 is below 2; set to 2', '2'], ['H', '-5', 'H = -5 is below 1; set to 1', '1'], ['lr', '1e9', 'lr = 1000000000 is above 10; set to 10', '10']]) {
+        const box = page.getByTestId(`field-${key}`);
+        await box.fill(typed);
+        await box.press('Enter');
+        const notice = await page.getByTestId(`field-notice-${key}`).innerText();
+        expect(notice === want, `${key}: the notice reads "${notice}"`);
+        expect((await box.inputValue()) === shown, `${key}: the box shows ${await box.inputValue()}`);
+      }
+      // the notices stay next to their boxes (until the box is edited again)
+      const kept = await page.locator('.field-notice').allInnerTexts();
+      expect(kept.length === 3, `notices shown now: ${JSON.stringify(kept)}`);
+      await shot(page, '05b-number-notices');
+      await page.close();
+    });
+
     await check('bad link values show a notice and the page still trains', async () => {
       const page = await openPage(context, base, '?wrec=banana&H=-3&cell=quantum&zzz=1');
       const notice = page.getByTestId('url-notice');

@@ -1,7 +1,7 @@
 // The Config's URL form: decode is total and pure, decode(encode(c)) = c, bad values are reported.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_FIELDS, CONFIG_VERSION, decodeConfig, defaultConfig, encodeConfig, type Config } from '../../src/core/config';
+import { CONFIG_FIELDS, CONFIG_VERSION, decodeConfig, defaultConfig, encodeConfig, numberSetting, type Config } from '../../src/core/config';
 
 type AnyField = { kind: string; def: unknown; min?: number; max?: number; options?: readonly string[]; maxLength?: number };
 const fields = Object.entries(CONFIG_FIELDS) as [string, AnyField][];
@@ -61,8 +61,8 @@ describe('Config URL', () => {
     expect(config.lr).toBe(0.001);
     expect(config.hide.length).toBe(200);
     expect(notices.join('\n')).toMatch(/version 0/);
-    expect(notices.join('\n')).toMatch(/"T" = 5000 is outside/);
-    expect(notices.join('\n')).toMatch(/"H" must be a number/);
+    expect(notices.join('\n')).toMatch(/T = 5000 is above 1000; set to 1000/);
+    expect(notices.join('\n')).toMatch(/H must be a number/);
     expect(notices.join('\n')).toMatch(/"cell" = "transformer"/);
     expect(notices.join('\n')).toMatch(/unknown setting "zzz"/);
     expect(notices.join('\n')).toMatch(/"hide" is longer/);
@@ -78,5 +78,22 @@ describe('Config URL', () => {
   it('writes only what differs from the defaults', () => {
     expect(encodeConfig(defaultConfig())).toBe(`v=${CONFIG_VERSION}`);
     expect(encodeConfig({ ...defaultConfig(), cell: 'lstm', wrec: 0.5 })).toBe(`v=${CONFIG_VERSION}&cell=lstm&wrec=0.5`);
+  });
+});
+
+describe('numberSetting: a link and a number box say the same thing', () => {
+  it('clamps into the range and says so', () => {
+    expect(numberSetting('T', '0')).toEqual({ value: 2, notice: 'T = 0 is below 2; set to 2' });
+    expect(numberSetting('H', '-5')).toEqual({ value: 1, notice: 'H = -5 is below 1; set to 1' });
+    expect(numberSetting('lr', '1e9')).toEqual({ value: 10, notice: 'lr = 1000000000 is above 10; set to 10' });
+    expect(numberSetting('T', '12.6')).toEqual({ value: 13, notice: 'T = 12.6 is not a whole number; set to 13' });
+    expect(numberSetting('lr', '0.01')).toEqual({ value: 0.01, notice: null });
+  });
+  it('a value that is not a number keeps the fallback (the default for a link, the value in force for a box)', () => {
+    expect(numberSetting('T', 'abc')).toEqual({ value: 50, notice: 'T must be a number; "abc" replaced by the default 50' });
+    expect(numberSetting('T', '', 30)).toEqual({ value: 30, notice: 'T must be a number; "" replaced by 30' });
+  });
+  it('a link reports the same words', () => {
+    expect(decodeConfig('T=0&H=-5').notices).toEqual(['T = 0 is below 2; set to 2', 'H = -5 is below 1; set to 1']);
   });
 });
