@@ -8,7 +8,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { WebGpuEngine } from '../../src/engine/webgpu/webgpuEngine';
 import {
-  compareWithOracle, emptyWorst, engineStep, expected, mergeWorst, oracleCases, oracleJob, ordersSpanned, runOracle,
+  compareWithOracle, emptyWorst,
+  formatWorst, engineStep, expected, mergeWorst, oracleCases, oracleJob, ordersSpanned, runOracle,
   type OracleAnswer, type OracleCase, type Tolerance, type Worst,
 } from '../python/oracle';
 import { requireTorchInCi, skipWithoutTorch } from '../python/torchPython';
@@ -31,8 +32,7 @@ describe.skipIf(skip)('WebGPU engine against the PyTorch oracle', () => {
     all.forEach((c, i) => answers.set(c, out[i]));
   }, 120_000);
   afterAll(() => {
-    const fmt = (w: Worst) => `loss ${w.loss.toExponential(1)}, grads ${w.grads.toExponential(1)}, dhNorm ${w.dh.toExponential(1)}, dcNorm ${w.dc.toExponential(1)}`;
-    console.info(`torch-oracle WebGPU: ${all.length} cases; worst relative errors: ${fmt(worst)}; long profiles (values ≥ 1e-35): ${fmt(worstLong)}`);
+    console.info(`torch-oracle WebGPU: ${all.length} cases; worst relative errors: ${formatWorst(worst)}; long profiles (values ≥ 1e-35): ${formatWorst(worstLong)}`);
   });
 
   async function check(c: OracleCase, into: Worst = worst): Promise<void> {

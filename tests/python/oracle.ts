@@ -13,6 +13,7 @@ import { rescaleRecurrent } from '../../src/core/init';
 import { Rng } from '../../src/core/rng';
 import { CELLS, LSTM_VARIANTS, findTensor, gateCount, makeSpec, paramLayout, validateSpec, type CellKind, type LstmVariant, type ModelSpec } from '../../src/core/spec';
 import type { Engine, StepOptions, StepResult } from '../../src/engine/engine';
+import { gradOnly } from '../unit/gradcheck';
 import { TORCH_PYTHON } from './torchPython';
 
 export const ORACLE_PY = join(__dirname, 'oracle.py');
@@ -259,17 +260,8 @@ export function runOracle<R = OracleAnswer>(jobs: unknown[]): R[] {
 // ---------------------------------------------------------------------------------------------------------
 // Engines and the comparison
 
-export const GRAD_ONLY: StepOptions = {
-  optimizer: { kind: 'sgd', lr: 0, momentum: 0, beta1: 0.9, beta2: 0.999, alpha: 0.99, eps: 1e-8 },
-  clip: { mode: 'none', threshold: 1 },
-  penalty: { l2: 0, omega: 0 },
-  bptt: { mode: 'full' },
-  carryState: false,
-  update: false,
-};
-
 export function stepOptions(c: OracleCase): StepOptions {
-  return { ...GRAD_ONLY, bptt: c.bptt ? { mode: 'truncated', ...c.bptt } : { mode: 'full' } };
+  return { ...gradOnly, bptt: c.bptt ? { mode: 'truncated', ...c.bptt } : { mode: 'full' } };
 }
 
 /** One gradient step of the engine (already init'ed on c.spec, c.params): no update, gradients wanted. */
@@ -336,6 +328,11 @@ export interface Worst {
 
 export function emptyWorst(): Worst {
   return { loss: 0, grads: 0, dh: 0, dc: 0 };
+}
+
+/** "loss 8.1e-16, grads 7.2e-15, dhNorm …, dcNorm …": the worst relative errors, for the suites' summary line. */
+export function formatWorst(w: Worst): string {
+  return `loss ${w.loss.toExponential(1)}, grads ${w.grads.toExponential(1)}, dhNorm ${w.dh.toExponential(1)}, dcNorm ${w.dc.toExponential(1)}`;
 }
 
 export function mergeWorst(into: Worst, w: Worst): void {

@@ -214,6 +214,9 @@ describe.concurrent('rnnlab errors: exit 2 and one line naming the problem', () 
     ['train without --config', () => ['train', '--steps', '2'], /--config is required/],
     ['train with bad --steps', () => ['train', '--config', 'task=adding', '--steps', 'many'], /--steps must be a whole number/],
     ['train csv without data', () => ['train', '--config', 'task=csv', '--steps', '2'], /task=csv needs --data/],
+    ['lessons: unknown lesson', () => ['lessons', '--only', 'rnn,quantum'], /^rnnlab: lessons: unknown lesson "quantum" \(lessons: rnn, vanishing, /],
+    ['lessons: bad --seeds', () => ['lessons', '--seeds', 'many'], /lessons: --seeds takes "1-10" or "1,2,5", got "many"/],
+    ['lessons: empty range', () => ['lessons', '--seeds', '5-1'], /lessons: --seeds takes/],
   ];
   for (const [label, argsOf, message] of cases) {
     it(label, async () => {

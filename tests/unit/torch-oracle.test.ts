@@ -16,7 +16,8 @@ import { modelToSafetensors } from '../../src/core/safetensors';
 import { CELLS, findTensor, makeSpec, paramLayout, type ModelSpec } from '../../src/core/spec';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine';
 import {
-  compareWithOracle, emptyWorst, engineStep, expected, mergeWorst, oracleCases, oracleJob, ordersSpanned, runOracle,
+  compareWithOracle, emptyWorst,
+  formatWorst, engineStep, expected, mergeWorst, oracleCases, oracleJob, ordersSpanned, runOracle,
   type OracleAnswer, type OracleCase, type Tolerance, type Worst,
 } from '../python/oracle';
 import { requireTorchInCi, skipWithoutTorch } from '../python/torchPython';
@@ -39,8 +40,7 @@ describe.skipIf(skip)('CPU engine against the PyTorch oracle', () => {
     all.forEach((c, i) => answers.set(c, out[i]));
   }, 120_000);
   afterAll(() => {
-    const fmt = (w: Worst) => `loss ${w.loss.toExponential(1)}, grads ${w.grads.toExponential(1)}, dhNorm ${w.dh.toExponential(1)}, dcNorm ${w.dc.toExponential(1)}`;
-    console.info(`torch-oracle CPU: ${all.length} cases; worst relative errors: ${fmt(worst)}; long profiles: ${fmt(worstLong)}`);
+    console.info(`torch-oracle CPU: ${all.length} cases; worst relative errors: ${formatWorst(worst)}; long profiles: ${formatWorst(worstLong)}`);
   });
 
   async function check(c: OracleCase, into: Worst = worst): Promise<void> {

@@ -86,10 +86,4 @@ export class Evidence {
       }
     }
   }
-
-  /** best / chance for a lower-is-better metric (0.1 = ten times better than chance); null before validation. */
-  bestAgainstChance(): number | null {
-    if (this.best === null || !this.metric || !(this.metric.chance > 0)) return null;
-    return this.best / this.metric.chance;
-  }
 }
