@@ -42,13 +42,14 @@ export function App() {
     <div className={embed ? 'app embed' : 'app'}>
       <Header />
       <Banners />
+      {/* above the settings, so a phone shows the lesson first; in presenter mode it is the third column */}
+      {!presenter && <LessonCard />}
       <main className={lessonOpen ? 'layout with-lesson' : 'layout'}>
         <aside className="sidebar" aria-label="Settings">
           <Slot chart="wrec">{esn ? <ReservoirControls /> : !hideWrec && <WrecSlider />}</Slot>
           <Controls />
         </aside>
         <div className="views">
-          {!presenter && <LessonCard />}
           <RunControls />
           <div className="grid-top">
             <Slot chart="gradient-flow">

@@ -16,7 +16,6 @@ export function LessonCard() {
 
 function Card({ lesson }: { lesson: Lesson }) {
   const verdict = useStore((s) => s.verdict);
-  const presenter = useStore((s) => s.presenter);
   const { previous, next } = neighbours(lesson);
   return (
     <aside className="panel lesson-card" aria-labelledby="lesson-title" data-testid="lesson-card" data-lesson={lesson.id}>
@@ -40,7 +39,7 @@ function Card({ lesson }: { lesson: Lesson }) {
         <span aria-hidden="true">{STATUS_MARK[verdict?.status ?? 'pending']}</span>{' '}
         <strong>{STATUS_WORD[verdict?.status ?? 'pending']}:</strong> {verdict?.text ?? 'press play; the verdict is computed from the run'}
       </p>
-      <details className="lesson-explanation" open={!presenter}>
+      <details className="lesson-explanation">
         <summary>Why</summary>
         <p>{lesson.explanation}</p>
       </details>
