@@ -72,7 +72,7 @@ export async function runBench(args: string[]): Promise<void> {
     lines.push(l);
     console.log(JSON.stringify(l));
   };
-  if (ctx) console.error(`# adapter: ${ctx.description}; subgroups ${ctx.hasSubgroups}, shader-f16 ${ctx.hasF16}`);
+  if (ctx) console.error(`# adapter: ${ctx.description}; subgroups ${ctx.hasSubgroups}`);
   for (const w of workloads) {
     if (a.engines.includes('cpu')) {
       const cpu: Engine = new CpuEngine();

@@ -1,4 +1,5 @@
-// Adapter and device acquisition, feature detection and the limits a model must fit.
+// Adapter and device acquisition, feature detection and the limits a model must fit. Only features a kernel
+// uses are requested (no kernel computes in f16, so `shader-f16` is not).
 
 export interface GpuContext {
   device: GPUDevice;
@@ -7,7 +8,6 @@ export interface GpuContext {
   /** A software or fallback adapter (SwiftShader, WARP): the CPU engine may well be faster. */
   software: boolean;
   hasSubgroups: boolean;
-  hasF16: boolean;
   hasTimestamps: boolean;
   /** Resolves with a message when the device is lost (driver reset, GPU removed, destroy()). */
   lost: Promise<string>;
@@ -29,10 +29,8 @@ export async function acquireDevice(gpu: GPU | undefined, label = 'rnnlab'): Pro
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) throw new Error('WebGPU is available but no adapter was found');
   const hasSubgroups = adapter.features.has('subgroups');
-  const hasF16 = adapter.features.has('shader-f16');
   const requiredFeatures: GPUFeatureName[] = [];
   if (hasSubgroups) requiredFeatures.push('subgroups' as GPUFeatureName);
-  if (hasF16) requiredFeatures.push('shader-f16');
   const hasTimestamps = adapter.features.has('timestamp-query');
   if (hasTimestamps) requiredFeatures.push('timestamp-query'); // per-kernel timing in the benchmark's --profile
   // Ask for the adapter's own storage limits: the defaults (128 MiB bindings, 8 storage buffers) are too small
@@ -50,5 +48,5 @@ export async function acquireDevice(gpu: GPU | undefined, label = 'rnnlab'): Pro
   const device = await adapter.requestDevice({ label, requiredFeatures, requiredLimits });
   const { description, software } = describeAdapter(adapter);
   const lost = device.lost.then((info) => `WebGPU device lost (${info.reason}): ${info.message}`);
-  return { device, description, software, hasSubgroups, hasF16, hasTimestamps, lost };
+  return { device, description, software, hasSubgroups, hasTimestamps, lost };
 }
