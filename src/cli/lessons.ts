@@ -2,7 +2,7 @@
 // (its Config and seed, its class-time step budget) and prints, per lesson and seed, whether the card's claim
 // held and from which step; then a table. The README's lesson table comes from this command.
 import { LESSONS, type Lesson } from '../core/lessons';
-import { loadCorpusFromDisk } from '../core/tasks/corpusNode';
+import { loadCorpusFromDisk } from './corpus';
 import { runLesson, type LessonRunResult } from '../train/lessonRun';
 import { CliError, engineFlag, parseFlags, short } from './args';
 import { createEngine } from './engines';

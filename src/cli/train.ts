@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Config } from '../core/config';
 import { createTask, decodeUserTextBytes, seriesFromCsvBytes } from '../core/tasks';
-import { loadCorpusFromDisk } from '../core/tasks/corpusNode';
+import { loadCorpusFromDisk } from './corpus';
 import type { Task, TaskData } from '../core/tasks/task';
 import { Trainer, type MetricFrame } from '../train/trainer';
 import { CliError, engineFlag, parseFlags, requireFlag, short } from './args';

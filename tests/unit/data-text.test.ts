@@ -4,7 +4,7 @@ import { validateBatch } from '../../src/core/batch';
 import { defaultConfig } from '../../src/core/config';
 import { Rng } from '../../src/core/rng';
 import { createTask } from '../../src/core/tasks';
-import { loadCorpusFromDisk } from '../../src/core/tasks/corpusNode';
+import { loadCorpusFromDisk } from '../../src/cli/corpus';
 import {
   buildVocabulary, CharTask, codePoints, decodeUserTextBytes, firstInvalidUtf8, MAX_TEXT_BYTES, perplexity, prepareUserText,
   sampleFromLogits, sampleText, UNKNOWN_CHAR,

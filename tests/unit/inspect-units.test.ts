@@ -3,7 +3,7 @@
 // feature is ranked first for it with r = ±1.
 import { describe, expect, test } from 'vitest';
 import { pearson, probePassages, rankUnits, textFeatures, textProbe, unitSeries } from '../../src/core/inspect/units';
-import { loadCorpusFromDisk } from '../../src/core/tasks/corpusNode';
+import { loadCorpusFromDisk } from '../../src/cli/corpus';
 import { Rng } from '../../src/core/rng';
 import { makeSpec, paramLayout } from '../../src/core/spec';
 import { CharTask } from '../../src/core/tasks/text';

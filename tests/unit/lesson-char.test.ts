@@ -14,7 +14,7 @@ import { probePassages, rankUnits, textFeatures, textProbe, type FeatureRanking,
 import { Evidence, lessonConfig } from '../../src/core/lessons';
 import { CHAR_CHECKPOINT, CHAR_CHECKPOINT_STEPS, charRnn } from '../../src/core/lessons/charRnn';
 import { createTask } from '../../src/core/tasks';
-import { loadCorpusFromDisk } from '../../src/core/tasks/corpusNode';
+import { loadCorpusFromDisk } from '../../src/cli/corpus';
 import type { CharTask } from '../../src/core/tasks/text';
 import type { Engine } from '../../src/engine/engine';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine';

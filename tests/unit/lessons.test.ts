@@ -7,7 +7,7 @@ import { carriedToStart, LESSONS, lessonById, type Lesson } from '../../src/core
 import { summarizeFlow } from '../../src/core/flow';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine';
 import { runLesson, type LessonRunOptions } from '../../src/train/lessonRun';
-import { loadCorpusFromDisk } from '../../src/core/tasks/corpusNode';
+import { loadCorpusFromDisk } from '../../src/cli/corpus';
 
 /** Seeds 1–3 in CI; RNNLAB_LESSON_SEEDS=1-10 measures more (as the README's figures were). */
 function seeds(text: string): number[] {

@@ -4,7 +4,7 @@ import { validateBatch } from '../../src/core/batch';
 import { defaultConfig, TASKS } from '../../src/core/config';
 import { Rng } from '../../src/core/rng';
 import { createTask } from '../../src/core/tasks';
-import { loadCorpusFromDisk } from '../../src/core/tasks/corpusNode';
+import { loadCorpusFromDisk } from '../../src/cli/corpus';
 import type { TaskData } from '../../src/core/tasks/task';
 
 const dataFor: Record<string, TaskData> = {

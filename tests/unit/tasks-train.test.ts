@@ -4,7 +4,7 @@ import { defaultConfig } from '../../src/core/config';
 import { Rng } from '../../src/core/rng';
 import { makeSpec, paramLayout } from '../../src/core/spec';
 import { createTask } from '../../src/core/tasks';
-import { loadCorpusFromDisk } from '../../src/core/tasks/corpusNode';
+import { loadCorpusFromDisk } from '../../src/cli/corpus';
 import { reberScores } from '../../src/core/tasks/reber';
 import type { Task } from '../../src/core/tasks/task';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine';

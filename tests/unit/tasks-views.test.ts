@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { defaultConfig, TASKS } from '../../src/core/config';
 import { Rng } from '../../src/core/rng';
 import { createTask } from '../../src/core/tasks';
-import { loadCorpusFromDisk } from '../../src/core/tasks/corpusNode';
+import { loadCorpusFromDisk } from '../../src/cli/corpus';
 import type { SeriesTask } from '../../src/core/tasks/series';
 import type { CharTask } from '../../src/core/tasks/text';
 import { DataInput, TaskView } from '../../src/ui/tasks/TaskView';
