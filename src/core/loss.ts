@@ -4,6 +4,27 @@
 // Selected = inside the batch's lossSteps, inside [t0, t1), mask ≠ 0, and (xent) label ≥ 0.
 import { lossStepRange, type Batch } from './batch';
 
+/** Whether row i = t·B + b may carry loss, whatever its step: mask ≠ 0 and (xent) label ≥ 0. */
+function rowScored(batch: Batch, i: number): boolean {
+  return (!batch.mask || batch.mask[i] !== 0) && (batch.loss !== 'xent' || batch.labels![i] >= 0);
+}
+
+/** (T, B): 1 where (t, b) carries loss — inside lossSteps and rowScored — else 0 (the WebGPU engine uploads it). */
+export function lossSelection(batch: Batch): Float32Array {
+  const { T, B } = batch;
+  const [s0, s1] = lossStepRange(batch);
+  const selected = new Float32Array(T * B);
+  for (let i = s0 * B; i < s1 * B; i++) if (rowScored(batch, i)) selected[i] = 1;
+  return selected;
+}
+
+/** The divisor of the mean loss of steps [t0, t1) given lossSelection's rows: selected rows, times Y for mse. */
+export function lossDivisor(selected: Float32Array, batch: Batch, Y: number, t0: number, t1: number): number {
+  let rows = 0;
+  for (let i = t0 * batch.B; i < t1 * batch.B; i++) rows += selected[i];
+  return batch.loss === 'mse' ? rows * Y : rows;
+}
+
 export interface LossValue {
   sum: number; // summed loss over the selected elements
   count: number; // how many elements the mean divides by
@@ -15,8 +36,7 @@ export function lossAndGrad(out: Float64Array, batch: Batch, Y: number, t0: numb
   const [s0, s1] = lossStepRange(batch);
   const from = Math.max(t0, s0);
   const to = Math.min(t1, s1);
-  const selected = (t: number, b: number) =>
-    (!batch.mask || batch.mask[t * B + b] !== 0) && (batch.loss !== 'xent' || batch.labels![t * B + b] >= 0);
+  const selected = (t: number, b: number) => rowScored(batch, t * B + b);
 
   let count = 0;
   for (let t = from; t < to; t++) for (let b = 0; b < B; b++) if (selected(t, b)) count++;

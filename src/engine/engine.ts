@@ -2,6 +2,7 @@
 // a checkpoint (params + optimiser state + carried hidden state) moves between them.
 import type { Batch } from '../core/batch';
 import type { ModelSpec } from '../core/spec';
+import type { BpttOptions } from '../core/tbptt';
 import type { OptimizerKind, OptimizerOptions } from '../core/optim';
 
 export type { OptimizerKind, OptimizerOptions };
@@ -19,14 +20,14 @@ export interface StepOptions {
    * consumed k1 at a time; after each chunk [s, e) the loss of its steps is backpropagated through the window
    * [max(0, e − k2), e) (into earlier chunks when k2 > k1: those steps are recomputed with the current weights
    * from the state before the window, the state the latest pass over them reached) and one update is made.
-   * k1 ≥ T and k2 ≥ T equals full BPTT.
+   * k1 ≥ T and k2 ≥ T equals full BPTT. Both engines take the chunks from core/tbptt.ts.
    * The chunk rule (both engines and the exported PyTorch script): a chunk with no scored step (no loss: e.g.
    * the adding problem's early chunks, which only the last step scores) makes no update — no backward, no
    * penalty, no optimiser step; the optimiser's moments and step count do not move. Its forward still runs
    * (it carries the state to the next chunk) and its loss-free steps count nothing. Full BPTT is one chunk,
    * so a batch with no scored step makes no update either.
    */
-  bptt: { mode: 'full' } | { mode: 'truncated'; k1: number; k2: number };
+  bptt: BpttOptions;
   /** Start from the state carried from the previous step() (a long stream) instead of zeros. */
   carryState: boolean;
   /** false: compute the gradient and metrics but leave the parameters alone (the CLI's `grad`). */

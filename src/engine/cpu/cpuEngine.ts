@@ -10,6 +10,7 @@ import { Network, type Workspace } from '../../core/model';
 import { applyUpdate, slotCount } from '../../core/optim';
 import { l2Penalty } from '../../core/penalty';
 import { paramLayout, validateSpec, type ModelSpec } from '../../core/spec';
+import { tbpttChunks } from '../../core/tbptt';
 import type { OptimizerKind } from '../../core/optim';
 import type { Checkpoint, Engine, EngineStats, ForwardResult, StepOptions, StepResult } from '../engine';
 
@@ -66,8 +67,6 @@ export class CpuEngine implements Engine {
     this.startState(net, ws, opts.carryState);
     this.ensureSlots(opts.optimizer.kind);
 
-    const k1 = opts.bptt.mode === 'truncated' ? Math.max(1, opts.bptt.k1) : T;
-    const k2 = opts.bptt.mode === 'truncated' ? Math.max(1, opts.bptt.k2) : T;
     const dhNorm = Array.from({ length: L }, () => new Float64Array(T));
     const dcNorm = ws.dc ? Array.from({ length: L }, () => new Float64Array(T)) : undefined;
     let lossSum = 0;
@@ -81,12 +80,8 @@ export class CpuEngine implements Engine {
     const lastGrads = wantGrads ? new Float64Array(this.grads.length) : undefined;
     let profiled: { w0: number; e: number } | null = null; // the last scored chunk's backward window
 
-    for (let s = 0; s < T; s += k1) {
-      const e = Math.min(T, s + k1);
-      const w0 = Math.max(0, e - k2);
-      // The forward starts where the chunk's backward window does (k2 > k1: the window's earlier steps are
-      // recomputed with the current weights from the state before w0, as the exported script does).
-      net.forward(ws, batch.x, Math.min(s, w0), e);
+    for (const { s, e, w0, from } of tbpttChunks(T, opts.bptt)) {
+      net.forward(ws, batch.x, from, e);
       ws.dOut.fill(0, w0 * B * Y, e * B * Y);
       const part = lossAndGrad(ws.out, batch, Y, s, e, ws.dOut);
       lossSum += part.sum;

@@ -2,7 +2,9 @@
 // One command encoder and one submit per training step; no readback inside a step; pipelines and bind groups
 // built once per model (and per batch shape). Metrics are reduced on the GPU and read back through a ring of
 // staging buffers. Shape legend: B batch, T steps, X input, H hidden, Y output, G gates, L layers.
-import { lossStepRange, validateBatch, type Batch } from '../../core/batch';
+import { validateBatch, type Batch } from '../../core/batch';
+import { lossDivisor, lossSelection } from '../../core/loss';
+import { tbpttChunks } from '../../core/tbptt';
 import { checkShapes } from '../../core/inspect/connectivity';
 import { slotCount, type OptimizerKind } from '../../core/optim';
 import { findTensor, gateCount, lstmFlags, paramLayout, validateSpec, type ModelSpec, type ParamLayout, type TensorInfo } from '../../core/spec';
@@ -543,15 +545,7 @@ export class WebGpuEngine implements Engine {
 
     // Which (t, b) carry loss, and each chunk's divisor — the same selection as core/loss.ts.
     const selected = lossSelection(batch);
-    const k1 = opts.bptt.mode === 'truncated' ? Math.max(1, opts.bptt.k1) : T;
-    const k2 = opts.bptt.mode === 'truncated' ? Math.max(1, opts.bptt.k2) : T;
-    const chunks: { s: number; e: number; w0: number; count: number }[] = [];
-    for (let s = 0; s < T; s += k1) {
-      const e = Math.min(T, s + k1);
-      let count = 0;
-      for (let i = s * B; i < e * B; i++) count += selected[i];
-      chunks.push({ s, e, w0: Math.max(0, e - k2), count: batch.loss === 'mse' ? count * Y : count });
-    }
+    const chunks = tbpttChunks(T, opts.bptt).map((c) => ({ ...c, count: lossDivisor(selected, batch, Y, c.s, c.e) }));
 
     const encoder = device.createCommandEncoder({ label: `rnnlab-${this.id}:step` });
     if (this.optimizerKind !== opts.optimizer.kind) {
@@ -577,9 +571,7 @@ export class WebGpuEngine implements Engine {
     const doUpdate = opts.update;
     const clipMode = opts.clip.mode;
     chunks.forEach((c, chunk) => {
-      // The forward starts where the backward window does: with k2 > k1 the window's earlier steps are
-      // recomputed with the current weights from the state before it (as the CPU engine and the script do).
-      const from = Math.min(c.w0, c.s);
+      const from = c.from;
       this.recordForward(pass, ws, from, c.e);
       if (c.count === 0) return; // no scored step: no backward, no penalty, no update
       k.loss.record(pass, ws.groups.loss, { B, Y, w0: from, t0: c.s, t1: c.e, xent: batch.loss === 'xent', count: c.count });
@@ -899,22 +891,6 @@ export class WebGpuEngine implements Engine {
 /** queue.writeBuffer of a whole typed array (any backing buffer) at the start of `buf`. */
 function writeArray(queue: GPUQueue, buf: GPUBuffer, data: Float32Array | Int32Array | Uint32Array): void {
   queue.writeBuffer(buf, 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
-}
-
-/** 1 where (t, b) carries loss: inside lossSteps, mask ≠ 0, and (xent) label ≥ 0 — as core/loss.ts selects. */
-function lossSelection(batch: Batch): Float32Array {
-  const { T, B } = batch;
-  const [s0, s1] = lossStepRange(batch);
-  const sel = new Float32Array(T * B);
-  for (let t = s0; t < s1; t++) {
-    for (let b = 0; b < B; b++) {
-      const i = t * B + b;
-      if (batch.mask && batch.mask[i] === 0) continue;
-      if (batch.loss === 'xent' && batch.labels![i] < 0) continue;
-      sel[i] = 1;
-    }
-  }
-  return sel;
 }
 
 function checkBufferLimit(what: string, bytes: number, limits: GPUSupportedLimits): void {
