@@ -1,11 +1,16 @@
 // Node side of the browser benchmark: serves bench/index.html with vite, opens it in headless Chromium with
 // WebGPU (playwright-core), streams the page's result lines and adds our ratio over TF.js.
-import type { BenchArgs } from '../src/cli/bench';
 import type { BenchLine, Workload } from './workloads';
 import { chromiumLaunchOptions } from '../scripts/chromium.mjs';
 
+/** What the browser run reads of `rnnlab bench`'s arguments (src/cli/bench.ts passes its BenchArgs). */
+export interface BrowserBenchOptions {
+  quick: boolean;
+  engines: string[]; // our engines
+  peers: boolean; // also TF.js
+}
 
-export async function runBrowserBench(a: BenchArgs, workloads: Workload[]): Promise<BenchLine[]> {
+export async function runBrowserBench(a: BrowserBenchOptions, workloads: Workload[]): Promise<BenchLine[]> {
   const { createServer } = await import('vite');
   const { chromium } = await import('playwright-core');
   const server = await createServer({ server: { port: 0, host: '127.0.0.1' }, logLevel: 'error', optimizeDeps: { include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu'] } });

@@ -1,7 +1,7 @@
 // What a settings change means for a running session: some settings can be changed on the live
 // network (the W_rec scale, the ESN spectral radius, the learning rate, the engine, the step options), the rest define a
 // different network or data stream and need a rebuild from step 0.
-import type { Config } from '../core/config';
+import type { Config } from './config';
 
 /** Settings that define the model, its data, its initialisation or its optimiser state: changing one restarts the run. */
 export const REBUILD_KEYS = ['seed', 'task', 'T', 'corpus', 'cell', 'variant', 'H', 'layers', 'init', 'bias', 'leak', 'inScale', 'B', 'opt'] as const;

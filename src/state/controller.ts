@@ -7,13 +7,12 @@ import { corpusPath, createTask } from '../core/tasks';
 import type { TaskData } from '../core/tasks/task';
 import { checkMemoryBudget, type BufferLimits } from '../engine/budget';
 import { paramLayout } from '../core/spec';
-import { specFromConfig } from '../train/trainer';
-import { DecimatingSeries } from '../ui/decimate';
+import { specFromConfig } from '../core/modelConfig';
+import { DecimatingSeries } from './decimate';
 import { lessonById, lessonConfig } from '../core/lessons';
 import { lessonCheckpointMessages } from './lessonCheckpoint';
-import type { FromWorker, StepSummary, ToWorker } from './protocol';
+import type { FromWorker, SavedCheckpoint, StepSummary, ToWorker } from '../train/protocol';
 import { takeNewerProfiles } from './profiles';
-import type { SavedCheckpoint } from './runs/runStore';
 import { emptyMetrics, useStore } from './store';
 import { configFromUrl, urlWithConfig } from './url';
 

@@ -8,8 +8,8 @@ import { CHAR_CHECKPOINT, charRnn } from '../core/lessons/charRnn';
 import { paramLayout } from '../core/spec';
 import { createTask } from '../core/tasks';
 import type { TaskData } from '../core/tasks/task';
-import { specFromConfig } from '../train/trainer';
-import type { ToWorker } from './protocol';
+import { specFromConfig } from '../core/modelConfig';
+import type { ToWorker } from '../train/protocol';
 
 /** lesson id → the checkpoint it opens with, relative to the site's base URL. */
 export const LESSON_CHECKPOINTS: Readonly<Record<string, string>> = { [charRnn.id]: CHAR_CHECKPOINT };

@@ -4,7 +4,7 @@
 // its way when a newer one has arrived (a step recorded before a W_rec change goes out with the next
 // frames): it must never replace the newer one, or the view would show the old weights' picture again.
 
-import type { GradientProfile } from './protocol';
+import type { GradientProfile } from '../train/protocol';
 
 export interface ShownProfile {
   profile: GradientProfile | null; // the profile on screen

@@ -5,8 +5,8 @@ import { create } from 'zustand';
 import { defaultConfig, type Config } from '../core/config';
 import type { Batch } from '../core/batch';
 import type { Verdict } from '../core/lessons';
-import type { SeriesPoint } from '../ui/decimate';
-import type { EngineInfo, GradientProfile, RunStatus } from './protocol';
+import type { SeriesPoint } from './decimate';
+import type { EngineInfo, GradientProfile, RunStatus } from '../train/protocol';
 
 export interface ConfigSlice {
   config: Config;

@@ -8,7 +8,8 @@ import { checkMemoryBudget } from '../engine/budget';
 import { CpuEngine } from '../engine/cpu/cpuEngine';
 import { acquireDevice, type GpuContext } from '../engine/webgpu/device';
 import { WebGpuEngine } from '../engine/webgpu/webgpuEngine';
-import { Trainer, specFromConfig } from './trainer';
+import { specFromConfig } from '../core/modelConfig';
+import { Trainer } from './trainer';
 
 export function labTrainers(gpu: GPU | undefined): MakeTrainer {
   let context: Promise<GpuContext | null> | null = null;

@@ -1,4 +1,4 @@
-// The messages between the page and the training worker (src/train/worker.ts), typed in one place.
+// The messages between the page and the training worker (src/train/worker.ts, src/train/session.ts), typed in one place.
 // Page → worker: commands. Worker → page: status, metric frames at a bounded rate, snapshots for the
 // task view. Weights never cross: the worker owns them.
 import type { Batch } from '../core/batch';
@@ -6,9 +6,18 @@ import type { Config } from '../core/config';
 import type { Verdict } from '../core/lessons';
 import type { TaskData } from '../core/tasks/task';
 import type { InspectRequest, InspectSnapshot } from '../core/inspect/snapshot';
-import type { SavedCheckpoint } from './runs/runStore';
+import type { OptimizerKind } from '../core/optim';
+import type { ModelSpec } from '../core/spec';
 
 export type EngineChoice = Config['engine'];
+
+/** Weights and optimiser state of a run, as the worker hands them out and the run store keeps them. */
+export interface SavedCheckpoint {
+  spec: ModelSpec;
+  params: Float32Array; // laid out by paramLayout(spec)
+  /** null when the optimiser state was not kept (training resumes with a fresh optimiser). */
+  optimizer: { kind: OptimizerKind; step: number; slots: Float32Array[] } | null;
+}
 
 /** Scalars of one training step. */
 export interface StepSummary {

@@ -12,7 +12,8 @@ import { Evidence, lessonById, type Lesson, type Verdict } from '../core/lessons
 import { fitReadout } from '../core/ridge';
 import { Rng } from '../core/rng';
 import { modelToSafetensors } from '../core/safetensors';
-import { findTensor, makeSpec, paramLayout, validateSpec, type ModelSpec } from '../core/spec';
+import { specFromConfig } from '../core/modelConfig';
+import { findTensor, paramLayout, validateSpec, type ModelSpec } from '../core/spec';
 import type { Task, TaskMetric } from '../core/tasks/task';
 import type { Checkpoint, Engine, ForwardResult, OptimizerState, StepOptions, StepResult } from '../engine/engine';
 
@@ -83,19 +84,6 @@ export interface MetricFrame {
   ms: number; // wall time of this step, stats and validation included
   /** The lesson's claim judged on the run so far (null when the run is not a lesson). */
   verdict: Verdict | null;
-}
-
-/** The ModelSpec a Config describes for a task. ESN always has one layer. */
-export function specFromConfig(config: Config, task: Pick<Task, 'inputSize' | 'outputSize'>): ModelSpec {
-  return makeSpec({
-    cell: config.cell,
-    inputSize: task.inputSize,
-    hiddenSize: config.H,
-    outputSize: task.outputSize,
-    numLayers: config.cell === 'esn' ? 1 : config.layers,
-    variant: config.variant,
-    esn: { spectralRadius: config.rho, leak: config.leak, inputScale: config.inScale },
-  });
 }
 
 /** StepOptions from a Config (Adam β 0.9/0.999, ε 1e-8; RMSProp α 0.99 — PyTorch's defaults). */

@@ -19,7 +19,7 @@ import { CpuEngine } from '../engine/cpu/cpuEngine';
 import { liveBufferCount } from '../engine/webgpu/resources';
 import { WebGpuEngine } from '../engine/webgpu/webgpuEngine';
 import type { Engine } from '../engine/engine';
-import { classifyChange, STEP_OPTION_KEYS } from '../state/configChange';
+import { classifyChange, STEP_OPTION_KEYS } from '../core/configChange';
 import {
   MAX_FRAMES_PER_SECOND,
   MAX_PROFILES_PER_FRAME,
@@ -27,11 +27,12 @@ import {
   type FromWorker,
   type GradientProfile,
   type RunStatus,
+  type SavedCheckpoint,
   type StepSummary,
   type ToWorker,
-} from '../state/protocol';
-import type { SavedCheckpoint } from '../state/runs/runStore';
-import { specFromConfig, stepOptionsFromConfig, Trainer, type MetricFrame } from './trainer';
+} from './protocol';
+import { specFromConfig } from '../core/modelConfig';
+import { stepOptionsFromConfig, Trainer, type MetricFrame } from './trainer';
 
 declare const self: DedicatedWorkerGlobalScope;
 

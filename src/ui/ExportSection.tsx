@@ -9,14 +9,14 @@ import { configPatchForModel, exportMetadata, type ImportedModel } from '../core
 import type { MetricRecord } from '../core/export/metrics';
 import { createTask } from '../core/tasks';
 import type { ModelSpec } from '../core/spec';
-import { REBUILD_KEYS } from '../state/configChange';
+import { REBUILD_KEYS } from '../core/configChange';
 import { currentTaskData, onWorkerMessage, postToWorker, restoreHistory, setConfig } from '../state/controller';
 import { lessonById } from '../core/lessons';
-import type { FromWorker } from '../state/protocol';
+import type { FromWorker, SavedCheckpoint } from '../train/protocol';
 import { browserAutosaveHost } from '../state/runs/browserHost';
-import { Autosaver, newRunId, RunStore, type RunSnapshot, type SavedCheckpoint, type SavedRun } from '../state/runs/runStore';
+import { Autosaver, newRunId, RunStore, type RunSnapshot, type SavedRun } from '../state/runs/runStore';
 import { useStore } from '../state/store';
-import { specFromConfig } from '../train/trainer';
+import { specFromConfig } from '../core/modelConfig';
 import { ExportPanel } from './export/ExportPanel';
 import { metricsFromStore } from './export/exportData';
 import { RunList } from './export/RunList';

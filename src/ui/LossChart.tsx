@@ -4,7 +4,7 @@ import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Too
 import { useStore } from '../state/store';
 import { toggleLogLoss } from '../state/controller';
 import { domainOf, linearTicks, logTicks } from './axes';
-import { thinForDisplay, type SeriesPoint } from './decimate';
+import { thinForDisplay, type SeriesPoint } from '../state/decimate';
 import { formatValue } from './format';
 import { PALETTE } from './palette';
 import { useThrottledStore } from './useThrottled';

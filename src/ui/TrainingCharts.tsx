@@ -1,7 +1,7 @@
 // σ_max and spectral radius of W_rec over training (the 1/γ = 1 line marked), and the total gradient
 // norm before clipping with each clip event marked under the axis.
 import { useStore } from '../state/store';
-import { thinForDisplay, type SeriesPoint } from './decimate';
+import { thinForDisplay, type SeriesPoint } from '../state/decimate';
 import { PALETTE } from './palette';
 import { SvgChart } from './SvgChart';
 import { useThrottledStore } from './useThrottled';

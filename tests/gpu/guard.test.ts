@@ -8,7 +8,8 @@ import { initParams } from '../../src/core/init';
 import { Rng } from '../../src/core/rng';
 import { createTask } from '../../src/core/tasks';
 import type { Engine } from '../../src/engine/engine';
-import { specFromConfig, stepOptionsFromConfig } from '../../src/train/trainer';
+import { specFromConfig } from '../../src/core/modelConfig';
+import { stepOptionsFromConfig } from '../../src/train/trainer';
 import { compareSteps, enginePair } from './helpers';
 
 const live: Engine[] = [];

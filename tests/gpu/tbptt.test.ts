@@ -11,7 +11,8 @@ import { findTensor, paramLayout } from '../../src/core/spec';
 import { createTask } from '../../src/core/tasks';
 import type { Engine } from '../../src/engine/engine';
 import { WebGpuEngine } from '../../src/engine/webgpu/webgpuEngine';
-import { specFromConfig, stepOptionsFromConfig } from '../../src/train/trainer';
+import { specFromConfig } from '../../src/core/modelConfig';
+import { stepOptionsFromConfig } from '../../src/train/trainer';
 import { compareSteps, enginePair, sharedContext } from './helpers';
 
 const live: Engine[] = [];

@@ -12,7 +12,8 @@ import { paramLayout } from '../../src/core/spec';
 import { createTask } from '../../src/core/tasks';
 import type { Engine } from '../../src/engine/engine';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine';
-import { specFromConfig, Trainer } from '../../src/train/trainer';
+import { specFromConfig } from '../../src/core/modelConfig';
+import { Trainer } from '../../src/train/trainer';
 import { expect } from 'vitest';
 import { TORCH_PYTHON } from './torchPython';
 

@@ -17,7 +17,8 @@ import { paramLayout, type ModelSpec } from '../../src/core/spec';
 import { CharTask, createTask, sampleText } from '../../src/core/tasks';
 import type { TaskData } from '../../src/core/tasks/task';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine';
-import { specFromConfig, stepOptionsFromConfig, Trainer } from '../../src/train/trainer';
+import { specFromConfig } from '../../src/core/modelConfig';
+import { stepOptionsFromConfig, Trainer } from '../../src/train/trainer';
 import { requireTorchInCi, skipWithoutTorch, TORCH_PYTHON } from '../python/torchPython';
 
 const PYTHON = TORCH_PYTHON;

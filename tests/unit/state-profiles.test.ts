@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { takeNewerProfiles, type ShownProfile } from '../../src/state/profiles';
-import type { GradientProfile } from '../../src/state/protocol';
+import type { GradientProfile } from '../../src/train/protocol';
 
 /** A profile whose single layer's norms are all `level` (T = 4), so a test can tell which one is shown. */
 function profile(step: number, weightsVersion: number, level = step): GradientProfile {

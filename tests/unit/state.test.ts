@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/core/config';
-import { classifyChange } from '../../src/state/configChange';
+import { classifyChange } from '../../src/core/configChange';
 import { LESSONS, lessonById, lessonConfig, decodeRun } from '../../src/core/lessons';
 import { configFromUrl, urlWithConfig } from '../../src/state/url';
 

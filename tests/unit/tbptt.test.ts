@@ -13,7 +13,8 @@ import { makeSpec } from '../../src/core/spec';
 import { createTask } from '../../src/core/tasks';
 import { gradCommand } from '../../src/cli/grad';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine';
-import { specFromConfig, stepOptionsFromConfig } from '../../src/train/trainer';
+import { specFromConfig } from '../../src/core/modelConfig';
+import { stepOptionsFromConfig } from '../../src/train/trainer';
 
 function setup(query: string) {
   const config: Config = decodeConfig(query).config;

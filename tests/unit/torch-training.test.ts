@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { decodeConfig } from '../../src/core/config';
 import { pytorchScript } from '../../src/core/export/pytorch';
-import { specFromConfig } from '../../src/train/trainer';
+import { specFromConfig } from '../../src/core/modelConfig';
 import { createTask } from '../../src/core/tasks';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine';
 import { requireTorchInCi, skipWithoutTorch, TORCH_PYTHON } from '../python/torchPython';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { interpolateViridis } from 'd3-scale-chromatic';
-import { DecimatingSeries, thinForDisplay } from '../../src/ui/decimate';
+import { DecimatingSeries, thinForDisplay } from '../../src/state/decimate';
 import { domainOf, linearTicks, logTicks, niceStep, powerOfTenLabel, project } from '../../src/ui/axes';
 import { buildLut, colorOf, colorPosition, heatmapRange, NONFINITE_RGB, paintHeatmap, parseColor } from '../../src/ui/colormap';
 import { summarizeFlow } from '../../src/core/flow';

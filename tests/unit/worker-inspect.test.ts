@@ -2,7 +2,7 @@
 // passes, and a newer request cancels it between passes — the page then gets only the newer answer.
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, type Config } from '../../src/core/config';
-import type { FromWorker } from '../../src/state/protocol';
+import type { FromWorker } from '../../src/train/protocol';
 import { sleep, startWorker, stopWorker, waitFor } from './workerHarness';
 
 type Inspection = Extract<FromWorker, { type: 'inspection' }>;

@@ -10,8 +10,9 @@ import { Rng } from '../../src/core/rng';
 import { createTask } from '../../src/core/tasks';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine';
 import { takeNewerProfiles, type ShownProfile } from '../../src/state/profiles';
-import type { FromWorker, GradientProfile } from '../../src/state/protocol';
-import { specFromConfig, stepOptionsFromConfig } from '../../src/train/trainer';
+import type { FromWorker, GradientProfile } from '../../src/train/protocol';
+import { specFromConfig } from '../../src/core/modelConfig';
+import { stepOptionsFromConfig } from '../../src/train/trainer';
 import { sleep, startWorker, stopWorker, waitFor, type TestWorker } from './workerHarness';
 
 /** The profile the page would show after these messages (the controller's rule, src/state/profiles.ts). */

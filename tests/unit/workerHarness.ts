@@ -1,7 +1,7 @@
 // The training worker (src/train/worker.ts) run in Node on the CPU engine, for tests: its message handler is
 // called as the page's postMessage would, and what it posts is collected.
 import { vi } from 'vitest';
-import type { FromWorker, ToWorker } from '../../src/state/protocol';
+import type { FromWorker, ToWorker } from '../../src/train/protocol';
 
 const scope = globalThis as unknown as {
   self: unknown;

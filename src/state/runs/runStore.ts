@@ -4,8 +4,7 @@
 // so a failed save leaves the previous version of the run whole. When storage is full, a save drops what
 // can be rebuilt (optimiser state, then fine-grained history) before giving up, and always says so.
 import type { MetricRecord } from '../../core/export/metrics';
-import type { OptimizerKind } from '../../core/optim';
-import type { ModelSpec } from '../../core/spec';
+import type { SavedCheckpoint } from '../../train/protocol';
 
 export const DB_NAME = 'rnnlab-runs';
 const DB_VERSION = 1;
@@ -16,13 +15,6 @@ const CHECKPOINTS = 'checkpoints';
 export const MAX_METRIC_ROWS = 2000;
 /** What rnnlab allows itself in total, below the browser's own quota (a soft limit, checked before writing). */
 export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
-
-export interface SavedCheckpoint {
-  spec: ModelSpec;
-  params: Float32Array; // laid out by paramLayout(spec)
-  /** null when the optimiser state was not kept (training resumes with a fresh optimiser). */
-  optimizer: { kind: OptimizerKind; step: number; slots: Float32Array[] } | null;
-}
 
 /** What the page hands to save(). */
 export interface RunSnapshot {
