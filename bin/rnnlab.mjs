@@ -2,11 +2,10 @@
 // The `rnnlab` command. Node 20 cannot run TypeScript, so this bundles src/cli/main.ts with esbuild into
 // node_modules/.cache/rnnlab/cli.mjs (again whenever a file under src/, shaders/ or bench/ is newer than the
 // bundle)
-// and runs it. WGSL files are imported with `?raw` as in Vite; `optional:` imports resolve to a stand-in
-// module when their file is absent (see src/cli/optional.d.ts); the `webgpu` package stays external.
+// and runs it. WGSL files are imported with `?raw` as in Vite; the `webgpu` package stays external.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -30,24 +29,6 @@ function newestSourceTime() {
   walk(join(root, 'bench'));
   return newest;
 }
-
-/** Resolves `optional:./x` next to the importer: the module if x.ts (or x/index.ts) exists, else a stand-in. */
-const optionalPlugin = {
-  name: 'rnnlab-optional',
-  setup(build) {
-    build.onResolve({ filter: /^optional:/ }, (args) => {
-      const base = resolve(args.resolveDir, args.path.slice('optional:'.length));
-      for (const candidate of [`${base}.ts`, `${base}.tsx`, join(base, 'index.ts')]) {
-        if (existsSync(candidate)) return { path: candidate };
-      }
-      return { path: relative(root, base), namespace: 'rnnlab-missing' };
-    });
-    build.onLoad({ filter: /.*/, namespace: 'rnnlab-missing' }, (args) => ({
-      contents: `export const missing = ${JSON.stringify(`${args.path}.ts is missing`)};`,
-      loader: 'js',
-    }));
-  },
-};
 
 /** `import text from './x.wgsl?raw'`: the file's text, as Vite does. */
 const rawPlugin = {
@@ -78,7 +59,7 @@ async function ensureBundle(target = bundle) {
       logLevel: 'silent',
       // Native or heavy packages load from node_modules at run time instead of being bundled.
       external: ['webgpu', 'esbuild', 'playwright-core', 'playwright', '@playwright/test', 'vite', '@vitejs/plugin-react'],
-      plugins: [optionalPlugin, rawPlugin],
+      plugins: [rawPlugin],
       banner: { js: "import { createRequire as __rnnlabRequire } from 'node:module'; const require = __rnnlabRequire(import.meta.url);" },
     });
   } catch (e) {

@@ -43,7 +43,7 @@ if (process.platform !== 'linux' || process.arch !== 'x64') fail(`the GPU machin
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
-// 1. The bundle: the same esbuild set-up as bin/rnnlab.mjs (WGSL as ?raw text, optional: imports), webgpu external.
+// 1. The bundle: the same esbuild set-up as bin/rnnlab.mjs (WGSL as ?raw text), webgpu external.
 let esbuild;
 try {
   esbuild = await import('esbuild');
@@ -57,17 +57,6 @@ const rawPlugin = {
     b.onLoad({ filter: /.*/, namespace: 'raw' }, (a) => ({ contents: readFileSync(a.path, 'utf8'), loader: 'text' }));
   },
 };
-const optionalPlugin = {
-  name: 'optional',
-  setup(b) {
-    b.onResolve({ filter: /^optional:/ }, (a) => {
-      const base = resolve(a.resolveDir, a.path.slice('optional:'.length));
-      for (const c of [`${base}.ts`, `${base}.tsx`, join(base, 'index.ts')]) if (existsSync(c)) return { path: c };
-      return { path: relative(root, base), namespace: 'missing' };
-    });
-    b.onLoad({ filter: /.*/, namespace: 'missing' }, (a) => ({ contents: `export const missing = ${JSON.stringify(`${a.path}.ts is missing`)};`, loader: 'js' }));
-  },
-};
 log('bundling bench/device/device.ts');
 await esbuild.build({
   entryPoints: [join(here, 'device.ts')],
@@ -79,7 +68,7 @@ await esbuild.build({
   logLevel: 'error',
   // webgpu is packed beside the bundle; the rest is reached only by `bench --browser`, which cannot run there.
   external: ['webgpu', 'esbuild', 'playwright-core', 'playwright', '@playwright/test', 'vite', '@vitejs/plugin-react', '@tensorflow/*'],
-  plugins: [optionalPlugin, rawPlugin],
+  plugins: [rawPlugin],
   banner: { js: "import { createRequire as __rnnlabRequire } from 'node:module'; const require = __rnnlabRequire(import.meta.url);" },
 });
 

@@ -9,11 +9,7 @@ import { CliError } from './args';
 
 export async function createEngine(kind: 'cpu' | 'webgpu'): Promise<Engine> {
   if (kind === 'cpu') return new CpuEngine();
-  const mod = (await import('optional:../engine/webgpu/webgpuEngine')) as unknown as {
-    missing?: string;
-    WebGpuEngine?: new (options: { gpu?: GPU }) => Engine;
-  };
-  if (mod.missing || !mod.WebGpuEngine) throw new CliError(`--engine webgpu: the WebGPU engine is not part of this build (${mod.missing ?? 'no WebGpuEngine export'})`);
+  const { WebGpuEngine } = await import('../engine/webgpu/webgpuEngine');
   let gpu: GPU;
   quietVulkanLoader();
   try {
@@ -22,7 +18,7 @@ export async function createEngine(kind: 'cpu' | 'webgpu'): Promise<Engine> {
   } catch (e) {
     throw new CliError(`--engine webgpu: WebGPU is not available in Node here (the "webgpu" package failed to load: ${firstLine(e)})`);
   }
-  return new mod.WebGpuEngine({ gpu });
+  return new WebGpuEngine({ gpu });
 }
 
 /**

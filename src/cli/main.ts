@@ -38,12 +38,9 @@ export async function main(argv: string[]): Promise<number> {
       return streamed(lessonsCommand, args);
     }
     case 'bench': {
-      type Bench = (args: string[]) => Promise<number | void>;
-      const mod = (await import('optional:./bench')) as unknown as { missing?: string; runBench?: Bench };
-      if (mod.missing || typeof mod.runBench !== 'function') {
-        throw new CliError(`bench: the benchmark is not part of this build (${mod.missing ?? 'src/cli/bench.ts exports no runBench(args)'})`);
-      }
-      return (await mod.runBench(args)) ?? 0;
+      const { runBench } = await import('./bench');
+      await runBench(args);
+      return 0;
     }
     default:
       throw new CliError(`unknown command "${command.slice(0, 40)}" (expected grad, train, lessons or bench; see rnnlab --help)`);
