@@ -12,6 +12,7 @@ import { Evidence, lessonById, type Lesson, type Verdict } from '../core/lessons
 import { fitReadout } from '../core/ridge';
 import { Rng } from '../core/rng';
 import { modelToSafetensors } from '../core/safetensors';
+import { REBUILD_KEYS } from '../core/configChange';
 import { specFromConfig } from '../core/modelConfig';
 import { findTensor, paramLayout, validateSpec, type ModelSpec } from '../core/spec';
 import type { Task, TaskMetric } from '../core/tasks/task';
@@ -104,7 +105,8 @@ interface StoredCheckpoint {
 }
 
 export class Trainer {
-  readonly config: Config;
+  /** The settings the run reads on every step and on reset; changed only through applyLiveSettings. */
+  private settings: Readonly<Config>;
   readonly task: Task;
   readonly spec: ModelSpec;
   readonly options: TrainerOptions;
@@ -127,7 +129,7 @@ export class Trainer {
 
   constructor(engine: Engine, config: Config, task: Task, options: Partial<TrainerOptions> = {}) {
     this.currentEngine = engine;
-    this.config = { ...config };
+    this.settings = { ...config };
     this.task = task;
     this.options = { ...DEFAULT_TRAINER_OPTIONS, ...options };
     this.spec = specFromConfig(config, task);
@@ -141,6 +143,21 @@ export class Trainer {
     const trainer = new Trainer(engine, config, task, options);
     await trainer.init();
     return trainer;
+  }
+
+  get config(): Readonly<Config> {
+    return this.settings;
+  }
+
+  /**
+   * A live change of the settings (configChange.ts): the steps and resets that follow read `next`. The caller
+   * applies what acts on the weights or the optimiser now (setWrec, setLearningRate, setReservoirRadius,
+   * switchEngine); a change of a key that defines the network or its data needs a new Trainer instead.
+   */
+  applyLiveSettings(next: Config): void {
+    const fixed = REBUILD_KEYS.find((key) => next[key] !== this.settings[key]);
+    if (fixed) throw new Error(`${fixed} cannot change on a live run: it needs a new Trainer`);
+    this.settings = { ...next };
   }
 
   get engine(): Engine {

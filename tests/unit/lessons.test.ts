@@ -44,7 +44,7 @@ describe('what the cards say the contrasts show', () => {
       steps: dragAt + 20 * pace,
       onFrame: async (frame, trainer) => {
         if (frame.step === dragAt) {
-          trainer.config.wrec = 3; // what the worker does with a live change of the slider
+          trainer.applyLiveSettings({ ...trainer.config, wrec: 3 }); // what the worker does with a live change of the slider
           await trainer.setWrec(3);
         } else if (frame.step > dragAt) verdicts.push(frame.verdict!.text);
       },

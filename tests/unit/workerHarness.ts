@@ -1,23 +1,13 @@
-// The training worker (src/train/worker.ts) run in Node on the CPU engine, for tests: its message handler is
-// called as the page's postMessage would, and what it posts is collected.
-import { vi } from 'vitest';
+// The training session (src/train/session.ts, what the worker runs) in Node on the CPU engine, for tests: its
+// handler is called as the page's postMessage would be, and what it posts is collected.
 import type { FromWorker, ToWorker } from '../../src/train/protocol';
+import { TrainingSession } from '../../src/train/session';
 
-const scope = globalThis as unknown as {
-  self: unknown;
-  postMessage: (m: FromWorker) => void;
-  onmessage: ((e: { data: ToWorker }) => void) | null;
-};
-
-/** A fresh copy of the worker module; returns what it posts and a way to post to it. */
+/** A fresh session; returns what it posts and a way to post to it. */
 export async function startWorker() {
-  vi.resetModules();
   const sent: FromWorker[] = [];
-  scope.self = scope;
-  scope.postMessage = (m) => sent.push(m);
-  await import('../../src/train/worker');
-  const handler = scope.onmessage!;
-  const post = (m: ToWorker) => handler({ data: m });
+  const session = new TrainingSession((m) => sent.push(m));
+  const post = (m: ToWorker) => session.handle(m);
   // At full speed the loop yields through a MessageChannel, which in Node starves this thread's timers (a real
   // worker has a thread of its own): a finite speed makes it wait on timers between steps.
   post({ type: 'speed', stepsPerSecond: 2000 });
@@ -26,7 +16,7 @@ export async function startWorker() {
 
 export type TestWorker = Awaited<ReturnType<typeof startWorker>>;
 
-/** Pauses the worker and waits until it says so: every copy posts through the one global, so none may run on. */
+/** Pauses the session and waits until it says so, so none runs on into the next test. */
 export async function stopWorker(worker: TestWorker): Promise<void> {
   const from = worker.sent.length;
   worker.post({ type: 'pause' });

@@ -1,0 +1,94 @@
+// The session's answers to the page's requests (a forward pass, the weights as a file, a checkpoint, an
+// inspection): each is matched to its request by id, and carries an error in words instead of throwing.
+import type { Batch } from '../core/batch';
+import { CancelledError } from '../core/inspect/connectivity';
+import type { InspectRequest } from '../core/inspect/snapshot';
+import { errorText } from './engineChoice';
+import type { FromWorker } from './protocol';
+import type { Trainer } from './trainer';
+
+const NOT_READY = 'the model is not ready';
+
+/** A reply and the buffers it hands over (postMessage's transfer list). */
+export interface Reply {
+  message: FromWorker;
+  transfer: Transferable[];
+}
+
+/** The current model on one sequence x (T, 1, X) → head outputs (T, 1, Y). */
+export async function forwardReply(trainer: Trainer | null, id: number, x: Float32Array, T: number): Promise<Reply> {
+  if (!trainer) return { message: { type: 'forwardResult', id, outputs: null, error: NOT_READY }, transfer: [] };
+  const task = trainer.task;
+  const X = task.inputSize;
+  const Y = task.outputSize;
+  // engine.forward validates a whole batch: give it empty targets of the right kind
+  const batch: Batch =
+    task.loss === 'mse'
+      ? { T, B: 1, X, x, loss: 'mse', lossSteps: task.lossSteps, y: new Float32Array(T * Y) }
+      : { T, B: 1, X, x, loss: 'xent', lossSteps: task.lossSteps, labels: new Int32Array(T).fill(-1) };
+  try {
+    const { outputs } = await trainer.forward(batch);
+    return { message: { type: 'forwardResult', id, outputs, error: null }, transfer: [] };
+  } catch (e) {
+    return { message: { type: 'forwardResult', id, outputs: null, error: errorText(e) }, transfer: [] };
+  }
+}
+
+/** The weights as a safetensors file. */
+export async function modelReply(trainer: Trainer | null, id: number, metadata: Record<string, string>): Promise<Reply> {
+  if (!trainer) return { message: { type: 'model', id, bytes: null, error: NOT_READY }, transfer: [] };
+  try {
+    const bytes = await trainer.exportSafetensors(metadata);
+    return { message: { type: 'model', id, bytes, error: null }, transfer: [bytes.buffer] };
+  } catch (e) {
+    return { message: { type: 'model', id, bytes: null, error: errorText(e) }, transfer: [] };
+  }
+}
+
+/** Weights and optimiser state, for the run store; a diverged run's non-finite weights are left out. */
+export async function checkpointReply(trainer: Trainer | null, id: number): Promise<Reply> {
+  if (!trainer) return { message: { type: 'checkpoint', id, step: 0, checkpoint: null, error: NOT_READY }, transfer: [] };
+  try {
+    const c = await trainer.engine.readCheckpoint();
+    // the run store keeps a diverged run's settings and history without its weights
+    const finite = c.params.every(Number.isFinite);
+    const saved = finite ? { spec: c.spec, params: c.params, optimizer: { kind: c.optimizer.kind, step: c.optimizer.step, slots: c.optimizer.slots } } : null;
+    return { message: { type: 'checkpoint', id, step: trainer.step, checkpoint: saved, error: null }, transfer: [] };
+  } catch (e) {
+    return { message: { type: 'checkpoint', id, step: 0, checkpoint: null, error: errorText(e) }, transfer: [] };
+  }
+}
+
+/**
+ * "Inside the cell": only the newest request is answered (the slider asks faster than we answer); a newer one
+ * cancels the inspection being computed at its next connectivity pass.
+ */
+export class Inspections {
+  private latest = 0;
+  private abort: AbortController | null = null;
+
+  /** A request arrived (before it is queued): older ones queued or running are dropped. */
+  requested(id: number): void {
+    this.latest = id;
+    this.abort?.abort(); // a long heat map in progress stops at its next pass
+  }
+
+  /** The answer to request `id`, or null when a newer request makes it moot. */
+  async answer(trainer: Trainer | null, id: number, request: InspectRequest, post: (message: FromWorker) => void): Promise<FromWorker | null> {
+    if (id !== this.latest) return null;
+    if (!trainer) return { type: 'inspection', id, step: 0, snapshot: null, error: NOT_READY };
+    try {
+      const abort = new AbortController();
+      this.abort = abort;
+      const onPass = (done: number, total: number) => {
+        if (total > 1) post({ type: 'inspectProgress', id, done, total });
+      };
+      const snapshot = await trainer.inspect(request, { onPass, signal: abort.signal });
+      return { type: 'inspection', id, step: trainer.step, snapshot, error: null };
+    } catch (e) {
+      // a cancelled inspection says nothing: the newer request that cancelled it answers
+      if (e instanceof CancelledError) return null;
+      return { type: 'inspection', id, step: trainer.step, snapshot: null, error: errorText(e) };
+    }
+  }
+}
