@@ -107,35 +107,42 @@ Differences from the playground, worth knowing:
 """`;
 }
 
+/** The settings block: the run's values as the module-level constants that the .py pieces read. */
 function settings(config: Config, spec: ModelSpec, options: ScriptOptions): string {
-  const taskLength = config.task === 'copy' ? '  # the delay; copy sequences are T + 20 long' : '  # sequence length (the lag / window)';
   const dataFile = defaultDataFile(config, options);
-  return `
-# ---- The run's settings ----
-
-SEED = ${config.seed}  # the playground forks Rng(SEED) into streams for init, training batches, validation
-VAL_BATCH = ${options.valBatchSize ?? 64}  # the playground validates on one fixed batch of this size
-TASK = ${pyStr(config.task)}
-T = ${config.T}${taskLength}
-BATCH = ${config.B}  # B
-CELL = ${pyStr(spec.cell)}${spec.cell === 'lstm' ? `\nVARIANT = ${pyStr(spec.variant)}\nBIAS_INIT = ${pyStr(config.bias)}  # gate biases for a fresh model: 'default', 'forget1' (b_f = 1) or 'chrono'` : ''}
-INPUT_SIZE = ${spec.inputSize}  # X
-HIDDEN = ${spec.hiddenSize}  # H
-OUTPUT_SIZE = ${spec.outputSize}  # Y
-LAYERS = ${spec.numLayers}
-OPTIMIZER = ${pyStr(config.opt)}
-LR = ${py(config.lr)}
-MOMENTUM = ${py(config.mom)}  # SGD with momentum only
-CLIP = ${pyStr(config.clip)}  # 'none', 'norm' (global L2 norm) or 'value' (each element)
-CLIP_AT = ${py(config.clipAt)}
-L2 = ${py(config.l2)}  # lambda of lambda/2 * ||W||^2 over weight matrices
-OMEGA = ${py(omegaWeight(config, spec))}  # weight of Pascanu's regulariser (Elman RNNs only)
-BPTT = ${pyStr(config.bptt)}
-K1, K2 = ${config.k1}, ${config.k2}  # truncated BPTT: update every K1 steps, backpropagating K2 steps
-STEPS = ${config.steps > 0 ? config.steps : 1000}${config.steps > 0 ? '' : '  # the run had no step limit; choose with --steps'}
-DATA_FILE = ${dataFile === null ? 'None  # the task generates its data from SEED' : `${pyStr(dataFile)}  # read by default (--data)`}
-${config.task === 'csv' ? `CSV_COLUMN = ${pyStr(options.csvColumn ?? 'value')}  # the column the run trained on (--column)\n` : ''}${config.task === 'char' ? `USER_TEXT = ${config.corpus === 'user' ? 'True' : 'False'}  # the corpus was the user's own text\n` : ''}HAS_PURE_FORWARD = ${options.pureForward ? 'True' : 'False'}  # pure_forward, the forward in plain Python (--pure-check), is in this script
-METADATA = ${JSON.stringify(modelMetadata(spec))}  # written with the weights`;
+  const lines = [
+    "# ---- The run's settings ----",
+    '',
+    `SEED = ${config.seed}  # the playground forks Rng(SEED) into streams for init, training batches, validation`,
+    `VAL_BATCH = ${options.valBatchSize ?? 64}  # the playground validates on one fixed batch of this size`,
+    `TASK = ${pyStr(config.task)}`,
+    `T = ${config.T}  # ${config.task === 'copy' ? 'the delay; copy sequences are T + 20 long' : 'sequence length (the lag / window)'}`,
+    `BATCH = ${config.B}  # B`,
+    `CELL = ${pyStr(spec.cell)}`,
+    ...(spec.cell === 'lstm'
+      ? [`VARIANT = ${pyStr(spec.variant)}`, `BIAS_INIT = ${pyStr(config.bias)}  # gate biases for a fresh model: 'default', 'forget1' (b_f = 1) or 'chrono'`]
+      : []),
+    `INPUT_SIZE = ${spec.inputSize}  # X`,
+    `HIDDEN = ${spec.hiddenSize}  # H`,
+    `OUTPUT_SIZE = ${spec.outputSize}  # Y`,
+    `LAYERS = ${spec.numLayers}`,
+    `OPTIMIZER = ${pyStr(config.opt)}`,
+    `LR = ${py(config.lr)}`,
+    `MOMENTUM = ${py(config.mom)}  # SGD with momentum only`,
+    `CLIP = ${pyStr(config.clip)}  # 'none', 'norm' (global L2 norm) or 'value' (each element)`,
+    `CLIP_AT = ${py(config.clipAt)}`,
+    `L2 = ${py(config.l2)}  # lambda of lambda/2 * ||W||^2 over weight matrices`,
+    `OMEGA = ${py(omegaWeight(config, spec))}  # weight of Pascanu's regulariser (Elman RNNs only)`,
+    `BPTT = ${pyStr(config.bptt)}`,
+    `K1, K2 = ${config.k1}, ${config.k2}  # truncated BPTT: update every K1 steps, backpropagating K2 steps`,
+    config.steps > 0 ? `STEPS = ${config.steps}` : 'STEPS = 1000  # the run had no step limit; choose with --steps',
+    dataFile === null ? 'DATA_FILE = None  # the task generates its data from SEED' : `DATA_FILE = ${pyStr(dataFile)}  # read by default (--data)`,
+    ...(config.task === 'csv' ? [`CSV_COLUMN = ${pyStr(options.csvColumn ?? 'value')}  # the column the run trained on (--column)`] : []),
+    ...(config.task === 'char' ? [`USER_TEXT = ${config.corpus === 'user' ? 'True' : 'False'}  # the corpus was the user's own text`] : []),
+    `HAS_PURE_FORWARD = ${options.pureForward ? 'True' : 'False'}  # pure_forward, the forward in plain Python (--pure-check), is in this script`,
+    `METADATA = ${JSON.stringify(modelMetadata(spec))}  # written with the weights`,
+  ];
+  return lines.join('\n');
 }
 
 /** Pascanu's Ω applies to the Elman RNNs only; elsewhere the script's OMEGA is 0. */
