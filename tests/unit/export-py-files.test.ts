@@ -10,7 +10,7 @@ import { join, relative } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { defaultConfig, TASKS, type Config } from '../../src/core/config';
 import { pytorchScript, type ScriptOptions } from '../../src/core/export/pytorch';
-import { makeSpec, type ModelSpec } from '../../src/core/spec';
+import { CELLS, makeSpec, type ModelSpec } from '../../src/core/spec';
 import { TORCH_PYTHON } from '../python/torchPython';
 
 const PIECES_DIR = join(__dirname, '..', '..', 'src', 'core', 'export', 'python');
@@ -61,15 +61,8 @@ interface Model {
   cell: ModelSpec['cell'];
   variant: ModelSpec['variant'];
 }
-/** A few cells that between them take every cell-dependent piece: Ω, gate biases, GreffLSTM, the ridge readout. */
-const MODELS: Model[] = [
-  { cell: 'rnn_tanh', variant: 'none' },
-  { cell: 'rnn_relu', variant: 'none' },
-  { cell: 'lstm', variant: 'none' },
-  { cell: 'lstm', variant: 'cifg' },
-  { cell: 'gru', variant: 'none' },
-  { cell: 'esn', variant: 'none' },
-];
+/** Every cell of the registry, and the LSTM once more as CIFG (the Greff module): every cell-dependent piece. */
+const MODELS: Model[] = [...CELLS.map((cell) => ({ cell, variant: 'none' as const })), { cell: 'lstm', variant: 'cifg' }];
 
 interface Assembled {
   name: string;
@@ -78,7 +71,7 @@ interface Assembled {
   text: string;
 }
 
-/** Every task × MODELS; the Elman RNNs with Ω and truncated BPTT, every other one with the pure-Python forward. */
+/** Every task × MODELS; the Elman RNNs with Ω and truncated BPTT, every other model with the pure-Python forward. */
 function assembledScripts(): Assembled[] {
   const out: Assembled[] = [];
   for (const task of TASKS) {
