@@ -5,7 +5,7 @@
 // σ_max is the quantity of Pascanu et al. (2013)'s condition: with |f'| ≤ γ (γ = 1 for tanh), σ_max < 1/γ is
 // sufficient for gradients to vanish; σ_max > 1/γ is necessary for them to explode.
 import type { ModelSpec, TensorInfo } from './spec';
-import { findTensor, gateCount, lstmFlags, paramLayout } from './spec';
+import { cellInfo, findTensor, gateCount, lstmFlags, paramLayout } from './spec';
 import type { Rng } from './rng';
 import { sigmaMax, spectralRadius } from './spectral';
 
@@ -44,7 +44,7 @@ export function initParams(spec: ModelSpec, opts: InitOptions, rng: Rng): Float3
   const params = new Float32Array(layout.size);
   const H = spec.hiddenSize;
   const bound = 1 / Math.sqrt(H);
-  if (spec.cell === 'esn') {
+  if (cellInfo(spec.cell).reservoir) {
     initEsn(spec, layout.tensors, params, rng);
     return params;
   }
@@ -87,7 +87,7 @@ export function initParams(spec: ModelSpec, opts: InitOptions, rng: Rng): Float3
  * that f = σ(1) as in the full LSTM. Other cells (RNN, GRU, ESN): nothing.
  */
 export function initGateBiases(params: Float32Array, spec: ModelSpec, bias: BiasInit, tMax: number, rng: Rng): void {
-  if (spec.cell !== 'lstm' || bias === 'default') return;
+  if (!cellInfo(spec.cell).lstmVariants || bias === 'default') return;
   const layout = paramLayout(spec);
   const H = spec.hiddenSize;
   const coupled = lstmFlags(spec.variant).coupled;
@@ -135,7 +135,7 @@ function initRecurrentTensor(spec: ModelSpec, t: TensorInfo, view: Float32Array,
       else setIdentity(block, H);
     } else {
       // Biases: zero, except the LSTM forget gate (block 1 of i,f,g,o) in bias_ih.
-      block.fill(spec.cell === 'lstm' && t.role === 'bias_ih' && g === 1 ? 1 : 0);
+      block.fill(cellInfo(spec.cell).lstmVariants && t.role === 'bias_ih' && g === 1 ? 1 : 0);
     }
   }
 }
@@ -160,7 +160,7 @@ function initEsn(spec: ModelSpec, tensors: TensorInfo[], params: Float32Array, r
 export function rescaleRecurrent(params: Float32Array, spec: ModelSpec, wrec: number): number[] {
   const layout = paramLayout(spec);
   const factors: number[] = [];
-  if (spec.cell === 'esn') return factors;
+  if (cellInfo(spec.cell).reservoir) return factors;
   if (!(wrec >= 0 && Number.isFinite(wrec))) throw new Error(`W_rec scale must be a finite number ≥ 0, got ${wrec}`);
   for (let l = 0; l < spec.numLayers; l++) {
     const t = findTensor(layout, 'weight_hh', l)!;
@@ -175,7 +175,7 @@ export function rescaleRecurrent(params: Float32Array, spec: ModelSpec, wrec: nu
 
 /** In place: scale an ESN's reservoir weight_hh (H, H) to spectral radius `rho` (a zero reservoir stays zero). */
 export function rescaleReservoir(params: Float32Array, spec: ModelSpec, rho: number): number {
-  if (spec.cell !== 'esn') throw new Error('rescaleReservoir applies to echo-state networks only');
+  if (!cellInfo(spec.cell).reservoir) throw new Error('rescaleReservoir applies to echo-state networks only');
   if (!(rho >= 0 && Number.isFinite(rho))) throw new Error(`spectral radius must be a finite number ≥ 0, got ${rho}`);
   const t = findTensor(paramLayout(spec), 'weight_hh', 0)!;
   const W = params.subarray(t.offset, t.offset + t.size); // (H, H)
@@ -189,8 +189,8 @@ export interface RecurrentStats {
   /** σ_max of each layer's stacked weight_hh (G·H, H): the W_rec scale. */
   sigmaMax: number[];
   /**
-   * Spectral radius of an H×H recurrent matrix per layer: weight_hh itself for RNN and ESN; for LSTM the
-   * candidate block g (rows 2H..3H), for GRU the candidate block n (rows 2H..3H) — the block through which
+   * Spectral radius of an H×H recurrent matrix per layer: the cell's candidate block of weight_hh (registry
+   * `candidateBlock`: the whole matrix for RNN and ESN, LSTM's g, GRU's and MGU's n) — the block through which
    * h_{t−1} feeds the new content, the closest analogue of a vanilla RNN's W_rec (a stacked (G·H, H) matrix
    * is not square and has no eigenvalues).
    */
@@ -205,7 +205,7 @@ export function recurrentStats(params: Float32Array, spec: ModelSpec): Recurrent
     const t = findTensor(layout, 'weight_hh', l)!;
     const W = params.subarray(t.offset, t.offset + t.size); // (G·H, H)
     stats.sigmaMax.push(sigmaMax(W, t.shape[0], t.shape[1]));
-    const blockStart = spec.cell === 'lstm' || spec.cell === 'gru' ? 2 * H * H : 0;
+    const blockStart = cellInfo(spec.cell).candidateBlock * H * H;
     stats.spectralRadius.push(spectralRadius(W.subarray(blockStart, blockStart + H * H), H));
   }
   return stats;

@@ -1,22 +1,8 @@
 // A stacked recurrent network with a linear head: forward over a range of steps and backprop-through-time
 // over a window of steps, on float64 typed arrays. This is the reference math both engines must match.
 import type { Cell, CellGrads, CellState, LayerWeights, Trace } from './cells/cell';
-import { esnCell } from './cells/esn';
-import { gruCell } from './cells/gru';
-import { lstmCell } from './cells/lstm';
-import { rnnCell } from './cells/rnn';
 import { addColumnSums, addMatMul, addMatMulBt, addMatTMul, norm, transpose, type Vec } from './linalg';
-import { findTensor, gateCount, lstmFlags, paramLayout, type ModelSpec, type ParamLayout, type TensorInfo } from './spec';
-
-export function makeCell(spec: ModelSpec): Cell {
-  switch (spec.cell) {
-    case 'rnn_tanh': return rnnCell('tanh');
-    case 'rnn_relu': return rnnCell('relu');
-    case 'lstm': return lstmCell(lstmFlags(spec.variant));
-    case 'gru': return gruCell();
-    case 'esn': return esnCell(spec.esn.leak);
-  }
-}
+import { cellInfo, findTensor, paramLayout, type CellDescriptor, type ModelSpec, type ParamLayout, type TensorInfo } from './spec';
 
 function view(a: Vec, t: TensorInfo | undefined): Vec | null {
   return t ? a.subarray(t.offset, t.offset + t.size) : null;
@@ -55,6 +41,9 @@ export interface Workspace {
 export class Network {
   readonly layout: ParamLayout;
   readonly cell: Cell;
+  readonly info: CellDescriptor;
+  /** Names and widths (in units of H) of the state carried per layer. */
+  readonly stateShape: Record<string, number>;
   readonly G: number;
   private layers: LayerViews[] = [];
   private gradViews: GradViews[] = [];
@@ -66,8 +55,10 @@ export class Network {
   /** params and grads are laid out by paramLayout(spec); the network keeps views into them. */
   constructor(readonly spec: ModelSpec, readonly params: Float64Array, readonly grads: Float64Array) {
     this.layout = paramLayout(spec);
-    this.cell = makeCell(spec);
-    this.G = gateCount(spec.cell);
+    this.info = cellInfo(spec.cell);
+    this.cell = this.info.cpu(spec);
+    this.stateShape = this.info.stateShape(spec);
+    this.G = this.info.blocks.length;
     const H = spec.hiddenSize;
     for (let l = 0; l < spec.numLayers; l++) {
       const t = (role: TensorInfo['role']) => findTensor(this.layout, role, l);
@@ -105,17 +96,17 @@ export class Network {
       out: new Float64Array(T * B * Y),
       dOut: new Float64Array(T * B * Y),
       dh: perLayer(),
-      dc: this.spec.cell === 'lstm' ? perLayer() : null,
+      dc: this.info.cellState ? perLayer() : null,
       dGi: new Float64Array(T * B * GH),
-      dGh: this.cell.separateRecurrentGrad ? new Float64Array(T * B * GH) : new Float64Array(0),
+      dGh: this.info.separateRecurrentGrad ? new Float64Array(T * B * GH) : new Float64Array(0),
       dX: new Float64Array(T * B * H),
     };
   }
 
-  /** A zero state for every layer (named arrays per Cell.stateShape). */
+  /** A zero state for every layer (named arrays per stateShape). */
   zeroState(B: number): CellState[] {
     const H = this.spec.hiddenSize;
-    return this.layers.map(() => Object.fromEntries(Object.entries(this.cell.stateShape).map(([k, w]) => [k, new Float64Array(B * H * w)])));
+    return this.layers.map(() => Object.fromEntries(Object.entries(this.stateShape).map(([k, w]) => [k, new Float64Array(B * H * w)])));
   }
 
   loadState(ws: Workspace, state: CellState[]): void {
@@ -175,9 +166,9 @@ export class Network {
       const { inSize, Wih, weights } = this.layers[l];
       const g = this.gradViews[l];
       const tr = ws.traces[l];
-      const dGh = this.cell.separateRecurrentGrad ? ws.dGh : ws.dGi;
+      const dGh = this.info.separateRecurrentGrad ? ws.dGh : ws.dGi;
       this.cell.backward(weights, g.cell, tr, w0, t1, ws.dh[l], ws.dGi, dGh, ws.dc ? ws.dc[l] : null);
-      if (omega > 0 && (this.spec.cell === 'rnn_tanh' || this.spec.cell === 'rnn_relu')) {
+      if (omega > 0 && this.info.omega) {
         omegaValue += omegaPenalty(weights.Whh, g.dWhh, ws.dh[l], ws.dGi, B, H, w0, t1, omega);
       }
       if (g.trainable && paramGrads) {

@@ -3,7 +3,7 @@
 // then the tensor bytes (offsets relative to the end of the header). We write F32 only; on read F64, F16 and
 // BF16 are converted to F32. Every file is treated as hostile: each check throws an Error that says what is
 // wrong, and nothing loops on a number taken from the file without bounding it first.
-import { CELLS, LSTM_VARIANTS, DEFAULT_ESN, paramLayout, validateSpec, type CellKind, type LstmVariant, type ModelSpec } from './spec';
+import { CELLS, cellInfo, LSTM_VARIANTS, DEFAULT_ESN, paramLayout, validateSpec, type CellKind, type LstmVariant, type ModelSpec } from './spec';
 
 export interface NamedTensor {
   name: string;
@@ -193,8 +193,8 @@ export function modelMetadata(spec: ModelSpec): Record<string, string> {
     outputSize: String(spec.outputSize),
     numLayers: String(spec.numLayers),
   };
-  if (spec.cell === 'lstm') meta.variant = spec.variant;
-  if (spec.cell === 'esn') {
+  if (cellInfo(spec.cell).lstmVariants) meta.variant = spec.variant;
+  if (cellInfo(spec.cell).reservoir) {
     meta.esnSpectralRadius = String(spec.esn.spectralRadius);
     meta.esnLeak = String(spec.esn.leak);
     meta.esnInputScale = String(spec.esn.inputScale);
@@ -211,16 +211,12 @@ export function modelToSafetensors(spec: ModelSpec, params: Float32Array, extraM
 
 /** Cell names as rnnlab writes them, and as other tools might (PyTorch class names, modes). Case-insensitive. */
 const CELL_ALIASES: Record<string, CellKind> = {
+  ...(Object.fromEntries(CELLS.map((c) => [c, c])) as Record<string, CellKind>),
   rnn: 'rnn_tanh',
-  rnn_tanh: 'rnn_tanh',
   rnntanh: 'rnn_tanh',
   tanh: 'rnn_tanh',
-  rnn_relu: 'rnn_relu',
   rnnrelu: 'rnn_relu',
   relu: 'rnn_relu',
-  lstm: 'lstm',
-  gru: 'gru',
-  esn: 'esn',
 };
 
 export function parseCell(raw: string, nonlinearity?: string): CellKind {

@@ -3,6 +3,7 @@
 // collapsible sections: inside the cell, the lab (races, sweeps), export & runs.
 // Classroom keys of the URL: embed (minimal chrome for an iframe), presenter (large type), hide (controls).
 import { useEffect, useState } from 'react';
+import { cellInfo } from '../core/spec';
 import { lessonById } from '../core/lessons';
 import { useStore } from '../state/store';
 import { raceFromUrl } from '../state/url';
@@ -23,7 +24,7 @@ import { WrecSlider } from './WrecSlider';
 export function App() {
   const presenter = useStore((s) => s.presenter);
   const embed = useStore((s) => s.config.embed);
-  const esn = useStore((s) => s.config.cell === 'esn');
+  const reservoir = useStore((s) => cellInfo(s.config.cell).reservoir);
   const hideWrec = useHidden('wrec');
   const lessonOpen = useStore((s) => lessonById(s.config.preset) !== undefined);
   // the race a link asks for is read once, when the page opens
@@ -46,7 +47,7 @@ export function App() {
       {!presenter && <LessonCard />}
       <main className={lessonOpen ? 'layout with-lesson' : 'layout'}>
         <aside className="sidebar" aria-label="Settings">
-          <Slot chart="wrec">{esn ? <ReservoirControls /> : !hideWrec && <WrecSlider />}</Slot>
+          <Slot chart="wrec">{reservoir ? <ReservoirControls /> : !hideWrec && <WrecSlider />}</Slot>
           <Controls />
         </aside>
         <div className="views">

@@ -3,7 +3,7 @@
 // so typing "100" does not rebuild the network at 1 and 10 on the way.
 import { useEffect, useId, useState } from 'react';
 import { BIAS_INITS, BPTTS, CLIPS, CONFIG_FIELDS, CORPORA, INITS, numberSetting, OPTIMIZERS, TASKS, type Config } from '../core/config';
-import { CELLS, LSTM_VARIANTS } from '../core/spec';
+import { CELLS, cellInfo, LSTM_VARIANTS } from '../core/spec';
 import { postToWorker, setConfig } from '../state/controller';
 import { useStore } from '../state/store';
 import { hiddenKeys } from '../state/url';
@@ -27,7 +27,7 @@ const LABELS: Partial<Record<keyof Config, string>> = {
 const OPTION_TEXT: Record<string, string> = {
   adding: 'adding problem', copy: 'copy memory', temporal_order: 'temporal order', reber: 'embedded Reber grammar', continual_reber: 'continual Reber stream (no resets)',
   sine: 'sine wave', sines: 'sum of sines', mackey_glass: 'Mackey–Glass', random_walk: 'random walk', csv: 'CSV series', char: 'characters (language model)',
-  rnn_tanh: 'RNN (tanh)', rnn_relu: 'RNN (ReLU)', lstm: 'LSTM', gru: 'GRU', esn: 'echo-state network',
+  ...Object.fromEntries(CELLS.map((c) => [c, cellInfo(c).name])),
   none: 'none (PyTorch)', vanilla: 'vanilla (peepholes)', nig: 'NIG: no input gate', nfg: 'NFG: no forget gate', nog: 'NOG: no output gate',
   niaf: 'NIAF: no input activation', noaf: 'NOAF: no output activation', np: 'NP: no peepholes', cifg: 'CIFG: coupled input-forget', fgr: 'FGR: full gate recurrence',
   default: 'as initialised', forget1: 'forget gate b_f = 1', chrono: 'chrono (Tallec & Ollivier)',
@@ -129,7 +129,7 @@ export function ReservoirControls() {
 }
 
 export function Controls() {
-  const cell = useStore((s) => s.config.cell);
+  const cell = cellInfo(useStore((s) => s.config.cell));
   const task = useStore((s) => s.config.task);
   const clip = useStore((s) => s.config.clip);
   const bptt = useStore((s) => s.config.bptt);
@@ -152,12 +152,12 @@ export function Controls() {
         <fieldset className="panel">
           <legend>Model</legend>
           <SelectField name="cell" />
-          {cell === 'lstm' && <SelectField name="variant" />}
+          {cell.lstmVariants && <SelectField name="variant" />}
           <NumberField name="H" />
-          {cell !== 'esn' && <NumberField name="layers" />}
+          {!cell.reservoir && <NumberField name="layers" />}
           <SelectField name="init" />
-          {cell === 'lstm' && <SelectField name="bias" />}
-          {cell === 'esn' && (
+          {cell.lstmVariants && <SelectField name="bias" />}
+          {cell.reservoir && (
             <>
               <NumberField name="leak" />
               <NumberField name="inScale" />
@@ -175,7 +175,7 @@ export function Controls() {
           <SelectField name="clip" />
           {clip !== 'none' && <NumberField name="clipAt" />}
           <NumberField name="l2" />
-          {(cell === 'rnn_tanh' || cell === 'rnn_relu') && <NumberField name="omega" />}
+          {cell.omega && <NumberField name="omega" />}
           <SelectField name="bptt" />
           {bptt === 'truncated' && (
             <>

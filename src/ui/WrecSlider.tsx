@@ -3,6 +3,7 @@
 // unless "hold" keeps it at the set value. Moving it rescales the live weights; it is also the initial scale
 // after a reset.
 import { useEffect, useRef, useState } from 'react';
+import { cellInfo } from '../core/spec';
 import { setConfig } from '../state/controller';
 import { useStore } from '../state/store';
 import { formatValue } from './format';
@@ -32,7 +33,7 @@ export function WrecSlider() {
   };
   const shown = dragged ?? (Number.isFinite(live) ? live : wrec > 0 ? wrec : 1);
   const regime = regimeOf(shown);
-  const disabled = cell === 'esn';
+  const disabled = cellInfo(cell).reservoir; // a reservoir is scaled by its spectral radius instead
   return (
     <section className="panel wrec" aria-labelledby="wrec-title">
       <div className="wrec-head">

@@ -34,10 +34,6 @@ export interface Trace {
 export type CellState = Record<string, Vec>;
 
 export interface Cell {
-  /** Names and widths (in units of H) of the carried state; h first. LSTM: h, c (+ a for FGR). */
-  readonly stateShape: Record<string, number>;
-  /** true when the recurrent side's pre-activation gradient differs from the input side's (GRU). */
-  readonly separateRecurrentGrad: boolean;
   /** Allocates the cell-specific trace arrays for T steps. */
   newExtra(T: number, B: number, H: number): Record<string, Vec>;
   /** Copies a carried state into the trace's "before step 0" slots. */
@@ -55,10 +51,6 @@ export interface Cell {
   backward(w: LayerWeights, g: CellGrads, tr: Trace, t0: number, t1: number, dh: Vec, dGi: Vec, dGh: Vec, dc: Vec | null): void;
 }
 
-export function copyState(src: Vec, srcOff: number, n: number): Vec {
-  return Float64Array.from(src.subarray(srcOff, srcOff + n));
-}
-
 /** pre (B, W) = xp[off …] + bias (W) broadcast over rows: the non-recurrent part of a step's pre-activation. */
 export function addBias(pre: Vec, xp: Vec, bias: Vec, B: number, W: number, off: number): void {
   for (let b = 0; b < B; b++) {
@@ -67,9 +59,8 @@ export function addBias(pre: Vec, xp: Vec, bias: Vec, B: number, W: number, off:
   }
 }
 
-/** stateShape, loadState and readState of the cells whose whole state is h (RNN, GRU, ESN). */
-export const hiddenOnlyState: Pick<Cell, 'stateShape' | 'loadState' | 'readState'> = {
-  stateShape: { h: 1 },
+/** loadState and readState of the cells whose whole state is h (RNN, GRU, MGU, ESN). */
+export const hiddenOnlyState: Pick<Cell, 'loadState' | 'readState'> = {
   loadState(tr: Trace, state: CellState) {
     tr.h0.set(state.h);
   },

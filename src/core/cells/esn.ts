@@ -8,7 +8,6 @@ export function esnCell(leak: number): Cell {
   const a = leak;
   return {
     ...hiddenOnlyState,
-    separateRecurrentGrad: false,
     newExtra: (T, B, H) => ({ u: new Float64Array(T * B * H) }), // (T, B, H) tanh part, for backward
 
     forward(w: LayerWeights, tr: Trace, t0: number, t1: number) {

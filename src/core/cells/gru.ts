@@ -7,7 +7,6 @@ import { hiddenOnlyState, type Cell, type CellGrads, type LayerWeights, type Tra
 export function gruCell(): Cell {
   return {
     ...hiddenOnlyState,
-    separateRecurrentGrad: true,
     newExtra: (T, B, H) => ({
       gates: new Float64Array(T * B * 3 * H), // (T, B, 3H) activations r, z, n
       hn: new Float64Array(T * B * H), // (T, B, H) W_hn h_{t−1} + b_hn

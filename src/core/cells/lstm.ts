@@ -2,7 +2,7 @@
 //   i = σ(pre_i + p_i⊙c_{t−1})   f = σ(pre_f + p_f⊙c_{t−1})   g = tanh(pre_g)
 //   c_t = f⊙c_{t−1} + i⊙g         o = σ(pre_o + p_o⊙c_t)       h_t = o⊙tanh(c_t)
 // where pre = W_ih x_t + b_ih + W_hh h_{t−1} + b_hh (+ W_gg·[i,f,o]_{t−1} for FGR).
-import type { LstmFlags } from '../spec';
+import type { LstmFlags } from './lstmVariants';
 import { addMatMul, addMatMulBt, addMatTMul, sigmoid, transpose, type Vec } from '../linalg';
 import { addBias, type Cell, type CellGrads, type CellState, type LayerWeights, type Trace } from './cell';
 
@@ -22,8 +22,6 @@ function gatherIfo(dst: Vec, src: Vec, srcOff: number, B: number, H: number): vo
 export function lstmCell(flags: LstmFlags): Cell {
   const fgr = flags.fullGateRecurrence;
   return {
-    stateShape: fgr ? { h: 1, c: 1, a: 3 } : { h: 1, c: 1 },
-    separateRecurrentGrad: false,
     newExtra: (T, B, H) => ({
       gates: new Float64Array(T * B * 4 * H), // (T, B, 4H) activations i, f, g, o
       cs: new Float64Array(T * B * H), // (T, B, H) cell states

@@ -6,7 +6,6 @@ export function rnnCell(activation: 'tanh' | 'relu'): Cell {
   const relu = activation === 'relu';
   return {
     ...hiddenOnlyState,
-    separateRecurrentGrad: false,
     newExtra: () => ({}),
 
     forward(w: LayerWeights, tr: Trace, t0: number, t1: number) {

@@ -4,7 +4,7 @@
 import { decodeRun, encodeRun } from '../lessons';
 import { CONFIG_FIELDS, type Config } from '../config';
 import { modelFromSafetensors } from '../safetensors';
-import { paramLayout, type ModelSpec } from '../spec';
+import { cellInfo, paramLayout, type ModelSpec } from '../spec';
 
 /** Larger files are refused before they are parsed (an LSTM with H = 1024 and 3 layers is ~100 MB). */
 export const MAX_MODEL_BYTES = 128 * 1024 * 1024;
@@ -79,8 +79,8 @@ export function importModel(bytes: Uint8Array, maxBytes = MAX_MODEL_BYTES): Impo
 /** The Config settings that describe a model's architecture. */
 export function configPatchForModel(spec: ModelSpec): Partial<Config> {
   const patch: Partial<Config> = { cell: spec.cell, H: spec.hiddenSize, layers: spec.numLayers };
-  if (spec.cell === 'lstm') patch.variant = spec.variant;
-  if (spec.cell === 'esn') {
+  if (cellInfo(spec.cell).lstmVariants) patch.variant = spec.variant;
+  if (cellInfo(spec.cell).reservoir) {
     patch.rho = spec.esn.spectralRadius;
     patch.leak = spec.esn.leak;
     patch.inScale = spec.esn.inputScale;

@@ -2,32 +2,16 @@
 // and how many of them are saturated. A sigmoid gate near 0 or 1 is a switch (closed/open); a gate that
 // sits there for every input has stopped carrying gradient (σ′ = σ(1 − σ) ≈ 0).
 // Input: ForwardResult.gates[layer], (T, B, G·H) in the cell's gate order (LSTM i,f,g,o; GRU r,z,n).
-import type { LstmVariant } from '../spec';
+import { cellInfo, type CellKind, type GateBlock, type LstmVariant } from '../spec';
 
-export type GatedCell = 'lstm' | 'gru';
+/** A cell with gates to look inside (more than one block in its rows): LSTM, GRU, MGU. */
+export type GatedCell = CellKind;
 
-export interface GateInfo {
-  name: string; // 'i', 'f', 'g', 'o' / 'r', 'z', 'n'
-  label: string; // what a student reads: 'input gate'
-  /** sigmoid gates live in [0, 1]; tanh blocks (LSTM g, GRU n) in [−1, 1]. */
-  activation: 'sigmoid' | 'tanh';
-}
+export type GateInfo = GateBlock;
 
-export const LSTM_GATES: GateInfo[] = [
-  { name: 'i', label: 'input gate', activation: 'sigmoid' },
-  { name: 'f', label: 'forget gate', activation: 'sigmoid' },
-  { name: 'g', label: 'candidate', activation: 'tanh' },
-  { name: 'o', label: 'output gate', activation: 'sigmoid' },
-];
-
-export const GRU_GATES: GateInfo[] = [
-  { name: 'r', label: 'reset gate', activation: 'sigmoid' },
-  { name: 'z', label: 'update gate', activation: 'sigmoid' },
-  { name: 'n', label: 'candidate', activation: 'tanh' },
-];
-
+/** The cell's gate blocks in row order (the registry's `blocks`). */
 export function gatesOf(cell: GatedCell): GateInfo[] {
-  return cell === 'lstm' ? LSTM_GATES : GRU_GATES;
+  return [...cellInfo(cell).blocks];
 }
 
 /**
@@ -35,7 +19,7 @@ export function gatesOf(cell: GatedCell): GateInfo[] {
  * histogram is a single spike: NIG i ≡ 1, NFG f ≡ 1, NOG o ≡ 1, CIFG f = 1 − i, NIAF g unsquashed.
  */
 export function gateNotes(cell: GatedCell, variant: LstmVariant): Record<string, string> {
-  if (cell !== 'lstm') return {};
+  if (!cellInfo(cell).lstmVariants) return {};
   switch (variant) {
     case 'nig': return { i: 'no input gate: i ≡ 1' };
     case 'nfg': return { f: 'no forget gate: f ≡ 1' };

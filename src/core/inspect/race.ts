@@ -13,7 +13,7 @@
 // init, data and validation streams), and the task is the same object, so every contestant sees the same
 // batches in the same order. Their initial weights differ only because their parameter shapes differ.
 import type { Config } from '../config';
-import { CELLS, LSTM_VARIANTS, type CellKind, type LstmVariant } from '../spec';
+import { CELLS, cellInfo, LSTM_VARIANTS, type CellKind, type LstmVariant } from '../spec';
 import type { Task, TaskMetric } from '../tasks/task';
 import { clock, yieldToEventLoop } from './timing';
 
@@ -25,17 +25,16 @@ export interface Contestant {
 export const MIN_CONTESTANTS = 2;
 export const MAX_CONTESTANTS = 4;
 
-const CELL_NAMES: Record<CellKind, string> = { rnn_tanh: 'RNN (tanh)', rnn_relu: 'RNN (ReLU)', lstm: 'LSTM', gru: 'GRU', esn: 'ESN' };
-
 /** "LSTM", "LSTM CIFG", "GRU", "RNN (tanh)". */
 export function contestantLabel(c: Contestant): string {
-  if (c.cell !== 'lstm' || c.variant === 'none') return CELL_NAMES[c.cell];
-  return `LSTM ${c.variant === 'vanilla' ? 'V (peepholes)' : c.variant.toUpperCase()}`;
+  const { label, lstmVariants } = cellInfo(c.cell);
+  if (!lstmVariants || c.variant === 'none') return label;
+  return `${label} ${c.variant === 'vanilla' ? 'V (peepholes)' : c.variant.toUpperCase()}`;
 }
 
 /** The URL form of one contestant: the cell, and for LSTM variants "lstm:cifg". */
 export function contestantKey(c: Contestant): string {
-  return c.cell === 'lstm' && c.variant !== 'none' ? `lstm:${c.variant}` : c.cell;
+  return cellInfo(c.cell).lstmVariants && c.variant !== 'none' ? `${c.cell}:${c.variant}` : c.cell;
 }
 
 /** The `race` URL value: "rnn_tanh,lstm,gru" or "lstm,lstm:cifg,lstm:nfg". */
@@ -56,7 +55,7 @@ export function decodeRace(value: string): { contestants: Contestant[]; notices:
       notices.push(`race: unknown cell "${cell.slice(0, 20)}" left out`);
       continue;
     }
-    if (!(LSTM_VARIANTS as readonly string[]).includes(variant) || (cell !== 'lstm' && variant !== 'none')) {
+    if (!(LSTM_VARIANTS as readonly string[]).includes(variant) || (!cellInfo(cell as CellKind).lstmVariants && variant !== 'none')) {
       notices.push(`race: "${raw.slice(0, 30)}" is not a cell or LSTM variant; left out`);
       continue;
     }
@@ -99,7 +98,7 @@ export function takeRace(input: string): { contestants: Contestant[]; notices: s
 
 /** The per-contestant Configs: the base with only the cell and variant changed (ESN keeps one layer). */
 export function raceConfigs(base: Config, contestants: Contestant[]): Config[] {
-  return contestants.map((c) => ({ ...base, cell: c.cell, variant: c.cell === 'lstm' ? c.variant : 'none' }));
+  return contestants.map((c) => ({ ...base, cell: c.cell, variant: cellInfo(c.cell).lstmVariants ? c.variant : 'none' }));
 }
 
 /** What a race or sweep needs of a Trainer (src/train/trainer.ts implements it). */

@@ -4,7 +4,7 @@
 // of the training network's current parameters, its input gradients also computed by the active engine.
 // Every field is structured-clone friendly (postMessage).
 import type { Batch } from '../batch';
-import type { ModelSpec } from '../spec';
+import { isGated, type ModelSpec } from '../spec';
 import type { Task } from '../tasks/task';
 import { REBER_SYMBOLS } from '../tasks/reber';
 import { TEMPORAL_SYMBOLS } from '../tasks/temporalOrder';
@@ -167,12 +167,12 @@ export async function inspectSnapshot(
   const hidden = fwd.hidden[layer];
   const cells = fwd.cells?.[layer] ?? null;
   const gates = fwd.gates?.[layer] ?? null;
-  const gated = (spec.cell === 'lstm' || spec.cell === 'gru') && gates !== null;
+  const gated = isGated(spec.cell) && gates !== null;
   // The histograms count every step of every sequence of the given batch (one more forward pass when it holds
   // several); the diagram and the unit views follow the single sequence above.
   const population = gated && sequence.B > 1 && sequence.X === batch.X ? { fwd: await engine.forward(sequence), T: sequence.T, B: sequence.B } : { fwd, T, B: 1 };
   const populationGates = population.fwd.gates?.[layer];
-  const gateStats = gated && populationGates ? gateStatistics({ cell: spec.cell as 'lstm' | 'gru', gates: populationGates, T: population.T, B: population.B, H }) : [];
+  const gateStats = gated && populationGates ? gateStatistics({ cell: spec.cell, gates: populationGates, T: population.T, B: population.B, H }) : [];
   let text: InspectSnapshot['text'] = null;
   if (chars) {
     const features = textFeatures(chars);

@@ -168,7 +168,7 @@ export class CpuEngine implements Engine {
   async readCheckpoint(): Promise<Checkpoint> {
     const net = this.network();
     const state = (this.carried ?? []).map((layer) => {
-      const parts = Object.keys(net.cell.stateShape).map((k) => layer[k]);
+      const parts = Object.keys(net.stateShape).map((k) => layer[k]);
       const flat = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
       let o = 0;
       for (const p of parts) {
@@ -193,7 +193,7 @@ export class CpuEngine implements Engine {
     this.slots = cp.optimizer.slots.map((s) => Float64Array.from(s));
     if (cp.state.length === net.spec.numLayers) {
       const H = net.spec.hiddenSize;
-      const widths = Object.entries(net.cell.stateShape);
+      const widths = Object.entries(net.stateShape);
       const unit = widths.reduce((n, [, w]) => n + w * H, 0);
       const B = cp.state[0].length / unit;
       this.carried = cp.state.map((flat) => {

@@ -3,7 +3,7 @@
 // diagram's step); what to compute is the caller's (it posts the request to the worker).
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { MATRIX_MAX_STEPS, type InspectRequest, type InspectSnapshot } from '../../core/inspect/snapshot';
-import { cellStepValues } from './cellDiagram';
+import { cellStepValues, hasDiagram } from './cellDiagram';
 import { followUpRequest } from './views';
 import { CellDiagram } from './CellDiagram';
 import { ConnectivityChart } from './ConnectivityChart';
@@ -34,11 +34,12 @@ export function InsidePanel({ snapshot, step, onRequest, busy, progress, pending
     if (timer.current) clearTimeout(timer.current);
   }, []);
   const values = useMemo(() => {
-    if (!snapshot || !snapshot.gates || (snapshot.spec.cell !== 'lstm' && snapshot.spec.cell !== 'gru')) return null;
+    if (!snapshot || !snapshot.gates) return null;
     const { spec, T, unit } = snapshot;
+    if (!hasDiagram(spec.cell)) return null;
     return cellStepValues(
       { hidden: [snapshot.hidden], cells: snapshot.cells ? [snapshot.cells] : undefined, gates: [snapshot.gates] },
-      { cell: spec.cell as 'lstm' | 'gru', variant: spec.variant, T, B: 1, H: spec.hiddenSize, unit },
+      { cell: spec.cell, variant: spec.variant, T, B: 1, H: spec.hiddenSize, unit },
     );
   }, [snapshot]);
 

@@ -7,7 +7,7 @@ import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YA
 import {
   contestantKey, contestantLabel, DEFAULT_RACE_BUDGET, formatTarget, MAX_CONTESTANTS, MIN_CONTESTANTS, targetReadout, type Contestant, type RaceResult,
 } from '../../core/inspect/race';
-import { CELLS, LSTM_VARIANTS, type CellKind, type LstmVariant } from '../../core/spec';
+import { CELLS, cellInfo, LSTM_VARIANTS, type CellKind, type LstmVariant } from '../../core/spec';
 import { domainOf } from '../axes';
 import { formatValue } from '../format';
 import { SvgChart } from '../SvgChart';
@@ -160,8 +160,8 @@ export function RaceSetup({ initial, initialSteps = DEFAULT_RACE_BUDGET, initial
               </option>
             ))}
           </select>
-          {c.cell === 'lstm' && (
-            <select aria-label={`model ${k + 1} LSTM variant`} value={c.variant} onChange={(e) => set(k, { cell: 'lstm', variant: e.target.value as LstmVariant })} disabled={disabled}>
+          {cellInfo(c.cell).lstmVariants && (
+            <select aria-label={`model ${k + 1} LSTM variant`} value={c.variant} onChange={(e) => set(k, { cell: c.cell, variant: e.target.value as LstmVariant })} disabled={disabled}>
               {LSTM_VARIANTS.map((v) => (
                 <option key={v} value={v}>
                   {v === 'none' ? 'PyTorch' : v.toUpperCase()}

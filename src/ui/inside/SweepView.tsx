@@ -4,7 +4,7 @@ import { memo, useState } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { contestantLabel, type Contestant } from '../../core/inspect/race';
 import { parseSweepValues, SWEEP_LABELS, SWEEP_SETTINGS, sweepAxisIsLog, type SweepProgress, type SweepResult, type SweepSetting } from '../../core/inspect/sweep';
-import { CELLS, type CellKind } from '../../core/spec';
+import { CELLS, cellInfo, type CellKind } from '../../core/spec';
 import { domainOf } from '../axes';
 import { formatValue } from '../format';
 import { CONTESTANT_STYLES, percent, sweepRows, type SweepField } from './views';
@@ -108,7 +108,7 @@ export interface SweepSetupProps {
 }
 
 const DEFAULT_VALUES: Record<SweepSetting, string> = { T: '10, 20, 40, 80', wrec: '0.5, 0.9, 1, 1.1, 1.5, 2', H: '8, 16, 32, 64', lr: '0.0003, 0.001, 0.003, 0.01, 0.03' };
-const SWEEP_CELLS: CellKind[] = CELLS.filter((c) => c !== 'esn');
+const SWEEP_CELLS: CellKind[] = CELLS.filter((c) => !cellInfo(c).reservoir);
 
 /** Choose the setting, its values (typed as a list), the cells and the steps per run. */
 export function SweepSetup({ disabled, initialSetting = 'T', onStart }: SweepSetupProps) {

@@ -1,7 +1,7 @@
 // Pure value extraction for the cell diagram: the gates, states and flows of ONE unit of one layer, per time
 // step, from a forward pass (ForwardResult), plus the colours the diagram paints them with.
 import { interpolateBlues, interpolatePuOr } from 'd3-scale-chromatic';
-import { lstmFlags, type LstmVariant } from '../../core/spec';
+import { gateCount, lstmFlags, type LstmVariant } from '../../core/spec';
 import { parseColor } from '../colormap';
 
 /** One LSTM unit at step t (PyTorch gate order). */
@@ -42,8 +42,15 @@ export interface ForwardSlices {
   gates?: ArrayLike<number>[]; // per layer (T, B, G·H)
 }
 
+/** The cells this module can draw (their data flow is laid out by hand in CellDiagram.tsx). */
+export type DrawnCell = 'lstm' | 'gru';
+
+export function hasDiagram(cell: string): cell is DrawnCell {
+  return cell === 'lstm' || cell === 'gru';
+}
+
 export interface CellPick {
-  cell: 'lstm' | 'gru';
+  cell: DrawnCell;
   variant?: LstmVariant; // LSTM: only NOAF changes what is drawn (no tanh on c)
   T: number;
   B: number;
@@ -58,7 +65,7 @@ export function cellStepValues(fwd: ForwardSlices, pick: CellPick): CellStepValu
   const { cell, T, B, H, unit } = pick;
   const layer = pick.layer ?? 0;
   const b = pick.b ?? 0;
-  const G = cell === 'lstm' ? 4 : 3;
+  const G = gateCount(cell);
   const gates = fwd.gates?.[layer];
   const hidden = fwd.hidden[layer];
   if (!gates || !hidden) throw new Error(`the forward pass has no gates for layer ${layer}`);
