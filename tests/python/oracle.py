@@ -86,6 +86,16 @@ def gru_step(W, x, h):
     return (1 - z) * n + z * h
 
 
+def mgu_step(W, x, h):
+    """Zhou et al.'s minimal gated unit, gate order f, n, with the gate applied as torch.nn.GRU applies r."""
+    H = h.shape[1]
+    gi = x @ W['w_ih'].T + W['b_ih']
+    gh = h @ W['w_hh'].T + W['b_hh']
+    f = torch.sigmoid(gi[:, :H] + gh[:, :H])
+    n = torch.tanh(gi[:, H:] + f * gh[:, H:])
+    return (1 - f) * h + f * n
+
+
 def elman_step(act, W, x, h):
     """torch.nn.RNN: h' = act(W_ih x + b_ih + W_hh h + b_hh)."""
     return act(x @ W['w_ih'].T + W['b_ih'] + h @ W['w_hh'].T + W['b_hh'])
@@ -150,6 +160,8 @@ def grad_job(job):
             return {'h': h, 'c': c, 'a': a}
         if cell == 'gru':
             return {'h': gru_step(W, inp, state['h'])}
+        if cell == 'mgu':
+            return {'h': mgu_step(W, inp, state['h'])}
         if cell == 'rnn_tanh':
             return {'h': elman_step(torch.tanh, W, inp, state['h'])}
         if cell == 'rnn_relu':

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { LossKind, LossSteps } from '../../src/core/batch';
 import { Network, omegaPenalty } from '../../src/core/model';
 import { Rng } from '../../src/core/rng';
-import { LSTM_VARIANTS, makeSpec, paramLayout, type CellKind, type LstmVariant, type ModelSpec } from '../../src/core/spec';
+import { CELLS, cellInfo, LSTM_VARIANTS, makeSpec, paramLayout, type CellKind, type LstmVariant, type ModelSpec } from '../../src/core/spec';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine';
 import type { StepOptions } from '../../src/engine/engine';
 import { gradOnly, lossOf, numericGradient, randomBatch, randomParams, relativeError } from './gradcheck';
@@ -32,19 +32,15 @@ function checkAllTensors(spec: ModelSpec, params: Float64Array, grads: Float32Ar
   }
 }
 
-const cases: [CellKind, LstmVariant, number, LossKind, LossSteps][] = [
-  ['rnn_tanh', 'none', 1, 'mse', 'all'],
-  ['rnn_tanh', 'none', 2, 'xent', 'last'],
-  ['rnn_relu', 'none', 1, 'mse', 'last'],
-  ['rnn_relu', 'none', 3, 'xent', 'all'],
-  ['lstm', 'none', 1, 'mse', 'all'],
-  ['lstm', 'none', 2, 'xent', 'all'],
-  ['lstm', 'none', 3, 'mse', 'last'],
-  ['gru', 'none', 1, 'mse', 'all'],
-  ['gru', 'none', 2, 'xent', 'last'],
-  ['gru', 'none', 3, 'mse', 'all'],
-  ['esn', 'none', 1, 'mse', 'all'],
+/** Every cell of the registry at 1–3 layers, each depth with another loss (a reservoir has one layer). */
+const DEPTHS: [number, LossKind, LossSteps][] = [
+  [1, 'mse', 'all'],
+  [2, 'xent', 'last'],
+  [3, 'xent', 'all'],
 ];
+const cases: [CellKind, LstmVariant, number, LossKind, LossSteps][] = CELLS.flatMap((cell) =>
+  (cellInfo(cell).reservoir ? DEPTHS.slice(0, 1) : DEPTHS).map(([layers, loss, steps]) => [cell, 'none', layers, loss, steps] as [CellKind, LstmVariant, number, LossKind, LossSteps]),
+);
 
 describe('BPTT matches finite differences', () => {
   for (const [cell, variant, layers, loss, steps] of cases) {
@@ -118,7 +114,7 @@ function numericDh(spec: ModelSpec, params: Float64Array, batch: ReturnType<type
 }
 
 describe('per-timestep gradient norms', () => {
-  for (const cell of ['rnn_tanh', 'lstm', 'gru'] as const) {
+  for (const cell of CELLS.filter((c) => !cellInfo(c).reservoir)) {
     it(`‖∂L/∂h_t‖ of ${cell} matches perturbing h_t`, async () => {
       const rng = new Rng(21);
       const spec = makeSpec({ cell, inputSize: 2, hiddenSize: 3, outputSize: 2, numLayers: 2 });
@@ -127,7 +123,7 @@ describe('per-timestep gradient norms', () => {
       const result = await analytic(spec, params, batch);
       for (let t = 0; t < batch.T - 1; t++) {
         expect(relativeError([result.dhNorm[1][t]], [numericDh(spec, params, batch, t, 'h')])).toBeLessThan(1e-5);
-        if (cell === 'lstm') expect(relativeError([result.dcNorm![1][t]], [numericDh(spec, params, batch, t, 'c')])).toBeLessThan(1e-5);
+        if (cellInfo(cell).cellState) expect(relativeError([result.dcNorm![1][t]], [numericDh(spec, params, batch, t, 'c')])).toBeLessThan(1e-5);
       }
     });
   }
