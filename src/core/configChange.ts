@@ -30,3 +30,11 @@ export function classifyChange(prev: Config, next: Config): ConfigChange {
     steps: changed('steps') ? next.steps : null,
   };
 }
+
+/**
+ * Whether two Configs are settings of the same run: none of the keys that restart it differ (a change between
+ * them is applied to the live run). A saved run or a checkpoint of one therefore belongs to the other.
+ */
+export function sameRun(a: Config, b: Config): boolean {
+  return REBUILD_KEYS.every((key) => a[key] === b[key]);
+}

@@ -9,10 +9,10 @@ import { configPatchForModel, exportMetadata, type ImportedModel } from '../core
 import type { MetricRecord } from '../core/export/metrics';
 import { createTask } from '../core/tasks';
 import type { ModelSpec } from '../core/spec';
-import { REBUILD_KEYS } from '../core/configChange';
-import { currentTaskData, onWorkerMessage, postToWorker, restoreHistory, setConfig } from '../state/controller';
+import { REBUILD_KEYS, sameRun } from '../core/configChange';
+import { currentTaskData, onWorkerMessage, postToWorker, requestFromWorker, restoreHistory, setConfig } from '../state/controller';
 import { lessonById } from '../core/lessons';
-import type { FromWorker, SavedCheckpoint } from '../train/protocol';
+import type { SavedCheckpoint } from '../train/protocol';
 import { browserAutosaveHost } from '../state/runs/browserHost';
 import { Autosaver, newRunId, RunStore, type RunSnapshot, type SavedRun } from '../state/runs/runStore';
 import { useStore } from '../state/store';
@@ -25,38 +25,18 @@ import { RunList } from './export/RunList';
 const AUTOSAVE_MS = 5000;
 const SESSION_KEY = 'rnnlab-current-run';
 
-let nextRequestId = 1;
-
-/** Sends a request to the training worker and resolves with its reply (matched by id). */
-function ask<R extends FromWorker & { id: number }>(type: R['type'], send: (id: number) => void): Promise<R> {
-  const id = nextRequestId++;
-  return new Promise((resolve) => {
-    const stop = onWorkerMessage((msg) => {
-      if (msg.type === type && 'id' in msg && msg.id === id) {
-        stop();
-        resolve(msg as R);
-      }
-    });
-    send(id);
-  });
-}
-
 function requestModel(config: Config, step: number): Promise<Uint8Array> {
-  return ask<Extract<FromWorker, { type: 'model' }>>('model', (id) => postToWorker({ type: 'exportModel', id, metadata: exportMetadata(config, step) })).then((r) => {
+  return requestFromWorker('model', (id) => ({ type: 'exportModel', id, metadata: exportMetadata(config, step) })).then((r) => {
     if (!r.bytes) throw new Error(r.error ?? 'the worker sent no model');
     return r.bytes;
   });
 }
 
 function requestCheckpoint(): Promise<{ step: number; checkpoint: SavedCheckpoint | null }> {
-  return ask<Extract<FromWorker, { type: 'checkpoint' }>>('checkpoint', (id) => postToWorker({ type: 'checkpoint', id })).then((r) => {
+  return requestFromWorker('checkpoint', (id) => ({ type: 'checkpoint', id })).then((r) => {
     if (r.error) throw new Error(r.error);
     return { step: r.step, checkpoint: r.checkpoint };
   });
-}
-
-function sameNetwork(a: Config, b: Config): boolean {
-  return REBUILD_KEYS.every((k) => a[k] === b[k]);
 }
 
 function defaultRunName(config: Config): string {
@@ -129,7 +109,7 @@ export function ExportSection() {
     resumed.current = true;
     void store.load(idRef.current).then((run) => {
       if (!run || !run.checkpoint) return;
-      if (!sameNetwork(decodeRun(run.config).config, useStore.getState().config)) {
+      if (!sameRun(decodeRun(run.config).config, useStore.getState().config)) {
         adopt(newRunId()); // another link in this tab: a new run
         return;
       }
@@ -139,7 +119,7 @@ export function ExportSection() {
 
   // A different network (another preset, cell, size…) is a new run; live changes (W_rec, lr) are not.
   useEffect(() => {
-    if (!sameNetwork(networkRef.current, config)) adopt(newRunId());
+    if (!sameRun(networkRef.current, config)) adopt(newRunId());
     networkRef.current = config;
   }, [config]);
 

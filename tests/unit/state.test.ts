@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/core/config';
-import { classifyChange } from '../../src/core/configChange';
+import { classifyChange, REBUILD_KEYS, sameRun } from '../../src/core/configChange';
 import { LESSONS, lessonById, lessonConfig, decodeRun } from '../../src/core/lessons';
+import { PendingRequests } from '../../src/state/requests';
 import { configFromUrl, urlWithConfig } from '../../src/state/url';
+import type { ToWorker } from '../../src/train/protocol';
 
 describe('url', () => {
   it('writes the Config into the query and keeps path and hash', () => {
@@ -86,5 +88,36 @@ describe('classifyChange: the ESN spectral radius', () => {
 describe('lesson races', () => {
   it('race two to four models', () => {
     for (const l of LESSONS) if (l.race) expect(l.race.length, l.id).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('sameRun', () => {
+  it('holds across live changes and the classroom keys, and fails on any key that restarts the run', () => {
+    const a = defaultConfig();
+    expect(sameRun(a, { ...a, wrec: 3, lr: 0.5, clip: 'norm', engine: 'cpu', presenter: true, steps: 10 })).toBe(true);
+    const changed: Partial<typeof a> = { seed: a.seed + 1, task: 'copy', T: a.T + 1, corpus: 'grammar', cell: 'gru', variant: 'cifg', H: a.H + 1, layers: a.layers + 1, init: 'identity', bias: 'forget1', leak: a.leak / 2, inScale: a.inScale * 2, B: a.B + 1, opt: 'rmsprop' };
+    for (const key of REBUILD_KEYS) {
+      expect(changed[key], key).not.toBe(a[key]);
+      expect(sameRun(a, { ...a, [key]: changed[key] }), key).toBe(false);
+    }
+  });
+});
+
+describe('PendingRequests', () => {
+  it('settles each request with the reply of its type and id, and fails the rest when the worker goes', async () => {
+    const requests = new PendingRequests();
+    const sent: ToWorker[] = [];
+    const send = (m: ToWorker) => sent.push(m);
+    const forward = requests.ask('forwardResult', (id) => ({ type: 'forward', id, x: new Float32Array(1), T: 1 }), send);
+    const checkpoint = requests.ask('checkpoint', (id) => ({ type: 'checkpoint', id }), send);
+    const ids = sent.map((m) => ('id' in m ? m.id : -1));
+    expect(new Set(ids).size).toBe(2);
+    // a reply of another type with the same id (a panel's own request) settles nothing
+    requests.settle({ type: 'inspection', id: ids[0], step: 0, snapshot: null, error: 'x' });
+    const outputs = new Float32Array([1, 2]);
+    requests.settle({ type: 'forwardResult', id: ids[0], outputs, error: null });
+    expect((await forward).outputs).toBe(outputs);
+    requests.rejectAll('the training worker restarted');
+    await expect(checkpoint).rejects.toThrow('the training worker restarted');
   });
 });
