@@ -49,8 +49,7 @@ export interface MetricsSlice {
 }
 
 export interface ViewSlice {
-  logLoss: boolean;
-  presenter: boolean;
+  logLoss: boolean; // presenter mode is a key of the Config (a link can ask for it)
 }
 
 export type AppState = ConfigSlice & RunSlice & EngineSlice & MetricsSlice & ViewSlice;
@@ -91,5 +90,4 @@ export const useStore = create<AppState>()(() => ({
   engine: null,
   ...emptyMetrics(),
   logLoss: true,
-  presenter: false,
 }));

@@ -22,17 +22,13 @@ import { GradNormChart, SpectrumChart } from './TrainingCharts';
 import { WrecSlider } from './WrecSlider';
 
 export function App() {
-  const presenter = useStore((s) => s.presenter);
+  const presenter = useStore((s) => s.config.presenter);
   const embed = useStore((s) => s.config.embed);
   const reservoir = useStore((s) => cellInfo(s.config.cell).reservoir);
   const hideWrec = useHidden('wrec');
   const lessonOpen = useStore((s) => lessonById(s.config.preset) !== undefined);
   // the race a link asks for is read once, when the page opens
   const [race] = useState(() => raceFromUrl(window.location.href).contestants);
-  useEffect(() => {
-    // presenter mode can come from the link
-    if (useStore.getState().config.presenter) useStore.setState({ presenter: true });
-  }, []);
   useEffect(() => {
     document.documentElement.classList.toggle('presenter', presenter);
   }, [presenter]);

@@ -21,7 +21,7 @@ function toPoints(norms: Float64Array) {
 
 export function GradientFlow() {
   const profile = useStore((s) => s.profile);
-  const presenter = useStore((s) => s.presenter);
+  const presenter = useStore((s) => s.config.presenter);
   const series: ChartSeries[] = [];
   if (profile) {
     profile.dh.forEach((norms, layer) =>

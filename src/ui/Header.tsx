@@ -11,11 +11,9 @@ function shareUrl(options: ShareOptions): string {
   return urlWithConfig(window.location.href, sharedConfig(useStore.getState().config, options));
 }
 
-/** Presenter mode lives in the Config (so a link can ask for it) and in the store (what the page reads). */
+/** Presenter mode lives in the Config, so a link can ask for it. */
 function togglePresenter(): void {
-  const on = !useStore.getState().config.presenter;
-  useStore.setState({ presenter: on });
-  setConfig({ presenter: on });
+  setConfig({ presenter: !useStore.getState().config.presenter });
 }
 
 function EngineBadge() {
@@ -127,7 +125,7 @@ export function Header() {
 function FullHeader() {
   const rate = useStore((s) => s.stepsPerSecond);
   const presetId = useStore((s) => s.config.preset);
-  const presenter = useStore((s) => s.presenter);
+  const presenter = useStore((s) => s.config.presenter);
   const presetSelectId = useId();
   return (
     <header className="app-header">

@@ -18,7 +18,7 @@ const GRADIENT_CSS = `linear-gradient(to right, ${Array.from({ length: 9 }, (_, 
 export function Heatmap() {
   const columns = useThrottledStore((s) => s.heatColumns, 100);
   const steps = useThrottledStore((s) => s.heatSteps, 100);
-  const presenter = useStore((s) => s.presenter);
+  const presenter = useStore((s) => s.config.presenter);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const contextRef = useRef<CanvasRenderingContext2D | null>(null);
   const bitmapRef = useRef<OffscreenCanvas | null>(null); // one step per pixel column, scaled up when drawn

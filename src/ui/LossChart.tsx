@@ -33,7 +33,7 @@ export function LossChart() {
   const loss = useThrottledStore((s) => s.loss, 500);
   const valLoss = useThrottledStore((s) => s.valLoss, 500);
   const log = useStore((s) => s.logLoss);
-  const presenter = useStore((s) => s.presenter);
+  const presenter = useStore((s) => s.config.presenter);
   const divergedAt = useStore((s) => s.divergedAt);
   const train = chartData(loss, log);
   const val = chartData(valLoss, log);

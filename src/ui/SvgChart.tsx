@@ -37,7 +37,7 @@ const MARGINS = {
 
 function SvgChartImpl(props: ChartProps) {
   const [ref, width] = useWidth<HTMLDivElement>();
-  const MARGIN = useStore((s) => s.presenter) ? MARGINS.presenter : MARGINS.normal;
+  const MARGIN = useStore((s) => s.config.presenter) ? MARGINS.presenter : MARGINS.normal;
   const plotW = Math.max(40, width - MARGIN.left - MARGIN.right);
   const plotH = Math.max(40, props.height - MARGIN.top - MARGIN.bottom);
 

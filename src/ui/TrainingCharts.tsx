@@ -15,7 +15,7 @@ const stepDomain = (points: SeriesPoint[]): [number, number] => [0, Math.max(1, 
 export function SpectrumChart() {
   const sigma = useThrottledStore((s) => s.sigmaMax, 300);
   const rho = useThrottledStore((s) => s.spectralRadius, 300);
-  const presenter = useStore((s) => s.presenter);
+  const presenter = useStore((s) => s.config.presenter);
   return (
     <section className="panel" aria-labelledby="spec-title">
       <h2 id="spec-title">W_rec over training</h2>
@@ -42,7 +42,7 @@ export function GradNormChart() {
   const clipSteps = useThrottledStore((s) => s.clipSteps, 300);
   const clip = useStore((s) => s.config.clip);
   const clipAt = useStore((s) => s.config.clipAt);
-  const presenter = useStore((s) => s.presenter);
+  const presenter = useStore((s) => s.config.presenter);
   return (
     <section className="panel" aria-labelledby="gn-title">
       <h2 id="gn-title">Total gradient norm</h2>
