@@ -102,7 +102,7 @@ describe.skipIf(PYTHON === null)('the .py pieces of the exported script', () => 
       const piece = readFileSync(path, 'utf8').trim();
       return !scripts.some((script) => script.text.includes(piece));
     });
-    expect(unused.map((path) => relative(PIECES_DIR, path))).toEqual([]);
+    expect(unused.map((path) => relative(PIECES_DIR, path)), 'in no script: wire them in (pytorch.ts, pythonTasks.ts, pythonModel.ts) or delete them').toEqual([]);
   });
 
   test(`${TASKS.length} tasks × ${MODELS.length} cells: the assembled script compiles`, () => {
