@@ -139,7 +139,7 @@ function settings(config: Config, spec: ModelSpec, options: ScriptOptions): stri
     dataFile === null ? 'DATA_FILE = None  # the task generates its data from SEED' : `DATA_FILE = ${pyStr(dataFile)}  # read by default (--data)`,
     ...(config.task === 'csv' ? [`CSV_COLUMN = ${pyStr(options.csvColumn ?? 'value')}  # the column the run trained on (--column)`] : []),
     ...(config.task === 'char' ? [`USER_TEXT = ${config.corpus === 'user' ? 'True' : 'False'}  # the corpus was the user's own text`] : []),
-    `HAS_PURE_FORWARD = ${options.pureForward ? 'True' : 'False'}  # pure_forward, the forward in plain Python (--pure-check), is in this script`,
+    `HAS_PURE_FORWARD = ${options.pureForward ? 'True' : 'False'}  # True: the script also has pure_forward, the forward in plain Python (--pure-check)`,
     `METADATA = ${JSON.stringify(modelMetadata(spec))}  # written with the weights`,
   ];
   return lines.join('\n');
