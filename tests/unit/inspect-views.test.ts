@@ -98,7 +98,7 @@ describe('view logic', () => {
 });
 
 test('sweep rows: one per value, a gap where a run diverged or never ran', () => {
-  const point = (value: number, metric: number, diverged: string | null = null) => ({ value, finalLoss: metric, valLoss: metric, metric, diverged, steps: 5 });
+  const point = (value: number, metric: number, diverged: string | null = null) => ({ value, finalLoss: metric, valLoss: metric, metric, chance: 0.25, gap: 0, solved: false, diverged, steps: 5 });
   const rows = sweepRows(
     {
       setting: 'wrec',

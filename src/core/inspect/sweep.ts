@@ -2,8 +2,10 @@
 // a few cell types, every run trained from the same seed for the same number of steps; the result is the
 // final metric against the value, one curve per cell. Runs one after another as a cancellable queue with
 // progress callbacks (a sweep is long; the page must stay responsive and the user must be able to stop it).
+// Every point is also scored against chance (gap closed), so a sweep of the lag T can ask "how far back can
+// each cell remember?" and stop each run once it is solved (the task view's lag sweep).
 import { CONFIG_FIELDS, type Config } from '../config';
-import type { Task } from '../tasks/task';
+import type { Task, TaskMetric } from '../tasks/task';
 import { contestantLabel, raceConfigs, type Contestant, type MakeTrainer } from './race';
 import { clock, yieldToEventLoop } from './timing';
 
@@ -45,6 +47,24 @@ export function parseSweepValues(setting: SweepSetting, text: string): { values:
   return { values: unique, error: null };
 }
 
+/** A run counts as solved when it closes this fraction of the gap between chance and perfect. */
+export const SOLVED_GAP = 0.9;
+
+/**
+ * 0 at chance, 1 at a perfect score (0 for lower-is-better metrics, 1 for accuracies), clamped to [0, 1]
+ * (worse than chance counts as 0).
+ */
+export function gapClosed(metric: Pick<TaskMetric, 'value' | 'chance' | 'higherIsBetter'>): number {
+  const { value, chance } = metric;
+  if (!Number.isFinite(value) || !(chance > 0)) return 0;
+  const g = metric.higherIsBetter ? (value - chance) / (1 - chance) : 1 - value / chance;
+  return Math.min(1, Math.max(0, g));
+}
+
+export function isSolved(metric: Pick<TaskMetric, 'value' | 'chance' | 'higherIsBetter'>): boolean {
+  return gapClosed(metric) >= SOLVED_GAP;
+}
+
 export function withSetting(config: Config, setting: SweepSetting, value: number): Config {
   return { ...config, [setting]: value };
 }
@@ -54,7 +74,11 @@ export interface SweepPlan {
   setting: SweepSetting;
   values: number[];
   contestants: Contestant[]; // one curve each (1 to 4)
-  steps: number; // training steps per run
+  steps: number; // training steps per run (at most, with solvedCheckEvery)
+  /** Validate every this many steps and end a run once it is solved; absent, every run trains all its steps. */
+  solvedCheckEvery?: number;
+  /** 'contestant' (default): each curve's values in turn; 'value': the contestants interleaved per value, so every curve grows together. */
+  order?: 'contestant' | 'value';
 }
 
 export interface SweepPoint {
@@ -62,6 +86,9 @@ export interface SweepPoint {
   finalLoss: number; // mean training loss over the last tenth of the run (at least one step); NaN if diverged
   valLoss: number; // validation loss at the end; NaN if diverged
   metric: number; // the task metric on the validation batch at the end; NaN if diverged
+  chance: number; // the metric's value at chance (NaN when a run diverged before any validation)
+  gap: number; // gapClosed of the metric: 0 at chance (or diverged), 1 perfect
+  solved: boolean; // gap ≥ SOLVED_GAP
   diverged: string | null;
   steps: number; // steps actually trained
 }
@@ -98,7 +125,13 @@ export interface SweepOptions {
 /** The task for one run: a sweep of T changes the task (its length), so tasks are built per run. */
 export type MakeTask = (config: Config) => Task;
 
-/** Runs every (contestant, value) pair in order: contestant-major, values ascending. */
+/** The runs of a plan in the order they train: index into plan.contestants, and the value. */
+export function sweepRuns(plan: Pick<SweepPlan, 'contestants' | 'values' | 'order'>): { contestant: number; value: number }[] {
+  const ks = plan.contestants.map((_, k) => k);
+  return plan.order === 'value' ? plan.values.flatMap((value) => ks.map((contestant) => ({ contestant, value }))) : ks.flatMap((contestant) => plan.values.map((value) => ({ contestant, value })));
+}
+
+/** Runs every (contestant, value) pair in sweepRuns' order, values ascending. */
 export async function runSweep(plan: SweepPlan, makeTask: MakeTask, makeTrainer: MakeTrainer, options: SweepOptions = {}): Promise<SweepResult> {
   const { setting, values, contestants, steps } = plan;
   if (values.length === 0) throw new Error('a sweep needs at least one value');
@@ -122,63 +155,76 @@ export async function runSweep(plan: SweepPlan, makeTask: MakeTask, makeTrainer:
   };
   progress(null, 0);
 
-  outer: for (let k = 0; k < contestants.length; k++) {
-    for (const value of values) {
+  const checkEvery = plan.solvedCheckEvery;
+  if (checkEvery !== undefined && !(Number.isInteger(checkEvery) && checkEvery >= 1)) throw new Error(`a sweep checks for solved runs every whole number of steps ≥ 1, got ${checkEvery}`);
+
+  for (const { contestant: k, value } of sweepRuns(plan)) {
+    if (options.signal?.aborted) {
+      result.cancelled = true;
+      break;
+    }
+    const config = withSetting(configs[k], setting, value);
+    const label = result.curves[k].label;
+    const trainer = await makeTrainer(config, makeTask(config));
+    result.engine = trainer.engine.description;
+    const losses: number[] = [];
+    let diverged: string | null = null;
+    let trained = 0;
+    let chance = NaN;
+    try {
+      for (let i = 0; i < steps; i++) {
+        if (options.signal?.aborted) break;
+        const frame = await trainer.stepOnce();
+        trained++;
+        losses.push(frame.loss);
+        if (frame.metric) chance = frame.metric.chance;
+        if (frame.diverged) {
+          diverged = frame.message ?? `diverged at step ${frame.step}`;
+          break;
+        }
+        if (checkEvery !== undefined && trained % checkEvery === 0 && trained < steps) {
+          const { metric } = await trainer.validate();
+          chance = metric.chance;
+          if (isSolved(metric)) break;
+        }
+        if (clock() - lastYield >= yieldMs) {
+          progress({ label, value, step: i + 1 }, i + 1);
+          await yieldToEventLoop();
+          lastYield = clock();
+        }
+      }
       if (options.signal?.aborted) {
         result.cancelled = true;
-        break outer;
+        break; // a cut-short run is not a point: it would not be comparable
       }
-      const config = withSetting(configs[k], setting, value);
-      const label = result.curves[k].label;
-      const trainer = await makeTrainer(config, makeTask(config));
-      result.engine = trainer.engine.description;
-      const losses: number[] = [];
-      let diverged: string | null = null;
-      let trained = 0;
-      try {
-        for (let i = 0; i < steps; i++) {
-          if (options.signal?.aborted) break;
-          const frame = await trainer.stepOnce();
-          trained++;
-          losses.push(frame.loss);
-          if (frame.diverged) {
-            diverged = frame.message ?? `diverged at step ${frame.step}`;
-            break;
-          }
-          if (clock() - lastYield >= yieldMs) {
-            progress({ label, value, step: i + 1 }, i + 1);
-            await yieldToEventLoop();
-            lastYield = clock();
-          }
-        }
-        if (options.signal?.aborted) {
-          result.cancelled = true;
-          break outer; // a cut-short run is not a point: it would not be comparable
-        }
-        let valLoss = NaN;
-        let metric = NaN;
-        if (!diverged) {
-          const v = await trainer.validate();
-          valLoss = v.valLoss;
-          metric = v.metric.value;
-          result.metricName = v.metric.name;
-          result.higherIsBetter = v.metric.higherIsBetter;
-        }
-        const tail = losses.slice(-Math.max(1, Math.floor(steps / 10)));
-        result.curves[k].points.push({
-          value,
-          finalLoss: diverged ? NaN : tail.reduce((a, b) => a + b, 0) / tail.length,
-          valLoss,
-          metric,
-          diverged,
-          steps: trained,
-        });
-      } finally {
-        trainer.dispose();
+      let valLoss = NaN;
+      let metric: TaskMetric | null = null;
+      if (!diverged) {
+        const v = await trainer.validate();
+        valLoss = v.valLoss;
+        metric = v.metric;
+        chance = metric.chance;
+        result.metricName = metric.name;
+        result.higherIsBetter = metric.higherIsBetter;
       }
-      runsDone++;
-      progress({ label, value, step: steps }, 0);
+      const tail = losses.slice(-Math.max(1, Math.floor(trained / 10)));
+      const gap = metric ? gapClosed(metric) : 0;
+      result.curves[k].points.push({
+        value,
+        finalLoss: diverged ? NaN : tail.reduce((a, b) => a + b, 0) / tail.length,
+        valLoss,
+        metric: metric ? metric.value : NaN,
+        chance,
+        gap,
+        solved: gap >= SOLVED_GAP,
+        diverged,
+        steps: trained,
+      });
+    } finally {
+      trainer.dispose();
     }
+    runsDone++;
+    progress({ label, value, step: steps }, 0);
   }
   return result;
 }

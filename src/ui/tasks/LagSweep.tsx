@@ -1,15 +1,17 @@
-// The lag sweep: success against T for each cell, run as a queue in its own worker, with a progress
-// bar and cancel. It reproduces the classic picture — a tanh RNN fails beyond a few dozen steps,
-// an LSTM bridges 100+ — on this task, with the page's other settings (H, optimiser, learning rate…).
+// The lag sweep: success against T for each cell, run as a sweep of T (core/inspect/sweep.ts) in a lab worker
+// of its own (src/train/labWorker.ts), with a progress bar and cancel. It reproduces the classic picture — a
+// tanh RNN fails beyond a few dozen steps, an LSTM bridges 100+ — on this task, with the page's other settings
+// (H, optimiser, learning rate…).
 import { useEffect, useRef, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Config } from '../../core/config';
+import type { FromLab, ToLab } from '../../core/inspect/lab';
+import { SOLVED_GAP, type SweepPlan, type SweepProgress, type SweepResult } from '../../core/inspect/sweep';
 import type { CellKind } from '../../core/spec';
-import { DEFAULT_LAGS, parseLags, SOLVED_GAP, sweepChartRows, sweepJobs, SWEEP_TASKS, type SweepResult, type SweepTaskName } from '../../core/tasks/sweep';
 import { formatValue } from '../format';
 import { PALETTE } from '../palette';
+import { DEFAULT_LAGS, lagChartRows, lagRuns, lagSweepPlan, LAG_SWEEP_TASKS, parseLags, type LagSweepTask } from './lagSweep';
 import { CHART_FONT } from './viewLogic';
-import type { FromSweepWorker, ToSweepWorker } from './sweepWorker';
 
 const CELL_CHOICES: { cell: CellKind; label: string; color: string }[] = [
   { cell: 'rnn_tanh', label: 'tanh RNN', color: PALETTE.vermilion },
@@ -18,21 +20,19 @@ const CELL_CHOICES: { cell: CellKind; label: string; color: string }[] = [
 ];
 const BUDGETS = [300, 600, 1000, 2000];
 
-interface Progress {
-  index: number;
-  step: number;
-}
+/** The one sweep this view's worker runs at a time. */
+const SWEEP_ID = 1;
 
 export function LagSweep({ config }: { config: Config }) {
-  const taskName = (SWEEP_TASKS as readonly string[]).includes(config.task) ? (config.task as SweepTaskName) : 'adding';
+  const taskName = (LAG_SWEEP_TASKS as readonly string[]).includes(config.task) ? (config.task as LagSweepTask) : 'adding';
   const [cells, setCells] = useState<CellKind[]>(['rnn_tanh', 'lstm']);
   const [lagText, setLagText] = useState(DEFAULT_LAGS[taskName].join(', '));
   // 2,000 steps per trial: at 600 the LSTM (default biases) fails at T = 80 and 120, which it solves in about
   // 775 and 1,525 steps (measured with the page's defaults), so 600 would contradict the LSTM lesson
   const [budget, setBudget] = useState(2000);
-  const [results, setResults] = useState<SweepResult[]>([]);
-  const [jobs, setJobs] = useState<{ cell: CellKind; T: number }[]>([]);
-  const [progress, setProgress] = useState<Progress | null>(null);
+  const [result, setResult] = useState<SweepResult | null>(null);
+  const [plan, setPlan] = useState<SweepPlan | null>(null);
+  const [progress, setProgress] = useState<SweepProgress | null>(null);
   const [error, setError] = useState<string | null>(null);
   const worker = useRef<Worker | null>(null);
   const running = worker.current !== null && progress !== null;
@@ -60,38 +60,37 @@ export function LagSweep({ config }: { config: Config }) {
     }
     setError(null);
     stop();
-    const queue = sweepJobs(cells, lags);
-    setJobs(queue);
-    setResults([]);
-    setProgress({ index: 0, step: 0 });
-    const w = new Worker(new URL('./sweepWorker.ts', import.meta.url), { type: 'module' });
+    const next = lagSweepPlan(config, taskName, cells, lags, budget);
+    setPlan(next);
+    setResult(null);
+    setProgress({ runsDone: 0, runsTotal: next.values.length * next.contestants.length, fraction: 0, current: null });
+    const w = new Worker(new URL('../../train/labWorker.ts', import.meta.url), { type: 'module', name: 'rnnlab-lag-sweep' });
     worker.current = w;
-    w.onmessage = (event: MessageEvent<FromSweepWorker>) => {
+    w.onmessage = (event: MessageEvent<FromLab>) => {
       const m = event.data;
-      if (m.type === 'progress') setProgress({ index: m.index, step: m.step });
-      else if (m.type === 'result') {
-        setResults((r) => [...r, m.result]);
-        setProgress({ index: m.index + 1, step: 0 });
-      } else if (m.type === 'error') setError(`Trial ${m.index + 1} failed: ${m.message}`);
-      else if (m.type === 'done') stop();
+      if (m.type === 'sweep') {
+        setResult(m.result);
+        setProgress(m.progress);
+        if (m.done) stop();
+      } else if (m.type === 'error') {
+        setError(`The sweep stopped: ${m.message}`);
+        stop();
+      }
     };
     w.onerror = (e) => {
       setError(`The sweep stopped: ${e.message || 'the worker failed'}`);
       stop();
     };
-    const message: ToSweepWorker = {
-      type: 'run',
-      trials: queue.map((job) => ({ config: { ...config, task: taskName }, cell: job.cell, T: job.T, steps: budget, checkEvery: 25 })),
-    };
+    const message: ToLab = { type: 'sweep', id: SWEEP_ID, plan: next };
     w.postMessage(message);
   }
 
-  const total = jobs.length * budget;
-  const done = results.length * budget + (progress ? progress.step : 0);
-  const current = progress && progress.index < jobs.length ? jobs[progress.index] : null;
-  const shownCells = CELL_CHOICES.filter((c) => (running ? jobs.some((j) => j.cell === c.cell) : cells.includes(c.cell) || results.some((r) => r.cell === c.cell)));
-  const lagsShown = jobs.length ? [...new Set(jobs.map((j) => j.T))] : [];
-  const rows = sweepChartRows(results, shownCells.map((c) => c.cell), lagsShown);
+  const planned = plan?.contestants.map((c) => c.cell) ?? [];
+  const runs = result ? lagRuns(result) : [];
+  const current = progress?.current ?? null;
+  const shownCells = CELL_CHOICES.filter((c) => (running ? planned.includes(c.cell) : cells.includes(c.cell) || runs.some((r) => r.cell === c.cell)));
+  const rows = lagChartRows(runs, shownCells.map((c) => c.cell), plan?.values ?? []);
+  const metricName = result?.metricName ?? 'metric';
 
   return (
     <details className="lag-sweep" data-testid="lag-sweep">
@@ -126,15 +125,16 @@ export function LagSweep({ config }: { config: Config }) {
         {running ? <button type="button" onClick={stop}>cancel</button> : <button type="button" className="primary" onClick={start}>run sweep</button>}
       </div>
       {error && <p className="data-error" role="alert">{error}</p>}
-      {running && current && (
+      {running && progress && (
         <div className="sweep-progress">
-          <progress max={total} value={done} aria-label="sweep progress" />
+          <progress max={1} value={progress.fraction} aria-label="sweep progress" />
           <span className="muted">
-            trial {progress!.index + 1} of {jobs.length}: {CELL_CHOICES.find((c) => c.cell === current.cell)?.label ?? current.cell} at T = {current.T}, step {progress!.step} of {budget}
+            trial {Math.min(progress.runsDone + 1, progress.runsTotal)} of {progress.runsTotal}
+            {current && `: ${current.label} at T = ${current.value}, step ${current.step} of ${budget}`}
           </span>
         </div>
       )}
-      {results.length > 0 && (
+      {runs.length > 0 && (
         <>
           <ResponsiveContainer width="100%" height={230}>
             <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 16, left: 4 }}>
@@ -151,17 +151,17 @@ export function LagSweep({ config }: { config: Config }) {
           </ResponsiveContainer>
           <table className="seq-table">
             <thead>
-              <tr><th>cell</th><th>T</th><th>{results[0].metric.name}</th><th>chance</th><th>steps</th><th>solved</th></tr>
+              <tr><th>cell</th><th>T</th><th>{metricName}</th><th>chance</th><th>steps</th><th>solved</th></tr>
             </thead>
             <tbody>
-              {results.map((r, i) => (
-                <tr key={i}>
+              {runs.map((r) => (
+                <tr key={`${r.cell}-${r.T}`}>
                   <td>{CELL_CHOICES.find((c) => c.cell === r.cell)?.label ?? r.cell}</td>
                   <td>{r.T}</td>
-                  <td>{r.diverged ? 'diverged' : formatValue(r.metric.value)}</td>
-                  <td>{formatValue(r.metric.chance)}</td>
-                  <td>{r.steps}</td>
-                  <td className={r.solved ? 'ok' : 'bad'}>{r.solved ? 'yes' : 'no'}</td>
+                  <td>{r.point.diverged ? 'diverged' : formatValue(r.point.metric)}</td>
+                  <td>{formatValue(r.point.chance)}</td>
+                  <td>{r.point.steps}</td>
+                  <td className={r.point.solved ? 'ok' : 'bad'}>{r.point.solved ? 'yes' : 'no'}</td>
                 </tr>
               ))}
             </tbody>
