@@ -7,7 +7,7 @@ import { gapClosed, isSolved, runSweep, sweepRuns, type SweepPoint, type SweepPr
 import { createTask } from '../../src/core/tasks';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine';
 import { Trainer } from '../../src/train/trainer';
-import { lagChartRows, lagSweepPlan, parseLags } from '../../src/ui/tasks/lagSweep';
+import { lagChartRows, lagSweepPlan, parseLags } from '../../src/ui/tasks/lagSweepPlan';
 
 describe('sweep logic', () => {
   test('gap closed: 0 at chance (or worse), 1 at perfect, for both kinds of metric', () => {

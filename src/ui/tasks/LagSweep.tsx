@@ -10,7 +10,7 @@ import { SOLVED_GAP, type SweepPlan, type SweepProgress, type SweepResult } from
 import type { CellKind } from '../../core/spec';
 import { formatValue } from '../format';
 import { PALETTE } from '../palette';
-import { DEFAULT_LAGS, lagChartRows, lagRuns, lagSweepPlan, LAG_SWEEP_TASKS, parseLags, type LagSweepTask } from './lagSweep';
+import { DEFAULT_LAGS, lagChartRows, lagRuns, lagSweepPlan, LAG_SWEEP_TASKS, parseLags, type LagSweepTask } from './lagSweepPlan';
 import { CHART_FONT } from './viewLogic';
 
 const CELL_CHOICES: { cell: CellKind; label: string; color: string }[] = [
