@@ -1,8 +1,9 @@
 // Memory budget of a run, checked before anything is allocated. Pure: no DOM, no GPU.
-// The estimates follow what the engines allocate (src/core/model.ts for the CPU engine, float64;
-// webgpuEngine.ts workspaces for WebGPU, float32) and err on the large side: a refusal names the limit
-// that was hit, so the user knows which setting to lower.
+// The CPU estimate follows what src/core/model.ts allocates (float64) and errs on the large side; the WebGPU
+// figure is the largest buffer of the table the WebGPU engine allocates from (src/core/workspace.ts). A refusal
+// names the limit that was hit, so the user knows which setting to lower.
 import { gateCount, paramLayout, type ModelSpec } from '../core/spec';
+import { largestBuffer, workspaceDims } from '../core/workspace';
 
 /** What the CPU engine may use for one run (activations, gradients, parameters, optimiser, checkpoints). */
 export const CPU_BUDGET_BYTES = 512 * 1024 * 1024;
@@ -58,7 +59,6 @@ export function checkMemoryBudget(
 ): BudgetCheck {
   const engine = options.engine ?? 'auto';
   const budget = options.cpuBudgetBytes ?? CPU_BUDGET_BYTES;
-  const G = gateCount(spec.cell);
   const H = spec.hiddenSize;
   const L = spec.numLayers;
   const P = paramLayout(spec).size;
@@ -68,14 +68,8 @@ export function checkMemoryBudget(
   const parameters = 8 * P * 4 + 4 * P * 3 * CHECKPOINT_RING; // params, grads, two slots (f64); the ring (f32)
   const cpuBytes = activations + parameters;
 
-  // the biggest WebGPU workspaces: d-gates (GRU keeps two), gate pre-activations, d-hidden of all layers
-  const largestGpuBuffer = 4 * Math.max(
-    (spec.cell === 'gru' ? 2 : 1) * T * B * G * H,
-    (T + 1) * B * (G + 2) * H,
-    L * T * B * H,
-    T * B * Math.max(spec.inputSize, spec.outputSize),
-    P,
-  );
+  // the WebGPU engine's largest buffer, from the table it allocates from (at most 256 reduction workgroups)
+  const largestGpuBuffer = largestBuffer(workspaceDims(spec, T, B, P, 256), ['model', 'batch', 'state']).bytes;
 
   const problems: string[] = [];
   const shape = `H=${H}, layers=${L}, T=${T}, B=${B}`;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeSpec, paramLayout } from '../../src/core/spec';
+import { largestBuffer, workspaceDims } from '../../src/core/workspace';
 import { checkMemoryBudget, CPU_BUDGET_BYTES, formatBytes } from '../../src/engine/budget';
 
 const rnn = (H: number, layers = 1) => makeSpec({ cell: 'rnn_tanh', inputSize: 2, hiddenSize: H, outputSize: 1, numLayers: layers });
@@ -61,6 +62,19 @@ describe('checkMemoryBudget', () => {
     // the smaller of the two limits is the one named
     const tightBuffer = checkMemoryBudget(lstm(1024), 1000, 64, { engine: 'webgpu', gpuLimits: { maxStorageBufferBindingSize: 2 ** 31, maxBufferSize: 2 ** 26 } });
     expect(tightBuffer.problems.join(' ')).toContain('maxBufferSize of 64 MB');
+  });
+
+  it('WebGPU: the largest buffer is the largest entry of the workspace table the engine allocates from (GRU: dG holds two blocks)', () => {
+    const T = 100;
+    const B = 16;
+    const H = 64;
+    const gru = makeSpec({ cell: 'gru', inputSize: 2, hiddenSize: H, outputSize: 1 });
+    expect(checkMemoryBudget(gru, T, B).largestGpuBuffer).toBe(4 * 2 * T * B * 3 * H);
+    // LSTM: the saved activations (T+1, B, 4H) outgrow dG (T, B, 4H)
+    expect(checkMemoryBudget(lstm(H), T, B).largestGpuBuffer).toBe(4 * (T + 1) * B * 4 * H);
+    const layout = paramLayout(lstm(H));
+    const dims = workspaceDims(lstm(H), T, B, layout.size, 256);
+    expect(largestBuffer(dims, ['batch']).name).toBe('acts');
   });
 
   it('WebGPU without known limits (no adapter): the CPU budget applies, since the run lands on the CPU', () => {
