@@ -1,5 +1,34 @@
 // Helpers shared by the kernels; prepended to each kernel's source by the TypeScript side.
 
+// Codes and layouts the TypeScript side shares (src/engine/webgpu/contract.ts, src/core/workspace.ts);
+// tests/unit/wgsl-contract.test.ts checks every value against it.
+// Cells (the CELL override of the recurrent kernels)
+const RNN_TANH: u32 = 0u;
+const RNN_RELU: u32 = 1u;
+const LSTM: u32 = 2u;
+const GRU: u32 = 3u;
+const ESN: u32 = 4u;
+// Clipping modes
+const CLIP_NONE: u32 = 0u;
+const CLIP_NORM: u32 = 1u;
+const CLIP_VALUE: u32 = 2u;
+// Optimisers
+const OPT_SGD: u32 = 0u;
+const OPT_MOMENTUM: u32 = 1u;
+const OPT_RMSPROP: u32 = 2u;
+const OPT_ADAM: u32 = 3u;
+// Bits of the per-parameter flags buffer
+const TRAINABLE: u32 = 1u;
+const L2_MATRIX: u32 = 2u;
+// One chunk's record in the metrics buffer: metrics[chunk·RECORD_FLOATS + RECORD_…]
+const RECORD_FLOATS: u32 = 8u;
+const RECORD_LOSS_SUM: u32 = 0u;
+const RECORD_PENALTY: u32 = 1u;
+const RECORD_GRAD_NORM_SQ: u32 = 2u;
+const RECORD_CLIP_FACTOR: u32 = 3u;
+const RECORD_FINITE: u32 = 4u; // 1 / 0
+const RECORD_GUARDED: u32 = 5u; // 1: over the exploding-gradient guard, no update
+
 
 // NaN and ±Inf tested on the bits: WGSL lets compilers assume float comparisons never see NaN.
 fn isFiniteBits(x: f32) -> bool {

@@ -1,13 +1,9 @@
 // Second half of the reduction, one workgroup: a chunk's loss sum, penalty, gradient norm², clip factor and
 // finiteness, written to its record in `metrics`; counts the optimiser step on the GPU (Adam's t) when the
 // update will happen, so no readback is needed between chunks.
-//   metrics[chunk·8 + …] = [lossSum, penalty, gradNorm², clipFactor, finite (1/0), guarded (1/0), 0, 0]
+//   metrics[chunk·RECORD_FLOATS + RECORD_…] = loss sum, penalty, gradient norm², clip factor, finite, guarded
 // guarded: the gradient norm exceeds maxNorm (the Trainer's exploding-gradient guard): no update is made.
 //   counter[0] = optimiser updates so far (f32, exact below 2^24)
-
-const CLIP_NONE: u32 = 0u;
-const CLIP_NORM: u32 = 1u;
-const CLIP_VALUE: u32 = 2u;
 
 struct Params {
   B: u32,
@@ -30,7 +26,7 @@ struct Params {
 @group(0) @binding(4) var<storage, read_write> counter: array<f32>;
 @group(1) @binding(0) var<uniform> u: Params;
 
-override WG: u32 = 256u; // a power of two; 4 on software adapters
+override WG: u32; // a power of two (KernelProfile.reductionThreads)
 var<workgroup> sums: array<vec4<f32>, WG>; // gradSq, clippedSq, W², loss
 var<workgroup> omegaSums: array<f32, WG>;
 var<workgroup> badSums: array<f32, WG>; // non-finite loss rows and gradient elements
@@ -85,14 +81,14 @@ fn main(@builtin(local_invocation_index) lid: u32) {
       factor = sqrt(total.y) / norm;
     }
   }
-  let rec = u.chunk * 8u;
-  metrics[rec] = lossSum;
-  metrics[rec + 1u] = penalty;
-  metrics[rec + 2u] = gradSq;
-  metrics[rec + 3u] = factor;
-  metrics[rec + 4u] = select(0.0, 1.0, finite);
+  let rec = u.chunk * RECORD_FLOATS;
+  metrics[rec + RECORD_LOSS_SUM] = lossSum;
+  metrics[rec + RECORD_PENALTY] = penalty;
+  metrics[rec + RECORD_GRAD_NORM_SQ] = gradSq;
+  metrics[rec + RECORD_CLIP_FACTOR] = factor;
+  metrics[rec + RECORD_FINITE] = select(0.0, 1.0, finite);
   let guarded = finite && norm > u.maxNorm;
-  metrics[rec + 5u] = select(0.0, 1.0, guarded);
+  metrics[rec + RECORD_GUARDED] = select(0.0, 1.0, guarded);
   if (finite && !guarded && u.doUpdate != 0u) {
     counter[0] = counter[0] + 1.0;
   }

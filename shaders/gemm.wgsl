@@ -28,11 +28,11 @@ struct Params {
 @group(0) @binding(3) var<storage, read_write> C: array<f32>;
 @group(1) @binding(0) var<uniform> u: Params;
 
-const TILE: u32 = 16u;
-var<workgroup> tileA: array<f32, 256>; // (TILE m, TILE k)
-var<workgroup> tileB: array<f32, 256>; // (TILE k, TILE n)
+override TILE: u32; // the tiled entry point's workgroup is TILE × TILE
+var<workgroup> tileA: array<f32, TILE * TILE>; // (TILE m, TILE k)
+var<workgroup> tileB: array<f32, TILE * TILE>; // (TILE k, TILE n)
 
-@compute @workgroup_size(16, 16)
+@compute @workgroup_size(TILE, TILE)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let row = wg.y * TILE + lid.y;
   let col = wg.x * TILE + lid.x;
@@ -83,7 +83,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
 // so a one-column head or a two-column weight gradient leaves no lane idle and there are enough workgroups to
 // keep every CPU core busy. Loads use clamped indices so they stay in bounds; only in-range outputs are stored.
 const BLOCK: u32 = 8u;
-const BLOCK_THREADS: u32 = 4u;
+override BLOCK_THREADS: u32; // threads per workgroup of direct8x8
 
 // Row r0 + i of the block: columns c0 … c0+3 in `lo`, c0+4 … c0+7 in `hi`, each bounds-checked.
 fn storeBlockRow(r: u32, c0: u32, lo: vec4<f32>, hi: vec4<f32>) {

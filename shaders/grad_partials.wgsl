@@ -5,9 +5,6 @@
 //       where an activation's clamp kept the NaN out of the loss)
 // into partials (NWG, 4). finalize.wgsl adds the workgroups up.
 
-const TRAINABLE: u32 = 1u;
-const L2_MATRIX: u32 = 2u;
-
 struct Params {
   P: u32,
   nwg: u32,
@@ -21,7 +18,7 @@ struct Params {
 @group(0) @binding(3) var<storage, read_write> partials: array<f32>; // (NWG, 4)
 @group(1) @binding(0) var<uniform> u: Params;
 
-override WG: u32 = 256u; // a power of two; 4 on software adapters
+override WG: u32; // a power of two (KernelProfile.reductionThreads)
 var<workgroup> sums: array<vec4<f32>, WG>;
 
 @compute @workgroup_size(WG)

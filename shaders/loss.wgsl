@@ -22,7 +22,9 @@ struct Params {
 @group(0) @binding(5) var<storage, read_write> rowLoss: array<f32>; // (T, B)
 @group(1) @binding(0) var<uniform> u: Params;
 
-@compute @workgroup_size(64)
+override WG: u32; // threads per workgroup, one row each
+
+@compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let row = u.w0 * u.B + gid.x;
   if (row >= u.t1 * u.B) {

@@ -5,6 +5,8 @@
 // The i, f, o blocks sit at columns 0, H, 3H of a gate row.
 
 override H: u32 = 1u;
+override WG: u32; // threads of the per-row entry point
+override TILE: u32; // the per-element entry point's workgroup is TILE × TILE
 
 struct Params {
   B: u32,
@@ -26,7 +28,7 @@ fn ifoColumn(k: u32) -> u32 {
   return k;
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn peepholes(@builtin(global_invocation_id) gid: vec3<u32>) {
   let k = gid.x; // 0..3H: rows p_i, p_f, p_o
   if (k >= 3u * H) {
@@ -47,7 +49,7 @@ fn peepholes(@builtin(global_invocation_id) gid: vec3<u32>) {
   grads[u.outOff + k] = s;
 }
 
-@compute @workgroup_size(8, 8)
+@compute @workgroup_size(TILE, TILE)
 fn gateRecurrence(@builtin(global_invocation_id) gid: vec3<u32>) {
   let n = gid.x;
   let m = gid.y;

@@ -6,6 +6,8 @@
 // terms (2, L, T, B): [0] weight·(ratio − 1)²/B  [1] weight·2(ratio − 1)/(‖dh‖·‖v‖·B)
 
 override H: u32 = 1u;
+override WG: u32; // threads of the per-row entry point
+override TILE: u32; // the per-element entry point's workgroup is TILE × TILE
 
 struct Params {
   T: u32,
@@ -27,7 +29,7 @@ struct Params {
 @group(0) @binding(5) var<storage, read_write> grads: array<f32>;
 @group(1) @binding(0) var<uniform> u: Params;
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn coefficients(@builtin(global_invocation_id) gid: vec3<u32>) {
   let tb = gid.x;
   let n = u.T * u.B;
@@ -62,7 +64,7 @@ fn coefficients(@builtin(global_invocation_id) gid: vec3<u32>) {
   }
 }
 
-@compute @workgroup_size(8, 8)
+@compute @workgroup_size(TILE, TILE)
 fn gradient(@builtin(global_invocation_id) gid: vec3<u32>) {
   let j = gid.x;
   let i = gid.y;

@@ -6,14 +6,6 @@
 //   rmsprop:  sq = α·sq + (1 − α)·g²;  p −= lr·g / (√sq + ε)
 //   adam:     m = β₁m + (1 − β₁)g;  v = β₂v + (1 − β₂)g²;  p −= lr·(m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε)
 
-const TRAINABLE: u32 = 1u;
-const SGD: u32 = 0u;
-const MOMENTUM: u32 = 1u;
-const RMSPROP: u32 = 2u;
-const ADAM: u32 = 3u;
-const CLIP_NORM: u32 = 1u;
-const CLIP_VALUE: u32 = 2u;
-
 struct Params {
   P: u32,
   nwg: u32,
@@ -39,17 +31,19 @@ struct Params {
 @group(0) @binding(6) var<storage, read> counter: array<f32>;
 @group(1) @binding(0) var<uniform> u: Params;
 
-@compute @workgroup_size(256)
+override WG: u32; // threads per workgroup
+
+@compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let rec = u.chunk * 8u;
-  let factor = metrics[rec + 3u];
-  let finite = metrics[rec + 4u] != 0.0;
-  let guarded = metrics[rec + 5u] != 0.0; // finalize.wgsl: over the exploding-gradient guard
-  let clipping = finite && metrics[rec + 2u] > 0.0;
+  let rec = u.chunk * RECORD_FLOATS;
+  let factor = metrics[rec + RECORD_CLIP_FACTOR];
+  let finite = metrics[rec + RECORD_FINITE] != 0.0;
+  let guarded = metrics[rec + RECORD_GUARDED] != 0.0; // finalize.wgsl: over the exploding-gradient guard
+  let clipping = finite && metrics[rec + RECORD_GRAD_NORM_SQ] > 0.0;
   let step = counter[0];
   let c1 = 1.0 - pow(u.beta1, step);
   let c2 = 1.0 - pow(u.beta2, step);
-  for (var i = wg.x * 256u + lid; i < u.P; i += u.nwg * 256u) {
+  for (var i = wg.x * WG + lid; i < u.P; i += u.nwg * WG) {
     if ((flags[i] & TRAINABLE) == 0u) {
       continue;
     }
@@ -65,13 +59,13 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     if (!finite || guarded || u.doUpdate == 0u) {
       continue;
     }
-    if (u.kind == SGD) {
+    if (u.kind == OPT_SGD) {
       params[i] -= u.lr * g;
-    } else if (u.kind == MOMENTUM) {
+    } else if (u.kind == OPT_MOMENTUM) {
       let buf = u.momentum * slot0[i] + g;
       slot0[i] = buf;
       params[i] -= u.lr * buf;
-    } else if (u.kind == RMSPROP) {
+    } else if (u.kind == OPT_RMSPROP) {
       let sq = u.alpha * slot0[i] + (1.0 - u.alpha) * g * g;
       slot0[i] = sq;
       params[i] -= u.lr * g / (sqrt(sq) + u.eps);

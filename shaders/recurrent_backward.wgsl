@@ -10,11 +10,7 @@
 // With VEC4 (H % 4 == 0) a thread takes four adjacent units at once and reads W_hh as vec4 rows.
 // hs, cs, acts as in recurrent_forward.wgsl (slot t+1 = after step t).
 
-const RNN_TANH: u32 = 0u;
-const RNN_RELU: u32 = 1u;
-const LSTM: u32 = 2u;
-const GRU: u32 = 3u;
-const ESN: u32 = 4u;
+// CELL is one of the cell codes of common.wgsl (RNN_TANH, RNN_RELU, LSTM, GRU, ESN).
 
 override CELL: u32 = 0u;
 override H: u32 = 1u;

@@ -10,11 +10,7 @@
 //   acts (T+1, B, AW)    saved activations: LSTM i,f,g,o (AW = 4H); GRU r,z,n and W_hn h + b_hn (AW = 4H);
 //                        ESN u = tanh(pre) (AW = H); plain RNNs save nothing here.
 
-const RNN_TANH: u32 = 0u;
-const RNN_RELU: u32 = 1u;
-const LSTM: u32 = 2u;
-const GRU: u32 = 3u;
-const ESN: u32 = 4u;
+// CELL is one of the cell codes of common.wgsl (RNN_TANH, RNN_RELU, LSTM, GRU, ESN).
 
 override CELL: u32 = 0u;
 override H: u32 = 1u;

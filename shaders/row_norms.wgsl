@@ -13,12 +13,12 @@ struct Params {
 @group(0) @binding(1) var<storage, read_write> out: array<f32>;
 @group(1) @binding(0) var<uniform> u: Params;
 
-const THREADS: u32 = 64u;
+override WG: u32; // threads per workgroup
 
-@compute @workgroup_size(THREADS)
+@compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   // grid-stride: the dispatch is capped at 65,535 workgroups
-  for (var r = gid.x; r < u.M; r += groups.x * THREADS) {
+  for (var r = gid.x; r < u.M; r += groups.x * WG) {
     let base = u.srcOff + r * u.N;
     var acc = 0.0;
     for (var n = 0u; n < u.N; n++) {

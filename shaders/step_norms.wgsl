@@ -16,7 +16,7 @@ struct Params {
 @group(0) @binding(2) var<storage, read_write> norms: array<f32>; // (2, L, T)
 @group(1) @binding(0) var<uniform> u: Params;
 
-override WG: u32 = 64u; // a power of two; 4 on software adapters
+override WG: u32; // a power of two
 var<workgroup> partial: array<f32, WG>;
 var<workgroup> nonFinite: atomic<u32>; // 1 when the step holds a NaN or Inf (zero-initialised per dispatch)
 

@@ -17,7 +17,7 @@ struct Params {
 @group(0) @binding(2) var<storage, read_write> norms: array<f32>; // (2, L, T)
 @group(1) @binding(0) var<uniform> u: Params;
 
-override WG: u32 = 64u;
+override WG: u32;
 var<workgroup> partial: array<f32, WG>;
 var<workgroup> nonFinite: atomic<u32>; // 1 when the step holds a NaN or Inf (zero-initialised per dispatch) // one slot per subgroup (at most WG subgroups)
 

@@ -27,7 +27,7 @@ async function gpuProduct(variant: GemmVariant, c: GemmCall, a: Float32Array<Arr
     return buf;
   };
   const out = upload(cInit);
-  const group = kernel.bind('g', [upload(a), upload(b), upload(bias), out]);
+  const group = kernel.bind('g', { A: upload(a), Bm: upload(b), bias: upload(bias), C: out });
   const readback = res.buffer('readback', cInit.length * 4, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
   const enc = device.createCommandEncoder();
   const pass = enc.beginComputePass();

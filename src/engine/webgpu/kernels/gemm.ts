@@ -1,10 +1,11 @@
 // C (M, N) = A (M, K) · B (K, N) [+ bias], every operand a strided view into its buffer (shaders/gemm.wgsl).
 import gemmWgsl from '../../../../shaders/gemm.wgsl?raw';
+import { KERNELS, type Bindings } from '../contract';
 import type { UniformArena } from '../uniforms';
 import { DispatchCounter, Kernel } from './kernel';
 
-type GemmField = 'M' | 'N' | 'K' | 'aOff' | 'aRowStride' | 'aColStride' | 'bOff' | 'bRowStride' | 'bColStride' | 'cOff' | 'cRowStride' | 'biasOff' | 'hasBias' | 'rowSumOff' | 'hasRowSum';
-const FIELDS: readonly GemmField[] = ['M', 'N', 'K', 'aOff', 'aRowStride', 'aColStride', 'bOff', 'bRowStride', 'bColStride', 'cOff', 'cRowStride', 'biasOff', 'hasBias', 'rowSumOff', 'hasRowSum'];
+
+const CONTRACT = KERNELS.gemm;
 
 /** A strided matrix view: element (r, c) lives at off + r·rowStride + c·colStride. */
 export interface MatView {
@@ -33,30 +34,30 @@ export interface GemmCall {
   rowSumOff?: number;
 }
 
-/** The software variant's outputs per thread along each side, and threads per workgroup (shaders/gemm.wgsl). */
+/** The software variant's outputs per thread along each side (BLOCK in shaders/gemm.wgsl: its registers are 8 × 8). */
 export const SOFTWARE_BLOCK = 8;
-const SOFTWARE_BLOCK_THREADS = 4;
 /** Most workgroups along x of one dispatch (the grid wraps into y past it). */
 const GRID_X = 4096;
 
 type Entry = 'main' | 'direct8x8';
 
-class GemmPipeline extends Kernel<GemmField> {
+class GemmPipeline extends Kernel<typeof CONTRACT> {
   static async create(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string, entry: Entry): Promise<GemmPipeline> {
     return new GemmPipeline(device, arena, counter, label, entry).build();
   }
 
   private constructor(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string, private entry: Entry) {
-    super(device, arena, { label: `${label}:gemm-${entry}`, code: gemmWgsl, entryPoint: entry, bindings: ['read', 'read', 'read', 'rw'] }, { fields: FIELDS }, counter);
+    super(device, arena, { label: `${label}:gemm-${entry}`, contract: CONTRACT, code: gemmWgsl, entryPoint: entry }, counter);
   }
 
   run(pass: GPUComputePassEncoder, group: GPUBindGroup, c: GemmCall): void {
+    const { TILE, BLOCK_THREADS } = CONTRACT.constants;
     let grid: [number, number];
     if (this.entry === 'main') {
-      grid = [Math.ceil(c.N / 16), Math.ceil(c.M / 16)];
+      grid = [Math.ceil(c.N / TILE), Math.ceil(c.M / TILE)];
     } else {
-      // 8×8 blocks numbered row-major over (x, y) workgroups of 4 threads.
-      const workgroups = Math.ceil((Math.ceil(c.M / SOFTWARE_BLOCK) * Math.ceil(c.N / SOFTWARE_BLOCK)) / SOFTWARE_BLOCK_THREADS);
+      // 8×8 blocks numbered row-major over (x, y) workgroups of BLOCK_THREADS threads.
+      const workgroups = Math.ceil((Math.ceil(c.M / SOFTWARE_BLOCK) * Math.ceil(c.N / SOFTWARE_BLOCK)) / BLOCK_THREADS);
       grid = [Math.min(workgroups, GRID_X), Math.ceil(workgroups / GRID_X)];
     }
     this.dispatch(
@@ -87,8 +88,7 @@ export class GemmKernel {
 
   private constructor(private pipeline: GemmPipeline) {}
 
-  /** Bind group order: A, B, bias, C. */
-  bind(label: string, buffers: readonly GPUBuffer[]): GPUBindGroup {
+  bind(label: string, buffers: Bindings<typeof CONTRACT>): GPUBindGroup {
     return this.pipeline.bind(label, buffers);
   }
 

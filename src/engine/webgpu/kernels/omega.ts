@@ -1,19 +1,19 @@
 // Pascanu's Ω penalty on Elman layers: its value terms and its W_hh gradient (shaders/omega.wgsl).
 import omegaWgsl from '../../../../shaders/omega.wgsl?raw';
+import { KERNELS, type Bindings, type UniformField } from '../contract';
 import type { UniformArena } from '../uniforms';
 import { DispatchCounter, Kernel } from './kernel';
 
-type Field = 'T' | 'B' | 'L' | 'layer' | 'w0' | 't1' | 'whhOff' | 'dOff' | 'weight';
-const STRUCT = { fields: ['T', 'B', 'L', 'layer', 'w0', 't1', 'whhOff', 'dOff', 'weight'] as const, floats: ['weight'] as const };
-const BINDINGS = ['read', 'read', 'read', 'read', 'rw', 'rw'] as const; // params, dh, dG, omegaV, terms, grads
+const CONTRACT = KERNELS.omega;
+type Field = UniformField<typeof CONTRACT>;
 
-class OmegaPart extends Kernel<Field> {
+class OmegaPart extends Kernel<typeof CONTRACT> {
   static async create(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string, H: number, entryPoint: string): Promise<OmegaPart> {
     return new OmegaPart(device, arena, counter, label, H, entryPoint).build();
   }
 
   private constructor(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string, H: number, entryPoint: string) {
-    super(device, arena, { label: `${label}:omega-${entryPoint}`, code: omegaWgsl, entryPoint, bindings: BINDINGS, constants: { H } }, STRUCT, counter);
+    super(device, arena, { label: `${label}:omega-${entryPoint}`, contract: CONTRACT, code: omegaWgsl, entryPoint, constants: { H } }, counter);
   }
 
   run(pass: GPUComputePassEncoder, group: GPUBindGroup, values: Record<Field, number>, x: number, y = 1): void {
@@ -21,16 +21,10 @@ class OmegaPart extends Kernel<Field> {
   }
 }
 
-export interface OmegaCall {
-  T: number;
-  B: number;
-  L: number;
-  layer: number;
-  w0: number;
-  t1: number;
-  weight: number;
-  whhOff: number;
-  dOff: number;
+export type OmegaCall = Record<Field, number>;
+export interface OmegaGroups {
+  coefficients: GPUBindGroup;
+  gradient: GPUBindGroup;
 }
 
 /** Two dispatches per layer: coefficients per (t, b), then the gradient per W_hh element. */
@@ -45,14 +39,14 @@ export class OmegaKernel {
 
   private constructor(private coefficients: OmegaPart, private gradient: OmegaPart, private H: number) {}
 
-  /** Both parts share one bind-group layout shape; bind with the coefficients part. Order: params, dh, dG, omegaV, terms, grads. */
-  bind(label: string, buffers: readonly GPUBuffer[]): { coefficients: GPUBindGroup; gradient: GPUBindGroup } {
+  /** Both parts take the same buffers. */
+  bind(label: string, buffers: Bindings<typeof CONTRACT>): OmegaGroups {
     return { coefficients: this.coefficients.bind(label, buffers), gradient: this.gradient.bind(label, buffers) };
   }
 
-  record(pass: GPUComputePassEncoder, groups: { coefficients: GPUBindGroup; gradient: GPUBindGroup }, c: OmegaCall): void {
-    const values = { ...c };
-    this.coefficients.run(pass, groups.coefficients, values, Math.ceil((c.T * c.B) / 64));
-    this.gradient.run(pass, groups.gradient, values, Math.ceil(this.H / 8), Math.ceil(this.H / 8));
+  record(pass: GPUComputePassEncoder, groups: OmegaGroups, c: OmegaCall): void {
+    const { WG, TILE } = CONTRACT.constants;
+    this.coefficients.run(pass, groups.coefficients, c, Math.ceil((c.T * c.B) / WG));
+    this.gradient.run(pass, groups.gradient, c, Math.ceil(this.H / TILE), Math.ceil(this.H / TILE));
   }
 }

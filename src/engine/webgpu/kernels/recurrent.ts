@@ -2,12 +2,12 @@
 // (shaders/recurrent_forward.wgsl, shaders/recurrent_backward.wgsl). One dispatch loops over all steps.
 import forwardWgsl from '../../../../shaders/recurrent_forward.wgsl?raw';
 import backwardWgsl from '../../../../shaders/recurrent_backward.wgsl?raw';
-import { gateCount, lstmFlags, type ModelSpec } from '../../../core/spec';
+import { lstmFlags, type ModelSpec } from '../../../core/spec';
+import { cellTraits } from '../../../core/workspace';
+import { CELL_CODE, KERNELS, type Bindings } from '../contract';
 import type { UniformArena } from '../uniforms';
 import { DispatchCounter, Kernel } from './kernel';
 import { kernelProfile, type KernelProfile } from './profile';
-
-const CELL_CODE = { rnn_tanh: 0, rnn_relu: 1, lstm: 2, gru: 3, esn: 4 } as const;
 
 /** How a layer's recurrence is laid out on the GPU: rows per workgroup, threads, saved-activation width. */
 export interface RecurrentShape {
@@ -50,9 +50,7 @@ export function recurrentShape(
   forceGlobalState = false,
 ): RecurrentShape {
   const H = spec.hiddenSize;
-  const G = gateCount(spec.cell);
-  const AW = spec.cell === 'lstm' || spec.cell === 'gru' ? 4 * H : spec.cell === 'esn' ? H : 1;
-  const fgr = spec.cell === 'lstm' && lstmFlags(spec.variant).fullGateRecurrence;
+  const { G, actsWidth: AW, gateRecurrence: fgr } = cellTraits(spec);
   // Enough rows to give a workgroup about 256 (row, unit) pairs; rows beyond B idle.
   const bytes = (rows: number) => Math.max(4 * rows * H * (fgr ? 4 : 1), 4 * rows * G * H);
   let rows = profile.recurrentRows ?? Math.max(1, Math.min(8, Math.floor(256 / H)));
@@ -94,8 +92,6 @@ function cellConstants(spec: ModelSpec, shape: RecurrentShape, tiled: boolean): 
   };
 }
 
-type ForwardField = 'B' | 't0' | 't1' | 'whhOff' | 'bhhOff' | 'peepOff' | 'wggOff';
-const FORWARD_FIELDS: readonly ForwardField[] = ['B', 't0', 't1', 'whhOff', 'bhhOff', 'peepOff', 'wggOff'];
 
 export interface LayerOffsets {
   whhOff: number;
@@ -105,7 +101,7 @@ export interface LayerOffsets {
 }
 
 /** One entry point of recurrent_forward.wgsl with its constants. */
-class ForwardPipeline extends Kernel<ForwardField> {
+class ForwardPipeline extends Kernel<typeof KERNELS.recurrentForward> {
   static async create(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string, spec: ModelSpec, shape: RecurrentShape, tiled: boolean): Promise<ForwardPipeline> {
     const constants = cellConstants(spec, shape, tiled);
     const fgr = constants.FGR === 1;
@@ -116,11 +112,9 @@ class ForwardPipeline extends Kernel<ForwardField> {
   }
 
   private constructor(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string, private constants: Record<string, number>, tiled: boolean) {
-    // params, xp, hs, cs, acts, params again as vec4
     super(
       device, arena,
-      { label: `${label}:recurrent-forward${tiled ? '-tiled' : ''}`, code: forwardWgsl, entryPoint: tiled ? 'tiled' : 'main', bindings: ['read', 'read', 'rw', 'rw', 'rw', 'read'], constants },
-      { fields: FORWARD_FIELDS },
+      { label: `${label}:recurrent-forward${tiled ? '-tiled' : ''}`, contract: KERNELS.recurrentForward, code: forwardWgsl, entryPoint: tiled ? 'tiled' : 'main', constants },
       counter,
     );
   }
@@ -142,8 +136,8 @@ export class RecurrentForwardKernel {
 
   private constructor(private perUnit: ForwardPipeline, private tiled: ForwardPipeline | null) {}
 
-  /** Bind group order: params, xp, hs, cs, acts, params (both entry points have the same layout). */
-  bind(label: string, buffers: readonly GPUBuffer[]): GPUBindGroup {
+  /** Both entry points have the same layout. */
+  bind(label: string, buffers: Bindings<typeof KERNELS.recurrentForward>): GPUBindGroup {
     return this.perUnit.bind(label, buffers);
   }
 
@@ -153,11 +147,9 @@ export class RecurrentForwardKernel {
   }
 }
 
-type BackwardField = 'B' | 't0' | 't1' | 'whhOff' | 'peepOff' | 'wggOff' | 'dOff' | 'dghOff';
-const BACKWARD_FIELDS: readonly BackwardField[] = ['B', 't0', 't1', 'whhOff', 'peepOff', 'wggOff', 'dOff', 'dghOff'];
 
 /** One entry point of recurrent_backward.wgsl with its constants. */
-class BackwardPipeline extends Kernel<BackwardField> {
+class BackwardPipeline extends Kernel<typeof KERNELS.recurrentBackward> {
   static async create(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string, spec: ModelSpec, shape: RecurrentShape, omega: boolean, tiled: boolean): Promise<BackwardPipeline> {
     const constants = cellConstants(spec, shape, tiled);
     constants.DN_SIZE = constants.GLOBAL_STATE ? 1 : constants.ROWS * shape.G * shape.H;
@@ -167,17 +159,16 @@ class BackwardPipeline extends Kernel<BackwardField> {
   }
 
   private constructor(device: GPUDevice, arena: UniformArena, counter: DispatchCounter, label: string, private constants: Record<string, number>, tiled: boolean) {
-    // params, params as vec4, hs, cs, acts, dh, dc (omegaV with Ω), dG
+    // with Ω the dc binding holds omegaV (Elman cells have no cell state)
     super(
       device, arena,
       {
         label: `${label}:recurrent-backward${constants.OMEGA ? '-omega' : ''}${tiled ? '-tiled' : ''}`,
+        contract: KERNELS.recurrentBackward,
         code: backwardWgsl,
         entryPoint: tiled ? 'tiled' : 'main',
-        bindings: ['read', 'read', 'read', 'read', 'read', 'rw', 'rw', 'rw'],
         constants,
       },
-      { fields: BACKWARD_FIELDS },
       counter,
     );
   }
@@ -199,8 +190,8 @@ export class RecurrentBackwardKernel {
 
   private constructor(private perUnit: BackwardPipeline, private tiled: BackwardPipeline | null) {}
 
-  /** Bind group order: params, params, hs, cs, acts, dh, dc (or omegaV), dG (both entry points have the same layout). */
-  bind(label: string, buffers: readonly GPUBuffer[]): GPUBindGroup {
+  /** Both entry points have the same layout. */
+  bind(label: string, buffers: Bindings<typeof KERNELS.recurrentBackward>): GPUBindGroup {
     return this.perUnit.bind(label, buffers);
   }
 
