@@ -9,7 +9,8 @@ import { nodeGpu } from '../../src/engine/webgpu/nodeGpu';
 import { liveBufferCount } from '../../src/engine/webgpu/resources';
 import { kernelProfile } from '../../src/engine/webgpu/kernels/profile';
 import { recurrentShape } from '../../src/engine/webgpu/kernels/recurrent';
-import { WebGpuEngine, checkModelLimits } from '../../src/engine/webgpu/webgpuEngine';
+import { checkModelLimits } from '../../src/engine/webgpu/limits';
+import { WebGpuEngine } from '../../src/engine/webgpu/webgpuEngine';
 import { Rng, compareSteps, enginePair, gradOnly, maxRelativeDiff, randomBatch, randomParams, sharedContext } from './helpers';
 
 const disposeLater: { dispose(): void }[] = [];

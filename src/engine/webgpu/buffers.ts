@@ -27,3 +27,8 @@ export function releaseBuffers<L extends Lifetime>(res: GpuResources, lifetime: 
   const byName = set as unknown as Record<string, GPUBuffer | GPUBuffer[]>;
   for (const name of namesOf(lifetime)) for (const buf of [byName[name]].flat()) res.release(buf);
 }
+
+/** queue.writeBuffer of a whole typed array (any backing buffer) at the start of `buf`. */
+export function writeArray(queue: GPUQueue, buf: GPUBuffer, data: Float32Array | Int32Array | Uint32Array): void {
+  queue.writeBuffer(buf, 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
+}

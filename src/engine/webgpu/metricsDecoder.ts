@@ -5,14 +5,9 @@ import { METRICS_RECORD, metricsLayout, type CellTraits } from '../../core/works
 import type { ModelSpec } from '../../core/spec';
 import type { ForwardResult, StepResult } from '../engine';
 import type { BufferSet } from './buffers';
+import type { Readback } from './staging';
 import type { ScoredChunk } from './stepRecorder';
 
-/** One readback copy: `floats` floats from `src` at float offset `off`. */
-export interface Readback {
-  src: GPUBuffer;
-  off: number;
-  floats: number;
-}
 
 /** The metrics of a step (chunk records, then step norms), followed by the gradient (P) when asked for. */
 export function decodeStep(m: Float32Array, chunks: readonly ScoredChunk[], spec: ModelSpec, cell: CellTraits, T: number, P: number, doUpdate: boolean, wantGrads: boolean): StepResult {

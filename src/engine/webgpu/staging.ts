@@ -2,6 +2,13 @@
 // submits, and awaits mapAsync without blocking the next step's recording. Buffers return to the ring after use.
 import type { GpuResources } from './resources';
 
+/** One readback copy: `floats` floats from `src` at float offset `off`. */
+export interface Readback {
+  src: GPUBuffer;
+  off: number;
+  floats: number;
+}
+
 export class StagingRing {
   private free: GPUBuffer[] = [];
 
@@ -21,5 +28,19 @@ export class StagingRing {
     if (this.free.length < this.keep) this.free.push(buf);
     else this.res.release(buf);
     return data;
+  }
+
+  /** Copies `pieces` after what `encoder` recorded into one staging buffer, submits, and returns them, concatenated. */
+  async submitAndRead(queue: GPUQueue, encoder: GPUCommandEncoder, pieces: readonly Readback[], afterSubmit?: () => Promise<void>): Promise<Float32Array> {
+    const bytes = pieces.reduce((n, p) => n + p.floats, 0) * 4;
+    const buf = this.acquire(bytes);
+    let at = 0;
+    for (const p of pieces) {
+      encoder.copyBufferToBuffer(p.src, p.off * 4, buf, at, p.floats * 4);
+      at += p.floats * 4;
+    }
+    queue.submit([encoder.finish()]);
+    await afterSubmit?.();
+    return new Float32Array(await this.read(buf, bytes));
   }
 }

@@ -8,20 +8,21 @@ import { validateBatch, type Batch } from '../../core/batch';
 import { checkShapes } from '../../core/inspect/connectivity';
 import { lossDivisor, lossSelection } from '../../core/loss';
 import { slotCount, type OptimizerKind } from '../../core/optim';
-import { findTensor, paramLayout, validateSpec, type ModelSpec, type ParamLayout } from '../../core/spec';
+import { findTensor, paramLayout, validateSpec, type ModelSpec } from '../../core/spec';
 import { tbpttChunks } from '../../core/tbptt';
 import { cellTraits, largestBuffer, metricsLayout, workspaceDims } from '../../core/workspace';
 import type { Checkpoint, Engine, EngineStats, ForwardResult, StepOptions, StepResult } from '../engine';
-import { allocateBuffers, releaseBuffers, type BufferSet } from './buffers';
+import { allocateBuffers, releaseBuffers, writeArray, type BufferSet } from './buffers';
 import { acquireDevice, type GpuContext } from './device';
 import { DispatchCounter } from './kernels/kernel';
 import { kernelProfile, type ProfileName } from './kernels/profile';
-import { recurrentShape, type RecurrentShape } from './kernels/recurrent';
-import { checkpointRows, checkpointToState, decodeForward, decodeStep, forwardReadback, stateReadback, stateToCheckpoint, type Readback } from './metricsDecoder';
+import { recurrentShape } from './kernels/recurrent';
+import { checkpointRows, checkpointToState, decodeForward, decodeStep, forwardReadback, stateReadback, stateToCheckpoint } from './metricsDecoder';
 import { createKernels, layerTensors, paramFlags, type GpuModel } from './pipelines';
+import { checkBufferLimit, checkModelLimits } from './limits';
 import { KernelProfiler } from './profiler';
 import { GpuResources } from './resources';
-import { StagingRing } from './staging';
+import { StagingRing, type Readback } from './staging';
 import { StepRecorder } from './stepRecorder';
 import { UniformArena } from './uniforms';
 
@@ -198,27 +199,20 @@ export class WebGpuEngine implements Engine {
     return this.carried ? st.buffers : null;
   }
 
-  /** Copies `pieces` into one staging buffer after what `encoder` recorded, submits, and returns them, concatenated. */
+  /** Submits `encoder` with the uploaded uniforms and reads `pieces` back, concatenated. */
   private async submitAndRead(encoder: GPUCommandEncoder, pieces: readonly Readback[], afterSubmit?: () => Promise<void>): Promise<Float32Array> {
     const { ctx, arena, staging } = this.usable();
-    const total = pieces.reduce((n, p) => n + p.floats, 0) * 4;
-    const readback = staging.acquire(total);
-    let at = 0;
-    for (const p of pieces) {
-      encoder.copyBufferToBuffer(p.src, p.off * 4, readback, at, p.floats * 4);
-      at += p.floats * 4;
-    }
     arena.upload(ctx.device.queue);
-    ctx.device.queue.submit([encoder.finish()]);
-    await afterSubmit?.();
-    const data = await staging.read(readback, total);
+    const all = await staging.submitAndRead(ctx.device.queue, encoder, pieces, afterSubmit);
     if (this.lostMessage) throw new Error(this.lostMessage);
-    return new Float32Array(data);
+    return all;
   }
 
-  /** Reads `pieces` into one array each. */
+  /** Reads `pieces` (nothing recorded before them) into one array each. */
   private async readPieces(pieces: readonly Readback[]): Promise<Float32Array[]> {
-    const all = await this.submitAndRead(this.usable().ctx.device.createCommandEncoder({ label: `rnnlab-${this.id}:read` }), pieces);
+    const { ctx, staging } = this.usable();
+    const all = await staging.submitAndRead(ctx.device.queue, ctx.device.createCommandEncoder({ label: `rnnlab-${this.id}:read` }), pieces);
+    if (this.lostMessage) throw new Error(this.lostMessage);
     let at = 0;
     return pieces.map((p) => all.slice(at, (at += p.floats)));
   }
@@ -399,34 +393,5 @@ export class WebGpuEngine implements Engine {
     this.disposed = true;
     this.releaseModel();
     if (this.ownsDevice && this.ctx) this.ctx.device.destroy();
-  }
-}
-
-/** queue.writeBuffer of a whole typed array (any backing buffer) at the start of `buf`. */
-function writeArray(queue: GPUQueue, buf: GPUBuffer, data: Float32Array | Int32Array | Uint32Array): void {
-  queue.writeBuffer(buf, 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
-}
-
-function checkBufferLimit(what: string, bytes: number, limits: GPUSupportedLimits): void {
-  const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
-  if (bytes > limits.maxStorageBufferBindingSize) {
-    throw new Error(`model too large for this GPU: its ${what} need a ${mib(bytes)} buffer, over the adapter's maxStorageBufferBindingSize (${mib(limits.maxStorageBufferBindingSize)})`);
-  }
-  if (bytes > limits.maxBufferSize) {
-    throw new Error(`model too large for this GPU: its ${what} need a ${mib(bytes)} buffer, over the adapter's maxBufferSize (${mib(limits.maxBufferSize)})`);
-  }
-}
-
-/** Refuses, before anything is allocated, a model the device cannot hold; the message names the limit. */
-export function checkModelLimits(spec: ModelSpec, layout: ParamLayout, shape: RecurrentShape, limits: GPUSupportedLimits): void {
-  checkBufferLimit('parameters', layout.size * 4, limits);
-  const wg = Math.max(shape.forwardWorkgroupBytes, shape.backwardWorkgroupBytes);
-  if (wg > limits.maxComputeWorkgroupStorageSize) {
-    throw new Error(
-      `hidden size ${spec.hiddenSize} too large for this GPU: the fused recurrence needs ${wg} bytes of workgroup memory, over the adapter's maxComputeWorkgroupStorageSize (${limits.maxComputeWorkgroupStorageSize})`,
-    );
-  }
-  if (limits.maxStorageBuffersPerShaderStage < 8) {
-    throw new Error(`this GPU allows ${limits.maxStorageBuffersPerShaderStage} storage buffers per shader stage (maxStorageBuffersPerShaderStage); the engine needs 8`);
   }
 }
