@@ -11,8 +11,8 @@ import type { EngineInfo, GradientProfile, RunStatus } from '../train/protocol';
 export interface ConfigSlice {
   config: Config;
   notices: string[]; // what decoding the URL had to change; shown until dismissed
-  corpusLoaded: string | null; // name of the shipped corpus whose text has been fetched (the text stays in controller.ts)
-  userDataVersion: number; // bumped when the user gives a CSV column or a text (the data stays in controller.ts)
+  corpusLoaded: string | null; // name of the shipped corpus whose text has been fetched (the text stays in taskData.ts)
+  userDataVersion: number; // bumped when the user gives a CSV column or a text (the data stays in taskData.ts)
 }
 
 export interface RunSlice {
