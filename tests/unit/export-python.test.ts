@@ -78,7 +78,7 @@ describePython('generated script: valid Python', () => {
     expect(text).toContain('v=1&task=copy&cell=lstm&variant=cifg&lr=0.01');
     expect(text).toContain("# The LSTM is the Greff et al. variant 'cifg': peepholes (i, f look at c_{t-1}; o looks at c_t); coupled input and forget gates (f = 1 - i).");
     expect(text).toContain('COUPLED = True  # f = 1 - i');
-    expect(text).toMatch(/def make_rnn\(\):\n.*\n    return GreffLSTM\(INPUT_SIZE, HIDDEN, LAYERS\)/);
+    expect(text).toMatch(/def make_rnn\(\):\n.*\n {4}return GreffLSTM\(INPUT_SIZE, HIDDEN, LAYERS\)/);
     expect(text).not.toContain('def pure_forward');
   });
 
@@ -90,7 +90,7 @@ describePython('generated script: valid Python', () => {
 
   test('PyTorch classes where PyTorch has the cell', () => {
     const line = (cell: ModelSpec['cell'], omega = 0) =>
-      pytorchScript({ ...defaultConfig(), cell, omega }, makeSpec({ cell, inputSize: 2, hiddenSize: 3, outputSize: 1 })).match(/def make_rnn\(\):\n.*\n    return (.*)/)![1];
+      pytorchScript({ ...defaultConfig(), cell, omega }, makeSpec({ cell, inputSize: 2, hiddenSize: 3, outputSize: 1 })).match(/def make_rnn\(\):\n.*\n {4}return (.*)/)![1];
     expect(line('rnn_tanh')).toBe('nn.RNN(INPUT_SIZE, HIDDEN, num_layers=LAYERS)');
     expect(line('rnn_relu')).toBe("nn.RNN(INPUT_SIZE, HIDDEN, num_layers=LAYERS, nonlinearity='relu')");
     expect(line('lstm')).toBe('nn.LSTM(INPUT_SIZE, HIDDEN, num_layers=LAYERS)');

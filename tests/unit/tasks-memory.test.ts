@@ -78,7 +78,10 @@ describe('copy memory', () => {
     expect(validateBatch(batch, 10)).toBeNull();
     for (let b = 0; b < B; b++) {
       const sym = (t: number) => argmax(batch.x, (t * B + b) * 10, 10);
-      for (let t = 0; t < 10; t++) expect(sym(t)).toBeGreaterThanOrEqual(1), expect(sym(t)).toBeLessThanOrEqual(8);
+      for (let t = 0; t < 10; t++) {
+        expect(sym(t)).toBeGreaterThanOrEqual(1);
+        expect(sym(t)).toBeLessThanOrEqual(8);
+      }
       for (let t = 10; t < T + 9; t++) expect(sym(t)).toBe(COPY_BLANK);
       expect(sym(T + 9)).toBe(COPY_DELIMITER);
       for (let t = T + 10; t < T + 20; t++) expect(sym(t)).toBe(COPY_BLANK);
@@ -121,8 +124,10 @@ describe('temporal order', () => {
       const xy = [];
       for (let t = 1; t < T - 1; t++) if (sym(t) >= 6) xy.push(t);
       expect(xy.length).toBe(2);
-      expect(xy[0]).toBeGreaterThanOrEqual(10), expect(xy[0]).toBeLessThanOrEqual(20);
-      expect(xy[1]).toBeGreaterThanOrEqual(50), expect(xy[1]).toBeLessThanOrEqual(60);
+      expect(xy[0]).toBeGreaterThanOrEqual(10);
+      expect(xy[0]).toBeLessThanOrEqual(20);
+      expect(xy[1]).toBeGreaterThanOrEqual(50);
+      expect(xy[1]).toBeLessThanOrEqual(60);
       expect(batch.labels![(T - 1) * B + b]).toBe(2 * (sym(xy[0]) - 6) + (sym(xy[1]) - 6));
       for (let t = 0; t < T - 1; t++) expect(batch.labels![t * B + b]).toBe(-1);
     }
@@ -145,7 +150,9 @@ describe('temporal order', () => {
     const rng = new Rng(1);
     for (let i = 0; i < 200; i++) {
       const [a, b] = temporalPositions(4, rng);
-      expect(a).toBeGreaterThanOrEqual(1), expect(b).toBeLessThanOrEqual(2), expect(a).toBeLessThan(b);
+      expect(a).toBeGreaterThanOrEqual(1);
+      expect(b).toBeLessThanOrEqual(2);
+      expect(a).toBeLessThan(b);
     }
     expect(() => task.batch('train', 2, 3, new Rng(1))).toThrow(/T must be/);
   });
@@ -158,7 +165,9 @@ describe('embedded Reber grammar', () => {
     const rng = new Rng(11);
     for (let i = 0; i < 500; i++) {
       const s = embeddedReberString(rng);
-      expect(s[0]).toBe(0), expect(s[2]).toBe(0), expect(s[s.length - 1]).toBe(6);
+      expect(s[0]).toBe(0);
+      expect(s[2]).toBe(0);
+      expect(s[s.length - 1]).toBe(6);
       expect(s[s.length - 2]).toBe(s[1]);
       expect(() => reberSuccessors(s)).not.toThrow();
     }

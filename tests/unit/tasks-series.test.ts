@@ -25,7 +25,8 @@ describe('generators', () => {
     let crossings = 0;
     for (let i = 1; i < s.length; i++) if (s[i - 1] < 0 && s[i] >= 0) crossings++;
     const period = 2000 / crossings;
-    expect(period).toBeGreaterThan(15.5), expect(period).toBeLessThan(32.5);
+    expect(period).toBeGreaterThan(15.5);
+    expect(period).toBeLessThan(32.5);
   });
 
   test('random walk: step variance ≈ 1 + 2·0.25 (unit walk plus observation noise on both ends)', () => {
