@@ -61,6 +61,8 @@ type FramesMessage = Extract<FromWorker, { type: 'frames' }>;
 
 export class ChartHistory {
   private series = new Series();
+  /** A saved run being resumed: its history goes back into the charts once the worker says the weights are in. */
+  private resuming: { step: number; records: readonly MetricRecord[]; name: string } | null = null;
 
   /** A new or reset run: empty charts from step 0. */
   clear(): void {
@@ -121,8 +123,26 @@ export class ChartHistory {
     });
   }
 
+  /** A saved run is being resumed at `step`: restored() draws its history. */
+  expectResume(step: number, records: readonly MetricRecord[], name: string): void {
+    this.resuming = { step, records, name };
+  }
+
+  /** Weights from a file are being loaded: they come without a history. */
+  expectModel(): void {
+    this.resuming = null;
+  }
+
+  /** The worker has the weights of `step`: the resumed run's history (none for a model file) is drawn up to it. */
+  restored(step: number): void {
+    const pending = this.resuming && this.resuming.step === step ? this.resuming : null;
+    this.resuming = null;
+    this.restoreRecords(pending ? pending.records : [], step);
+    if (pending) useStore.setState({ message: `resumed "${pending.name}" at step ${step}` });
+  }
+
   /** Puts a saved run's history back into the charts (after it was resumed at its step). */
-  restoreRecords(records: readonly MetricRecord[], step: number): void {
+  private restoreRecords(records: readonly MetricRecord[], step: number): void {
     const series = new Series();
     for (const r of records) {
       series.loss.push(r.step, r.loss);

@@ -10,7 +10,7 @@ import { specFromConfig } from '../core/modelConfig';
 import { paramLayout } from '../core/spec';
 import { createTask } from '../core/tasks';
 import type { TaskData } from '../core/tasks/task';
-import type { FromWorker, ToWorker } from '../train/protocol';
+import type { FromWorker, SavedCheckpoint, ToWorker } from '../train/protocol';
 import { MemoryBudget } from './budget';
 import { ChartHistory } from './charts';
 import { lessonCheckpointMessages } from './lessonCheckpoint';
@@ -68,9 +68,16 @@ export function requestFromWorker<T extends WorkerReply['type']>(type: T, build:
   return client.request(type, build);
 }
 
-/** Puts a saved run's history back into the charts (after it was resumed at its step). */
-export function restoreHistory(records: readonly MetricRecord[], step: number): void {
-  charts.restoreRecords(records, step);
+/** Resumes a saved run (its Config was set first): the weights into the worker, then its history into the charts. */
+export function resumeRun(run: { checkpoint: SavedCheckpoint; step: number; metrics: readonly MetricRecord[]; name: string }): void {
+  charts.expectResume(run.step, run.metrics, run.name);
+  client.command({ type: 'loadCheckpoint', checkpoint: run.checkpoint, step: run.step });
+}
+
+/** Loads imported weights (their Config was set first); the charts start again at their step. */
+export function loadModel(params: Float32Array, step: number): void {
+  charts.expectModel();
+  client.command({ type: 'loadModel', params, step });
 }
 
 function onMessage(msg: FromWorker): void {
@@ -114,7 +121,8 @@ function onMessage(msg: FromWorker): void {
       if (msg.checkpoint) recovery.keep({ step: msg.step, config: useStore.getState().config, checkpoint: msg.checkpoint });
       return;
     case 'restored':
-      recovery.restored(msg.step);
+      charts.restored(msg.step); // a resumed run's history, or none
+      recovery.restored(msg.step); // after a crash: the charts set aside
       return;
   }
 }

@@ -10,7 +10,7 @@ import type { MetricRecord } from '../core/export/metrics';
 import { createTask } from '../core/tasks';
 import type { ModelSpec } from '../core/spec';
 import { REBUILD_KEYS, sameRun } from '../core/configChange';
-import { currentTaskData, onWorkerMessage, postToWorker, requestFromWorker, restoreHistory, setConfig } from '../state/controller';
+import { currentTaskData, loadModel, requestFromWorker, resumeRun, setConfig } from '../state/controller';
 import { lessonById } from '../core/lessons';
 import type { SavedCheckpoint } from '../train/protocol';
 import { browserAutosaveHost } from '../state/runs/browserHost';
@@ -51,20 +51,8 @@ function currentRecords(): MetricRecord[] {
   return metricsFromStore(useStore.getState()).records;
 }
 
-/** A resumed run's history goes back into the charts once the worker says the weights are in. */
-let pendingHistory: { step: number; records: MetricRecord[]; name: string } | null = null;
-onWorkerMessage((msg) => {
-  if (msg.type !== 'restored') return;
-  const pending = pendingHistory && pendingHistory.step === msg.step ? pendingHistory : null;
-  pendingHistory = null;
-  restoreHistory(pending ? pending.records : [], msg.step);
-  if (pending) useStore.setState({ message: `resumed "${pending.name}" at step ${msg.step}` });
-});
-
 function resumeInWorker(run: Pick<SavedRun, 'checkpoint' | 'step' | 'metrics' | 'name'>): void {
-  if (!run.checkpoint) return;
-  pendingHistory = { step: run.step, records: run.metrics, name: run.name };
-  postToWorker({ type: 'loadCheckpoint', checkpoint: run.checkpoint, step: run.step });
+  if (run.checkpoint) resumeRun({ ...run, checkpoint: run.checkpoint });
 }
 
 export function ExportSection() {
@@ -174,8 +162,7 @@ export function ExportSection() {
     networkRef.current = next;
     adopt(newRunId());
     setConfig(next);
-    pendingHistory = null;
-    postToWorker({ type: 'loadModel', params: model.params, step: model.step ?? 0 });
+    loadModel(model.params, model.step ?? 0);
   };
 
   const onResume = (run: SavedRun) => {

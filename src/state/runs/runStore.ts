@@ -133,7 +133,7 @@ export class RunStore {
     try {
       db = await request(req);
     } catch (e) {
-      throw new Error(`The local run database could not be opened (${e instanceof Error ? e.message : String(e)}); runs will not be kept after a reload.`);
+      throw new Error(`The local run database could not be opened (${e instanceof Error ? e.message : String(e)}); runs will not be kept after a reload.`, { cause: e });
     }
     return new RunStore(db, options.maxBytes ?? DEFAULT_MAX_BYTES, options.clock ?? Date.now);
   }
