@@ -3,7 +3,7 @@
 // {"loss", "grads": {name: flattened row-major numbers, for every tensor of the model file}, "dhNorm": [T] (top
 // layer), "dcNorm": [T] (LSTM only, top layer)}.
 import { modelFromSafetensors } from '../core/safetensors';
-import { paramLayout } from '../core/spec';
+import { cellInfo, paramLayout } from '../core/spec';
 import type { StepOptions } from '../engine/engine';
 import { CliError, engineFlag, parseFlags, requireFlag } from './args';
 import { parseBatchJson } from './batchJson';
@@ -65,7 +65,7 @@ export async function gradCommand(args: string[]): Promise<string> {
     for (const t of paramLayout(spec).tensors) grads[t.name] = Array.from(result.grads.subarray(t.offset, t.offset + t.size));
     const top = spec.numLayers - 1;
     const out: Record<string, unknown> = { loss: result.loss, grads, dhNorm: Array.from(result.dhNorm[top]) };
-    if (spec.cell === 'lstm' && result.dcNorm) out.dcNorm = Array.from(result.dcNorm[top]);
+    if (cellInfo(spec.cell).cellState && result.dcNorm) out.dcNorm = Array.from(result.dcNorm[top]);
     return JSON.stringify(out);
   } finally {
     engine.dispose();

@@ -5,6 +5,7 @@ import { decodeRun, encodeRun } from '../core/lessons';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Config } from '../core/config';
+import { cellInfo } from '../core/spec';
 import { createTask, decodeUserTextBytes, seriesFromCsvBytes } from '../core/tasks';
 import { loadCorpusFromDisk } from './corpus';
 import type { Task, TaskData } from '../core/tasks/task';
@@ -124,7 +125,7 @@ function buildTask(config: Config, dataPath: string | undefined, column: string 
 
 function describeRun(config: Config, trainer: Trainer): string {
   const s = trainer.spec;
-  const cell = s.cell === 'lstm' && s.variant !== 'none' ? `lstm/${s.variant}` : s.cell;
+  const cell = cellInfo(s.cell).lstmVariants && s.variant !== 'none' ? `lstm/${s.variant}` : s.cell;
   return `${cell} X=${s.inputSize} H=${s.hiddenSize} Y=${s.outputSize}${s.numLayers > 1 ? ` layers=${s.numLayers}` : ''} on ${config.task} (T=${config.T}, B=${config.B})`;
 }
 

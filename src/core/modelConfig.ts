@@ -1,7 +1,7 @@
 // The network a Config describes. Pure: the page (budget checks, export), the worker and the CLI build the same
 // ModelSpec from the same Config.
 import type { Config } from './config';
-import { makeSpec, type ModelSpec } from './spec';
+import { cellInfo, makeSpec, type ModelSpec } from './spec';
 import type { Task } from './tasks/task';
 
 /** The ModelSpec a Config describes for a task. ESN always has one layer. */
@@ -11,7 +11,7 @@ export function specFromConfig(config: Config, task: Pick<Task, 'inputSize' | 'o
     inputSize: task.inputSize,
     hiddenSize: config.H,
     outputSize: task.outputSize,
-    numLayers: config.cell === 'esn' ? 1 : config.layers,
+    numLayers: cellInfo(config.cell).reservoir ? 1 : config.layers,
     variant: config.variant,
     esn: { spectralRadius: config.rho, leak: config.leak, inputScale: config.inScale },
   });

@@ -240,7 +240,7 @@ export function modelFromSafetensors(bytes: Uint8Array): { spec: ModelSpec; para
   if (problem) throw new Error(`model metadata: ${problem}`);
   const layout = paramLayout(spec);
   const params = new Float32Array(layout.size);
-  const describeModel = `${spec.cell}${spec.cell === 'lstm' && spec.variant !== 'none' ? ` (${spec.variant})` : ''} X=${spec.inputSize} H=${spec.hiddenSize} Y=${spec.outputSize} layers=${spec.numLayers}`;
+  const describeModel = `${spec.cell}${cellInfo(spec.cell).lstmVariants && spec.variant !== 'none' ? ` (${spec.variant})` : ''} X=${spec.inputSize} H=${spec.hiddenSize} Y=${spec.outputSize} layers=${spec.numLayers}`;
   for (const t of layout.tensors) {
     const found = tensors.get(t.name);
     if (!found) throw new Error(`model file is missing tensor "${t.name}" (expected shape [${t.shape.join(', ')}] for ${describeModel})`);

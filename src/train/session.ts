@@ -7,6 +7,7 @@ import type { Batch } from '../core/batch';
 import type { Config } from '../core/config';
 import { classifyChange } from '../core/configChange';
 import { Rng } from '../core/rng';
+import { cellInfo } from '../core/spec';
 import type { TaskData } from '../core/tasks/task';
 import { CpuEngine } from '../engine/cpu/cpuEngine';
 import { buildTrainer, describeEngine, errorText, pickEngine } from './engineChoice';
@@ -287,7 +288,7 @@ export class TrainingSession {
       this.versions.changed();
     }
     if (change.lr !== null) trainer.setLearningRate(next.lr);
-    if (change.rho !== null && trainer.spec.cell === 'esn') {
+    if (change.rho !== null && cellInfo(trainer.spec.cell).reservoir) {
       await trainer.setReservoirRadius(next.rho);
       this.versions.changed();
     }

@@ -14,7 +14,7 @@ import { Rng } from '../core/rng';
 import { modelToSafetensors } from '../core/safetensors';
 import { REBUILD_KEYS } from '../core/configChange';
 import { specFromConfig } from '../core/modelConfig';
-import { findTensor, paramLayout, validateSpec, type ModelSpec } from '../core/spec';
+import { cellInfo, findTensor, paramLayout, validateSpec, type ModelSpec } from '../core/spec';
 import type { Task, TaskMetric } from '../core/tasks/task';
 import type { Checkpoint, Engine, ForwardResult, OptimizerState, StepOptions, StepResult } from '../engine/engine';
 
@@ -347,7 +347,7 @@ export class Trainer {
    */
   setWrec(scale: number): Promise<void> {
     return this.exclusive(async () => {
-      if (this.spec.cell === 'esn') return;
+      if (cellInfo(this.spec.cell).reservoir) return;
       const params = await this.currentEngine.readParams();
       rescaleRecurrent(params, this.spec, scale);
       await this.currentEngine.writeParams(params);
@@ -358,7 +358,7 @@ export class Trainer {
 
   /** `hold`: W_rec back to σ_max = wrec after an update, so the slider always says what the network has. */
   private async holdWrec(): Promise<void> {
-    if (this.spec.cell === 'esn' || !(this.config.wrec > 0)) return;
+    if (cellInfo(this.spec.cell).reservoir || !(this.config.wrec > 0)) return;
     const params = await this.currentEngine.readParams();
     rescaleRecurrent(params, this.spec, this.config.wrec);
     await this.currentEngine.writeParams(params);
@@ -431,7 +431,7 @@ export class Trainer {
    */
   fitReadout(lambda = 1e-6, batchSize = Math.max(this.config.B, 64)): Promise<number> {
     return this.exclusive(async () => {
-      if (this.spec.cell !== 'esn') throw new Error('a one-shot readout fit applies to echo-state networks only');
+      if (!cellInfo(this.spec.cell).reservoir) throw new Error('a one-shot readout fit applies to echo-state networks only');
       const batch = this.task.batch('train', batchSize, this.config.T, this.dataRng);
       const forward = await this.currentEngine.forward(batch);
       const H = this.spec.hiddenSize;
