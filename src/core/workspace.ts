@@ -87,6 +87,8 @@ export interface BufferEntry {
   /** Elements of one buffer; 0 when this model never uses it (a minimal buffer still backs its bindings). */
   elements: (d: WorkspaceDims) => number;
   phases: readonly Phase[];
+  /** A per-layer trace whose slot 0 starts from, and whose last step is saved to, this state entry. */
+  carry?: string;
 }
 
 const H = (d: WorkspaceDims) => d.spec.hiddenSize;
@@ -108,9 +110,9 @@ export const WORKSPACE = {
   selected: { lifetime: 'batch', type: 'f32', perLayer: false, shape: '(T, B) 1 where the loss counts', elements: TB, phases: ['loss'] },
   // per batch shape: the forward's traces, per layer
   xp: { lifetime: 'batch', type: 'f32', perLayer: true, shape: '(T, B, G·H) input projections', elements: (d) => TB(d) * d.cell.G * H(d), phases: ['forward'] },
-  hs: { lifetime: 'batch', type: 'f32', perLayer: true, shape: '(T+1, B, H) slot 0 = the state before step 0', elements: (d) => (d.T + 1) * d.B * H(d), phases: ['carry', 'forward', 'backward'] },
-  cs: { lifetime: 'batch', type: 'f32', perLayer: true, shape: '(T+1, B, H) LSTM cell states', elements: (d) => (d.cell.cellState ? (d.T + 1) * d.B * H(d) : 0), phases: ['carry', 'forward', 'backward'] },
-  acts: { lifetime: 'batch', type: 'f32', perLayer: true, shape: '(T+1, B, AW) saved activations', elements: (d) => (d.T + 1) * d.B * d.cell.actsWidth, phases: ['carry', 'forward', 'backward'] },
+  hs: { lifetime: 'batch', type: 'f32', perLayer: true, shape: '(T+1, B, H) slot 0 = the state before step 0', elements: (d) => (d.T + 1) * d.B * H(d), phases: ['carry', 'forward', 'backward'], carry: 'stateH' },
+  cs: { lifetime: 'batch', type: 'f32', perLayer: true, shape: '(T+1, B, H) LSTM cell states', elements: (d) => (d.cell.cellState ? (d.T + 1) * d.B * H(d) : 0), phases: ['carry', 'forward', 'backward'], carry: 'stateC' },
+  acts: { lifetime: 'batch', type: 'f32', perLayer: true, shape: '(T+1, B, AW) saved activations', elements: (d) => (d.T + 1) * d.B * d.cell.actsWidth, phases: ['carry', 'forward', 'backward'], carry: 'stateActs' },
   out: { lifetime: 'batch', type: 'f32', perLayer: false, shape: '(T, B, Y) head outputs', elements: (d) => TB(d) * d.spec.outputSize, phases: ['forward', 'loss'] },
   // per batch shape: loss and backward
   dOut: { lifetime: 'batch', type: 'f32', perLayer: false, shape: '(T, B, Y)', elements: (d) => TB(d) * d.spec.outputSize, phases: ['loss', 'backward', 'inputGradients'] },
@@ -132,6 +134,14 @@ export const WORKSPACE = {
 
 export type BufferName = keyof typeof WORKSPACE;
 export type BufferNames<L extends Lifetime> = { [K in BufferName]: (typeof WORKSPACE)[K]['lifetime'] extends L ? K : never }[BufferName];
+
+/** The (trace, state) pairs of the carried state: trace slot 0 ← state before a step, state ← the trace's last step. */
+export function carriedPairs(): { trace: BufferNames<'batch'>; state: BufferNames<'state'> }[] {
+  return (Object.keys(WORKSPACE) as BufferName[]).flatMap((name) => {
+    const state = (WORKSPACE[name] as BufferEntry).carry;
+    return state ? [{ trace: name as BufferNames<'batch'>, state: state as BufferNames<'state'> }] : [];
+  });
+}
 
 const BYTES: Record<ElementType, number> = { f32: 4, u32: 4, i32: 4 };
 

@@ -4,7 +4,7 @@
 // Its bind groups are made once per batch shape, by binding name (src/engine/webgpu/contract.ts).
 import type { Batch } from '../../core/batch';
 import type { TbpttChunk } from '../../core/tbptt';
-import { metricsLayout } from '../../core/workspace';
+import { bufferBytes, carriedPairs, metricsLayout, workspaceDims, type WorkspaceDims } from '../../core/workspace';
 import type { StepOptions } from '../engine';
 import type { BufferSet } from './buffers';
 import { rowMajor, transposed } from './kernels/gemm';
@@ -40,8 +40,10 @@ export class StepRecorder {
   private readonly norms: GPUBindGroup;
   private readonly finalize: GPUBindGroup;
   private readonly optimizer: GPUBindGroup;
+  private readonly stateDims: WorkspaceDims; // sizes the carried state's B rows
 
   constructor(private model: GpuModel, readonly T: number, readonly B: number, readonly ws: BufferSet<'batch'>) {
+    this.stateDims = workspaceDims(model.spec, T, B, model.P, 1);
     const k = model.kernels;
     const { params, grads } = model.buffers;
     const L = model.spec.numLayers;
@@ -81,29 +83,24 @@ export class StepRecorder {
     return chunks * (16 + 12 * this.model.spec.numLayers);
   }
 
-  /** Slot 0 of hs/cs/acts = the carried state `from`, or zeros. */
+  /** Slot 0 of each carried trace (hs, cs, acts) = the carried state `from`, or zeros. */
   recordStartState(encoder: GPUCommandEncoder, from: BufferSet<'state'> | null): void {
-    const { cell, spec } = this.model;
-    const rowBytes = this.B * 4;
-    for (let l = 0; l < spec.numLayers; l++) {
-      const parts: [GPUBuffer, GPUBuffer | undefined, number][] = [[this.ws.hs[l], from?.stateH[l], rowBytes * spec.hiddenSize], [this.ws.acts[l], from?.stateActs[l], rowBytes * cell.actsWidth]];
-      if (cell.cellState) parts.push([this.ws.cs[l], from?.stateC[l], rowBytes * spec.hiddenSize]);
-      for (const [dst, src, bytes] of parts) {
-        if (src) encoder.copyBufferToBuffer(src, 0, dst, 0, bytes);
+    for (const { trace, state } of carriedPairs()) {
+      const bytes = bufferBytes(state, this.stateDims);
+      if (bytes === 0) continue; // this cell carries no such state
+      (this.ws[trace] as GPUBuffer[]).forEach((dst, l) => {
+        if (from) encoder.copyBufferToBuffer(from[state][l], 0, dst, 0, bytes);
         else encoder.clearBuffer(dst, 0, bytes);
-      }
+      });
     }
   }
 
-  /** The state after the last step of the batch goes to `to`. */
+  /** The state after the last step of the batch (slot T of each carried trace) goes to `to`. */
   recordEndState(encoder: GPUCommandEncoder, to: BufferSet<'state'>): void {
-    const { cell, spec } = this.model;
-    const { T, B } = this;
-    const H = spec.hiddenSize;
-    for (let l = 0; l < spec.numLayers; l++) {
-      encoder.copyBufferToBuffer(this.ws.hs[l], T * B * H * 4, to.stateH[l], 0, B * H * 4);
-      encoder.copyBufferToBuffer(this.ws.acts[l], T * B * cell.actsWidth * 4, to.stateActs[l], 0, B * cell.actsWidth * 4);
-      if (cell.cellState) encoder.copyBufferToBuffer(this.ws.cs[l], T * B * H * 4, to.stateC[l], 0, B * H * 4);
+    for (const { trace, state } of carriedPairs()) {
+      const bytes = bufferBytes(state, this.stateDims);
+      if (bytes === 0) continue;
+      (this.ws[trace] as GPUBuffer[]).forEach((src, l) => encoder.copyBufferToBuffer(src, this.T * bytes, to[state][l], 0, bytes));
     }
   }
 
