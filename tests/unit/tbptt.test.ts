@@ -11,6 +11,8 @@ import { Rng } from '../../src/core/rng';
 import { modelToSafetensors } from '../../src/core/safetensors';
 import { makeSpec } from '../../src/core/spec';
 import { createTask } from '../../src/core/tasks';
+import { lossDivisor, lossSelection } from '../../src/core/loss';
+import { tbpttChunks } from '../../src/core/tbptt';
 import { gradCommand } from '../../src/cli/grad';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine';
 import { specFromConfig } from '../../src/core/modelConfig';
@@ -24,6 +26,42 @@ function setup(query: string) {
   const batch = task.batch('train', config.B, config.T, new Rng(config.seed + 100));
   return { config, task, spec, params, batch };
 }
+
+describe('the chunk plan both engines follow (core/tbptt.ts)', () => {
+  test('full BPTT is one chunk [0, T)', () => {
+    expect(tbpttChunks(7, { mode: 'full' })).toEqual([{ s: 0, e: 7, w0: 0, from: 0 }]);
+  });
+
+  test('k1 = 3, k2 = 5, T = 8: windows reach back k2 steps and the forward starts where the window does', () => {
+    expect(tbpttChunks(8, { mode: 'truncated', k1: 3, k2: 5 })).toEqual([
+      { s: 0, e: 3, w0: 0, from: 0 },
+      { s: 3, e: 6, w0: 1, from: 1 },
+      { s: 6, e: 8, w0: 3, from: 3 }, // the last chunk is shorter; its window still starts k2 before its end
+    ]);
+  });
+
+  test('k2 < k1: the window lies inside the chunk, the forward starts at the chunk', () => {
+    expect(tbpttChunks(6, { mode: 'truncated', k1: 3, k2: 2 })).toEqual([
+      { s: 0, e: 3, w0: 1, from: 0 },
+      { s: 3, e: 6, w0: 4, from: 3 },
+    ]);
+  });
+
+  test('the loss selection and divisor agree with lossAndGrad: lossSteps, mask and unlabelled steps', () => {
+    const { batch } = setup('task=adding&T=6&cell=rnn_tanh&H=4&seed=3');
+    const selected = lossSelection(batch);
+    expect(Array.from(selected)).toEqual(Array.from({ length: 6 * batch.B }, (_, i) => (i >= 5 * batch.B ? 1 : 0))); // adding: only the last step
+    expect(lossDivisor(selected, batch, 1, 0, 5)).toBe(0);
+    expect(lossDivisor(selected, batch, 1, 0, 6)).toBe(batch.B);
+    const xent = { ...batch, loss: 'xent' as const, lossSteps: 'all' as const, labels: new Int32Array(6 * batch.B).fill(0), mask: new Float32Array(6 * batch.B).fill(1) };
+    xent.labels[0] = -1;
+    xent.mask[1] = 0;
+    const sel = lossSelection(xent);
+    expect(sel[0]).toBe(0);
+    expect(sel[1]).toBe(0);
+    expect(lossDivisor(sel, xent, 3, 0, 6)).toBe(6 * batch.B - 2); // xent divides by rows, not by Y
+  });
+});
 
 describe('truncated BPTT: a chunk with no scored step makes no update', () => {
   test('the adding problem (only the last step scored), T=20, k1=k2=5: one update per step, Adam counts one', async () => {
