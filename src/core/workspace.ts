@@ -89,6 +89,12 @@ export interface BufferEntry {
   phases: readonly Phase[];
   /** A per-layer trace whose slot 0 starts from, and whose last step is saved to, this state entry. */
   carry?: string;
+  /**
+   * A state entry's part of a checkpoint: the column ranges [from, to) of each of its B rows that the checkpoint
+   * keeps (none: not in the checkpoint). A layer's checkpoint state is the state entries' parts one after the
+   * other, each B rows of its kept columns — the CPU engine's layout: h, then c, then FGR's i, f, o.
+   */
+  checkpoint?: (d: WorkspaceDims) => [number, number][];
 }
 
 const H = (d: WorkspaceDims) => d.spec.hiddenSize;
@@ -127,9 +133,13 @@ export const WORKSPACE = {
   dx: { lifetime: 'batch', type: 'f32', perLayer: false, shape: '(T, B, X) input gradients', elements: (d) => TB(d) * d.spec.inputSize, phases: ['inputGradients'] },
   dxNorms: { lifetime: 'batch', type: 'f32', perLayer: false, shape: '(T, B) their squared norms', elements: TB, phases: ['inputGradients'] },
   // carried between steps (B rows), per layer
-  stateH: { lifetime: 'state', type: 'f32', perLayer: true, shape: '(B, H)', elements: (d) => d.B * H(d), phases: ['carry', 'checkpoint'] },
-  stateC: { lifetime: 'state', type: 'f32', perLayer: true, shape: '(B, H) LSTM', elements: (d) => (d.cell.cellState ? d.B * H(d) : 0), phases: ['carry', 'checkpoint'] },
-  stateActs: { lifetime: 'state', type: 'f32', perLayer: true, shape: '(B, AW) FGR: i, f, o of the last step', elements: (d) => d.B * d.cell.actsWidth, phases: ['carry', 'checkpoint'] },
+  stateH: { lifetime: 'state', type: 'f32', perLayer: true, shape: '(B, H)', elements: (d) => d.B * H(d), phases: ['carry', 'checkpoint'], checkpoint: (d) => [[0, H(d)]] },
+  stateC: { lifetime: 'state', type: 'f32', perLayer: true, shape: '(B, H) LSTM', elements: (d) => (d.cell.cellState ? d.B * H(d) : 0), phases: ['carry', 'checkpoint'], checkpoint: (d) => (d.cell.cellState ? [[0, H(d)]] : []) },
+  // acts rows are i, f, g, o: FGR carries i, f and o (columns [0, 2H) and [3H, 4H)) into the next step
+  stateActs: {
+    lifetime: 'state', type: 'f32', perLayer: true, shape: '(B, AW) FGR: i, f, o of the last step', elements: (d) => d.B * d.cell.actsWidth, phases: ['carry', 'checkpoint'],
+    checkpoint: (d) => (d.cell.gateRecurrence ? [[0, 2 * H(d)], [3 * H(d), 4 * H(d)]] : []),
+  },
 } as const satisfies Record<string, BufferEntry>;
 
 export type BufferName = keyof typeof WORKSPACE;
@@ -140,6 +150,15 @@ export function carriedPairs(): { trace: BufferNames<'batch'>; state: BufferName
   return (Object.keys(WORKSPACE) as BufferName[]).flatMap((name) => {
     const state = (WORKSPACE[name] as BufferEntry).carry;
     return state ? [{ trace: name as BufferNames<'batch'>, state: state as BufferNames<'state'> }] : [];
+  });
+}
+
+/** The state entries a checkpoint keeps, in checkpoint order, with their row width and kept column ranges. */
+export function checkpointParts(d: WorkspaceDims): { name: BufferNames<'state'>; rowWidth: number; columns: [number, number][] }[] {
+  return (Object.keys(WORKSPACE) as BufferName[]).flatMap((name) => {
+    const e: BufferEntry = WORKSPACE[name];
+    const columns = e.lifetime === 'state' && e.checkpoint ? e.checkpoint(d) : [];
+    return columns.length > 0 ? [{ name: name as BufferNames<'state'>, rowWidth: e.elements(d) / d.B, columns }] : [];
   });
 }
 

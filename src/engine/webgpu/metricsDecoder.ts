@@ -1,7 +1,7 @@
 // What the WebGPU engine reads back, decoded: a step's metrics buffer into a StepResult, the forward's traces
-// into a ForwardResult, and the carried state between the GPU layout (h, c, acts buffers per layer) and the
-// checkpoint's (the CPU engine's: per layer h (B·H), then c (B·H), then FGR's i, f, o (B·3H)).
-import { METRICS_RECORD, metricsLayout, type CellTraits } from '../../core/workspace';
+// into a ForwardResult, and the carried state between the GPU's state buffers and the checkpoint's layout (the
+// CPU engine's), as the workspace table's `checkpoint` column ranges say.
+import { checkpointParts, METRICS_RECORD, metricsLayout, workspaceDims, type BufferNames, type CellTraits, type WorkspaceDims } from '../../core/workspace';
 import type { ModelSpec } from '../../core/spec';
 import type { ForwardResult, StepResult } from '../engine';
 import type { BufferSet } from './buffers';
@@ -85,61 +85,54 @@ export function decodeForward(all: Float32Array, spec: ModelSpec, cell: CellTrai
   return { outputs, hidden, cells: cell.cellState ? cells : undefined, gates: cell.gateViews ? gates : undefined };
 }
 
-/** Floats per batch row of one layer's checkpoint state: h, c (LSTM), FGR's i, f, o. */
-function stateWidth(cell: CellTraits, H: number): number {
-  return H * (1 + (cell.cellState ? 1 : 0) + (cell.gateRecurrence ? 3 : 0));
+/** Floats per batch row of one layer's checkpoint state (h, c for LSTM, FGR's i, f, o). */
+function checkpointWidth(d: WorkspaceDims): number {
+  return checkpointParts(d).reduce((n, p) => n + p.columns.reduce((w, [from, to]) => w + to - from, 0), 0);
 }
 
 /** The batch rows B of a checkpoint's state (one layer's flat array). */
-export function checkpointRows(flat: Float32Array, cell: CellTraits, H: number): number {
-  return flat.length / stateWidth(cell, H);
+export function checkpointRows(flat: Float32Array, spec: ModelSpec): number {
+  return flat.length / checkpointWidth(workspaceDims(spec, 0, 1, 0, 1));
 }
 
-/** The state buffers a checkpoint reads, layer by layer, in stateToCheckpoint's order. */
-export function stateReadback(state: BufferSet<'state'>, spec: ModelSpec, cell: CellTraits, B: number): Readback[] {
-  const H = spec.hiddenSize;
-  const pieces: Readback[] = [];
-  for (let l = 0; l < spec.numLayers; l++) {
-    pieces.push({ src: state.stateH[l], off: 0, floats: B * H });
-    if (cell.cellState) pieces.push({ src: state.stateC[l], off: 0, floats: B * H });
-    if (cell.gateRecurrence) pieces.push({ src: state.stateActs[l], off: 0, floats: B * cell.actsWidth });
-  }
-  return pieces;
+/** The state buffers a checkpoint reads, layer by layer, in stateToCheckpoint's order (whole rows). */
+export function stateReadback(state: BufferSet<'state'>, spec: ModelSpec, B: number): Readback[] {
+  const parts = checkpointParts(workspaceDims(spec, 0, B, 0, 1));
+  return Array.from({ length: spec.numLayers }, (_, l) => parts.map((p) => ({ src: state[p.name][l], off: 0, floats: B * p.rowWidth }))).flat();
 }
 
-/** stateReadback's arrays (in its order) → one flat checkpoint array per layer. */
-export function stateToCheckpoint(parts: Float32Array[], spec: ModelSpec, cell: CellTraits, B: number): Float32Array[] {
-  const H = spec.hiddenSize;
-  const AW = cell.actsWidth;
+/** stateReadback's arrays (in its order) → one flat checkpoint array per layer: each part's kept columns, row by row. */
+export function stateToCheckpoint(buffers: Float32Array[], spec: ModelSpec, B: number): Float32Array[] {
+  const d = workspaceDims(spec, 0, B, 0, 1);
+  const parts = checkpointParts(d);
   let cursor = 0;
   return Array.from({ length: spec.numLayers }, () => {
-    const flat = new Float32Array(B * stateWidth(cell, H));
-    flat.set(parts[cursor++], 0);
-    if (cell.cellState) flat.set(parts[cursor++], B * H);
-    if (cell.gateRecurrence) {
-      const a = parts[cursor++];
-      const base = 2 * B * H;
+    const flat = new Float32Array(B * checkpointWidth(d));
+    let at = 0;
+    for (const { rowWidth, columns } of parts) {
+      const rows = buffers[cursor++];
       for (let b = 0; b < B; b++) {
-        flat.set(a.subarray(b * AW, b * AW + 2 * H), base + b * 3 * H); // i, f
-        flat.set(a.subarray(b * AW + 3 * H, b * AW + 4 * H), base + b * 3 * H + 2 * H); // o
+        for (const [from, to] of columns) {
+          flat.set(rows.subarray(b * rowWidth + from, b * rowWidth + to), at);
+          at += to - from;
+        }
       }
     }
     return flat;
   });
 }
 
-/** One layer's checkpoint array → what its state buffers hold (c and acts only where the cell carries them). */
-export function checkpointToState(flat: Float32Array, spec: ModelSpec, cell: CellTraits, B: number): { h: Float32Array; c: Float32Array | null; acts: Float32Array | null } {
-  const H = spec.hiddenSize;
-  const AW = cell.actsWidth;
-  let acts: Float32Array | null = null;
-  if (cell.gateRecurrence) {
-    acts = new Float32Array(B * AW);
-    const base = 2 * B * H;
+/** One layer's checkpoint array → the contents of its state buffers, by name (only the parts a checkpoint keeps). */
+export function checkpointToState(flat: Float32Array, spec: ModelSpec, B: number): { name: BufferNames<'state'>; data: Float32Array }[] {
+  let at = 0;
+  return checkpointParts(workspaceDims(spec, 0, B, 0, 1)).map(({ name, rowWidth, columns }) => {
+    const data = new Float32Array(B * rowWidth);
     for (let b = 0; b < B; b++) {
-      acts.set(flat.subarray(base + b * 3 * H, base + b * 3 * H + 2 * H), b * AW);
-      acts.set(flat.subarray(base + b * 3 * H + 2 * H, base + b * 3 * H + 3 * H), b * AW + 3 * H);
+      for (const [from, to] of columns) {
+        data.set(flat.subarray(at, at + to - from), b * rowWidth + from);
+        at += to - from;
+      }
     }
-  }
-  return { h: flat.subarray(0, B * H), c: cell.cellState ? flat.subarray(B * H, 2 * B * H) : null, acts };
+    return { name, data };
+  });
 }

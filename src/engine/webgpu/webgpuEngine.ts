@@ -321,18 +321,18 @@ export class WebGpuEngine implements Engine {
 
   async readCheckpoint(): Promise<Checkpoint> {
     const { model } = this.usable();
-    const { spec, P, cell, buffers: mb } = model;
+    const { spec, P, buffers: mb } = model;
     const slotBuffers = [mb.slot0, mb.slot1].slice(0, this.optimizerKind ? slotCount(this.optimizerKind) : 0);
     const st = this.carried ? this.state : null;
     const pieces: Readback[] = [{ src: mb.params, off: 0, floats: P }, { src: mb.counter, off: 0, floats: 1 }, ...slotBuffers.map((src) => ({ src, off: 0, floats: P }))];
-    if (st) pieces.push(...stateReadback(st.buffers, spec, cell, st.B));
+    if (st) pieces.push(...stateReadback(st.buffers, spec, st.B));
     const parts = await this.readPieces(pieces);
     const afterSlots = 2 + slotBuffers.length;
     return {
       spec,
       params: parts[0],
       optimizer: { kind: this.optimizerKind ?? 'sgd', step: this.optimizerKind ? Math.round(parts[1][0]) : 0, slots: parts.slice(2, afterSlots) },
-      state: st ? stateToCheckpoint(parts.slice(afterSlots), spec, cell, st.B) : [],
+      state: st ? stateToCheckpoint(parts.slice(afterSlots), spec, st.B) : [],
     };
   }
 
@@ -340,7 +340,7 @@ export class WebGpuEngine implements Engine {
     await this.init(cp.spec, cp.params);
     const { ctx, model } = this.usable();
     const q = ctx.device.queue;
-    const { spec, cell, buffers: mb } = model;
+    const { spec, buffers: mb } = model;
     this.optimizerKind = cp.optimizer.kind;
     const encoder = ctx.device.createCommandEncoder({ label: `rnnlab-${this.id}:write-checkpoint` });
     encoder.clearBuffer(mb.slot0);
@@ -349,13 +349,10 @@ export class WebGpuEngine implements Engine {
     cp.optimizer.slots.forEach((s, i) => writeArray(q, [mb.slot0, mb.slot1][i], s));
     writeArray(q, mb.counter, new Float32Array([cp.optimizer.step]));
     if (cp.state.length !== spec.numLayers) return;
-    const B = checkpointRows(cp.state[0], cell, spec.hiddenSize);
+    const B = checkpointRows(cp.state[0], spec);
     const st = this.stateFor(B).buffers;
     cp.state.forEach((flat, l) => {
-      const { h, c, acts } = checkpointToState(flat, spec, cell, B);
-      writeArray(q, st.stateH[l], h);
-      if (c) writeArray(q, st.stateC[l], c);
-      if (acts) writeArray(q, st.stateActs[l], acts);
+      for (const { name, data } of checkpointToState(flat, spec, B)) writeArray(q, st[name][l], data);
     });
     this.carried = true;
   }
