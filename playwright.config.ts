@@ -44,5 +44,6 @@ export default defineConfig({
     reuseExistingServer: false,
     timeout: 5 * 60_000, // the build alone takes a minute or more on two busy cores
     stdout: 'pipe',
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 }, // serve.mjs removes its build folder on the way out
   },
 });
