@@ -355,6 +355,7 @@ describe.each(OPTIMIZERS.flatMap((opt) => (['norm', 'value'] as const).map((clip
 describe.each([
   { name: 'plain tree', profile: 'gpu', subgroups: false },
   { name: 'software profile', profile: 'software', subgroups: false },
+  { name: 'subgroupAdd (where the adapter has subgroups)', profile: 'gpu', subgroups: true },
 ] as const)('step norms kernel: $name', ({ profile, subgroups }) => {
   it('‖dh_t‖ and ‖dc_t‖ per layer over the window match core/linalg norm, down to tiny magnitudes', async () => {
     const spec = makeSpec({ cell: 'lstm', inputSize: 2, hiddenSize: 7, outputSize: 1, numLayers: 2 });
@@ -369,7 +370,7 @@ describe.each([
     const buffers = allocateBuffers(b.res, 'batch', workspaceDims(spec, T, B, paramLayout(spec).size, 1));
     b.write(buffers.dh, dh);
     b.write(buffers.dc, dc);
-    const kernel = await StepNormsKernel.create(b.device, b.arena, b.counter, 'test', kernelProfile(profile, subgroups));
+    const kernel = await StepNormsKernel.create(b.device, b.arena, b.counter, 'test', kernelProfile(profile, subgroups && (await sharedContext()).hasSubgroups));
     const outOff = T * METRICS_RECORD.floats;
     const [metrics] = await b.run(
       (pass) => kernel.record(pass, kernel.bind('norms', { dh: buffers.dh, dc: buffers.dc, norms: buffers.metrics }), { T, B, H, L, t0, t1, outOff, withCells: true }),
