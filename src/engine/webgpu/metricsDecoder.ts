@@ -3,8 +3,10 @@
 // CPU engine's), as the workspace table's `checkpoint` column ranges say.
 import { checkpointParts, METRICS_RECORD, metricsLayout, workspaceDims, type BufferNames, type CellTraits, type WorkspaceDims } from '../../core/workspace';
 import type { ModelSpec } from '../../core/spec';
-import type { ForwardResult, StepResult } from '../engine';
+import type { OptimizerKind } from '../../core/optim';
+import type { Checkpoint, ForwardResult, StepResult } from '../engine';
 import type { BufferSet } from './buffers';
+import type { GpuModel } from './pipelines';
 import type { Readback } from './staging';
 import type { ScoredChunk } from './stepRecorder';
 
@@ -95,14 +97,35 @@ export function checkpointRows(flat: Float32Array, spec: ModelSpec): number {
   return flat.length / checkpointWidth(workspaceDims(spec, 0, 1, 0, 1));
 }
 
+/**
+ * What a checkpoint reads: the parameters, the update count, the optimiser's `slots` in use, then (when a state is
+ * carried) its state buffers layer by layer. decodeCheckpoint takes the arrays in this order.
+ */
+export function checkpointReadback(model: GpuModel, slots: number, state: { B: number; buffers: BufferSet<'state'> } | null): Readback[] {
+  const { params, counter, slot0, slot1 } = model.buffers;
+  const pieces: Readback[] = [{ src: params, off: 0, floats: model.P }, { src: counter, off: 0, floats: 1 }];
+  for (const src of [slot0, slot1].slice(0, slots)) pieces.push({ src, off: 0, floats: model.P });
+  if (state) pieces.push(...stateReadback(state.buffers, model.spec, state.B));
+  return pieces;
+}
+
+export function decodeCheckpoint(parts: Float32Array[], spec: ModelSpec, kind: OptimizerKind | null, slots: number, stateRows: number | null): Checkpoint {
+  return {
+    spec,
+    params: parts[0],
+    optimizer: { kind: kind ?? 'sgd', step: kind ? Math.round(parts[1][0]) : 0, slots: parts.slice(2, 2 + slots) },
+    state: stateRows === null ? [] : stateToCheckpoint(parts.slice(2 + slots), spec, stateRows),
+  };
+}
+
 /** The state buffers a checkpoint reads, layer by layer, in stateToCheckpoint's order (whole rows). */
-export function stateReadback(state: BufferSet<'state'>, spec: ModelSpec, B: number): Readback[] {
+function stateReadback(state: BufferSet<'state'>, spec: ModelSpec, B: number): Readback[] {
   const parts = checkpointParts(workspaceDims(spec, 0, B, 0, 1));
   return Array.from({ length: spec.numLayers }, (_, l) => parts.map((p) => ({ src: state[p.name][l], off: 0, floats: B * p.rowWidth }))).flat();
 }
 
 /** stateReadback's arrays (in its order) → one flat checkpoint array per layer: each part's kept columns, row by row. */
-export function stateToCheckpoint(buffers: Float32Array[], spec: ModelSpec, B: number): Float32Array[] {
+function stateToCheckpoint(buffers: Float32Array[], spec: ModelSpec, B: number): Float32Array[] {
   const d = workspaceDims(spec, 0, B, 0, 1);
   const parts = checkpointParts(d);
   let cursor = 0;

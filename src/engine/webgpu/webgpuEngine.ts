@@ -17,7 +17,7 @@ import { acquireDevice, type GpuContext } from './device';
 import { DispatchCounter } from './kernels/kernel';
 import { kernelProfile, type ProfileName } from './kernels/profile';
 import { recurrentShape } from './kernels/recurrent';
-import { checkpointRows, checkpointToState, decodeForward, decodeStep, forwardReadback, stateReadback, stateToCheckpoint } from './metricsDecoder';
+import { checkpointReadback, checkpointRows, checkpointToState, decodeCheckpoint, decodeForward, decodeStep, forwardReadback } from './metricsDecoder';
 import { createKernels, layerTensors, paramFlags, type GpuModel } from './pipelines';
 import { checkBufferLimit, checkModelLimits } from './limits';
 import { KernelProfiler } from './profiler';
@@ -321,19 +321,10 @@ export class WebGpuEngine implements Engine {
 
   async readCheckpoint(): Promise<Checkpoint> {
     const { model } = this.usable();
-    const { spec, P, buffers: mb } = model;
-    const slotBuffers = [mb.slot0, mb.slot1].slice(0, this.optimizerKind ? slotCount(this.optimizerKind) : 0);
-    const st = this.carried ? this.state : null;
-    const pieces: Readback[] = [{ src: mb.params, off: 0, floats: P }, { src: mb.counter, off: 0, floats: 1 }, ...slotBuffers.map((src) => ({ src, off: 0, floats: P }))];
-    if (st) pieces.push(...stateReadback(st.buffers, spec, st.B));
-    const parts = await this.readPieces(pieces);
-    const afterSlots = 2 + slotBuffers.length;
-    return {
-      spec,
-      params: parts[0],
-      optimizer: { kind: this.optimizerKind ?? 'sgd', step: this.optimizerKind ? Math.round(parts[1][0]) : 0, slots: parts.slice(2, afterSlots) },
-      state: st ? stateToCheckpoint(parts.slice(afterSlots), spec, st.B) : [],
-    };
+    const slots = this.optimizerKind ? slotCount(this.optimizerKind) : 0;
+    const state = this.carried ? this.state : null;
+    const parts = await this.readPieces(checkpointReadback(model, slots, state));
+    return decodeCheckpoint(parts, model.spec, this.optimizerKind, slots, state?.B ?? null);
   }
 
   async writeCheckpoint(cp: Checkpoint): Promise<void> {
