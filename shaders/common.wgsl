@@ -8,6 +8,7 @@ const RNN_RELU: u32 = 1u;
 const LSTM: u32 = 2u;
 const GRU: u32 = 3u;
 const ESN: u32 = 4u;
+const MGU: u32 = 5u;
 // Clipping modes
 const CLIP_NONE: u32 = 0u;
 const CLIP_NORM: u32 = 1u;

@@ -6,11 +6,11 @@
 //   dh   (L, T, B, H)  on entry ∂L/∂h_t from the head or the layer above; on exit the total ∂L/∂h_t
 //   dc   (L, T, B, H)  LSTM: the total ∂L/∂c_t. Elman cells with OMEGA use this binding for
 //        omegaV (T, B, H): v_t = dpre_t · W_hh for Pascanu's Ω (written at slot t for t > t0)
-//   dG   (T, B, G·H)   pre-activation gradients of the input side; GRU adds the recurrent side at dghOff
+//   dG   (T, B, G·H)   pre-activation gradients of the input side; GRU and MGU add the recurrent side at dghOff
 // With VEC4 (H % 4 == 0) a thread takes four adjacent units at once and reads W_hh as vec4 rows.
 // hs, cs, acts as in recurrent_forward.wgsl (slot t+1 = after step t).
 
-// CELL is one of the cell codes of common.wgsl (RNN_TANH, RNN_RELU, LSTM, GRU, ESN).
+// CELL is one of the cell codes of common.wgsl (the registry's wgsl.code of each cell, src/core/cells/registry.ts).
 
 override CELL: u32 = 0u;
 override H: u32 = 1u;
@@ -44,7 +44,7 @@ struct Params {
   peepOff: u32,
   wggOff: u32,
   dOff: u32, // this layer's offset into dh and dc
-  dghOff: u32, // recurrent-side gradients in dG (GRU), else 0
+  dghOff: u32, // recurrent-side gradients in dG (GRU, MGU), else 0
 }
 
 @group(0) @binding(0) var<storage, read> params: array<f32>;
@@ -174,6 +174,23 @@ fn gruStep(t: u32, b: u32, j: u32, dhT: f32) {
   dG[u.dghOff + x + 2u * H + j] = dNPre * rg;
 }
 
+// MGU: f enters twice, in the mix (1 − f) h + f n and inside n through f ⊙ hn.
+fn mguStep(t: u32, b: u32, j: u32, dhT: f32) {
+  let tb = t * u.B + b;
+  let a = (tb + u.B) * AW;
+  let f = acts[a + j];
+  let n = acts[a + H + j];
+  let hn = acts[a + 2u * H + j];
+  let hp = hs[tb * H + j];
+  let dNPre = dhT * f * (1.0 - n * n);
+  let dFPre = (dhT * (n - hp) + dNPre * hn) * f * (1.0 - f);
+  let x = tb * GH;
+  dG[x + j] = dFPre;
+  dG[x + H + j] = dNPre;
+  dG[u.dghOff + x + j] = dFPre;
+  dG[u.dghOff + x + H + j] = dNPre * f;
+}
+
 fn simpleStep(t: u32, b: u32, j: u32, dhT: f32) {
   let tb = t * u.B + b;
   var d = 0.0;
@@ -198,6 +215,7 @@ fn unitStep(s: u32, b: u32, r: u32, j: u32, rec: f32) {
     dhT += rec;
     if (OMEGA) { dc[(tb + u.B) * H + j] = rec; }
     if (CELL == GRU) { dhT += dh[at + u.B * H] * acts[(tb + 2u * u.B) * AW + H + j]; }
+    if (CELL == MGU) { dhT += dh[at + u.B * H] * (1.0 - acts[(tb + 2u * u.B) * AW + j]); }
     if (CELL == ESN) { dhT += (1.0 - LEAK) * dh[at + u.B * H]; }
   }
   // Vanishing gradients reach the subnormal range (below 1.2e-38) after enough steps; CPU adapters
@@ -209,6 +227,8 @@ fn unitStep(s: u32, b: u32, r: u32, j: u32, rec: f32) {
     lstmStep(s, b, r, j, dhT);
   } else if (CELL == GRU) {
     gruStep(s, b, j, dhT);
+  } else if (CELL == MGU) {
+    mguStep(s, b, j, dhT);
   } else {
     simpleStep(s, b, j, dhT);
   }

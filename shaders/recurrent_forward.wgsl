@@ -8,13 +8,13 @@
 //   hs   (T+1, B, H)     hidden states
 //   cs   (T+1, B, H)     LSTM cell states
 //   acts (T+1, B, AW)    saved activations: LSTM i,f,g,o (AW = 4H); GRU r,z,n and W_hn h + b_hn (AW = 4H);
-//                        ESN u = tanh(pre) (AW = H); plain RNNs save nothing here.
+//                        MGU f,n and W_hn h + b_hn (AW = 3H); ESN u = tanh(pre) (AW = H); plain RNNs none.
 
-// CELL is one of the cell codes of common.wgsl (RNN_TANH, RNN_RELU, LSTM, GRU, ESN).
+// CELL is one of the cell codes of common.wgsl (the registry's wgsl.code of each cell, src/core/cells/registry.ts).
 
 override CELL: u32 = 0u;
 override H: u32 = 1u;
-override G: u32 = 1u; // gate blocks: 4 LSTM, 3 GRU, 1 otherwise
+override G: u32 = 1u; // gate blocks: 4 LSTM, 3 GRU, 2 MGU, 1 otherwise
 override GH: u32 = 1u; // G·H
 override AW: u32 = 1u; // row width of acts
 override ROWS: u32 = 1u; // batch rows per workgroup
@@ -175,7 +175,7 @@ fn loadPrev(t: u32, b0: u32, lid: u32) {
 }
 
 // The cells' steps take `rec`, the gates' rows of W_hh · h_{t−1} for (row b, unit j): i, f, g, o (LSTM),
-// r, z, n (GRU) or the one pre-activation (.x).
+// r, z, n (GRU), f, n (MGU) or the one pre-activation (.x).
 fn lstmStep(t: u32, b: u32, r: u32, j: u32, rec: vec4<f32>) {
   let x = (t * u.B + b) * GH;
   let prev = (t * u.B + b) * H + j; // slot t: c_{t−1}
@@ -232,6 +232,20 @@ fn gruStep(t: u32, b: u32, r: u32, j: u32, rec: vec4<f32>) {
   hs[((t + 1u) * u.B + b) * H + j] = (1.0 - z) * n + z * hp;
 }
 
+// MGU: f gates both the mix and, as GRU's r does, the recurrent term of the candidate.
+fn mguStep(t: u32, b: u32, r: u32, j: u32, rec: vec4<f32>) {
+  let x = (t * u.B + b) * GH;
+  let hp = readPrev(r * H + j);
+  let f = sigmoid(xp[x + j] + params[u.bhhOff + j] + rec.x);
+  let hn = params[u.bhhOff + H + j] + rec.y;
+  let n = safeTanh(xp[x + H + j] + f * hn);
+  let a = ((t + 1u) * u.B + b) * AW;
+  acts[a + j] = f;
+  acts[a + H + j] = n;
+  acts[a + 2u * H + j] = hn;
+  hs[((t + 1u) * u.B + b) * H + j] = (1.0 - f) * hp + f * n;
+}
+
 fn simpleStep(t: u32, b: u32, r: u32, j: u32, rec: f32) {
   let pre = xp[(t * u.B + b) * GH + j] + params[u.bhhOff + j] + rec;
   let next = ((t + 1u) * u.B + b) * H + j;
@@ -263,6 +277,8 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
           lstmStep(t, b, r, j, recurrentDotGates(j, r));
         } else if (CELL == GRU) {
           gruStep(t, b, r, j, vec4<f32>(recurrentDot(j, r), recurrentDot(H + j, r), recurrentDot(2u * H + j, r), 0.0));
+        } else if (CELL == MGU) {
+          mguStep(t, b, r, j, vec4<f32>(recurrentDot(j, r), recurrentDot(H + j, r), 0.0, 0.0));
         } else {
           simpleStep(t, b, r, j, recurrentDot(j, r));
         }
@@ -286,7 +302,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
 // G·H gate rows) in registers — 16 loads per 64 multiply-adds, where the per-unit dot products above need about
 // one load per multiply-add — and then runs the cell for those rows and units. A workgroup owns TILE_ROWS
 // batch rows and is one SIMD group (WG = 4); h_{t−1} is read from hs (a storageBarrier between steps).
-// A block's 8 columns are 2 units × their gates (G = 3 or 4: i f g o or r z n −) or 8 units (G = 1).
+// A block's 8 columns are 2 units × their gates (G = 2, 3 or 4: i f g o, r z n −, f n − −) or 8 units (G = 1).
 
 const TILE_ROWS: u32 = 8u;
 
@@ -322,6 +338,8 @@ fn finishBlockRow(t: u32, b0: u32, r: u32, cb: u32, lo: vec4<f32>, hi: vec4<f32>
       simpleStep(t, b, r, j, select(lo[q % 4u], hi[q % 4u], q >= 4u));
     } else if (CELL == LSTM) {
       lstmStep(t, b, r, j, select(lo, hi, q == 1u));
+    } else if (CELL == MGU) {
+      mguStep(t, b, r, j, select(lo, hi, q == 1u));
     } else {
       gruStep(t, b, r, j, select(lo, hi, q == 1u));
     }

@@ -3,15 +3,15 @@
 // engine allocates and releases from this table (src/engine/webgpu/buffers.ts) and the memory budget
 // (src/engine/budget.ts) sizes its largest buffer from it, so the two cannot drift apart.
 // Pure: no GPU types. Shape legend: B batch, T steps, X input, H hidden, Y output, G gates, L layers, P params.
-import { gateCount, lstmFlags, type ModelSpec } from './spec';
+import { cellInfo, isGated, lstmFlags, type ModelSpec } from './spec';
 
 /**
- * What the buffers need to know about the cell — every cell-specific fact of the WebGPU engine in one place.
+ * What the buffers need to know about the cell, read from the cell registry.
  */
 export interface CellTraits {
   G: number; // gate blocks
   cellState: boolean; // a cell state c_t is carried and saved (LSTM)
-  gateViews: 'lstm' | 'gru' | null; // forward() returns gate activations, read from acts
+  gated: boolean; // forward() returns gate activations, the first G·H floats of each acts row
   recurrentGateGrads: boolean; // dG holds a second (T, B, G·H) block for the recurrent side (GRU's r ⊙ (W_hn h + b_hn))
   actsWidth: number; // AW: the row width of the saved activations (acts)
   omega: boolean; // Pascanu's Ω applies (Elman cells)
@@ -20,18 +20,15 @@ export interface CellTraits {
 }
 
 export function cellTraits(spec: ModelSpec): CellTraits {
-  const H = spec.hiddenSize;
-  const lstm = spec.cell === 'lstm';
-  const gru = spec.cell === 'gru';
-  const flags = lstm ? lstmFlags(spec.variant) : null;
+  const info = cellInfo(spec.cell);
+  const flags = info.lstmVariants ? lstmFlags(spec.variant) : null;
   return {
-    G: gateCount(spec.cell),
-    cellState: lstm,
-    gateViews: lstm ? 'lstm' : gru ? 'gru' : null,
-    recurrentGateGrads: gru,
-    // LSTM: i, f, g, o; GRU: r, z, n, (W_hn h + b_hn); ESN: the pre-leak tanh; Elman cells need none.
-    actsWidth: lstm || gru ? 4 * H : spec.cell === 'esn' ? H : 1,
-    omega: spec.cell === 'rnn_tanh' || spec.cell === 'rnn_relu',
+    G: info.blocks.length,
+    cellState: info.cellState,
+    gated: isGated(spec.cell),
+    recurrentGateGrads: info.separateRecurrentGrad,
+    actsWidth: info.wgsl.actsWidth(spec.hiddenSize),
+    omega: info.omega,
     peepholes: flags?.peepholes ?? false,
     gateRecurrence: flags?.fullGateRecurrence ?? false,
   };

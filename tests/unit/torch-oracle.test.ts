@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { initParams, recurrentStats } from '../../src/core/init';
 import { Rng } from '../../src/core/rng';
 import { modelToSafetensors } from '../../src/core/safetensors';
-import { CELLS, findTensor, makeSpec, paramLayout, type ModelSpec } from '../../src/core/spec';
+import { CELLS, cellInfo, findTensor, makeSpec, paramLayout, type ModelSpec } from '../../src/core/spec';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine';
 import {
   compareWithOracle, emptyWorst,
@@ -125,7 +125,7 @@ describe.skipIf(skip)('CPU engine against the PyTorch oracle', () => {
   });
 
   describe('W_rec = σ_max of the stacked W_hh; the ESN reservoir at its spectral radius', () => {
-    const specs: { name: string; spec: ModelSpec; init: 'pytorch' | 'orthogonal'; wrec: number }[] = CELLS.filter((cell) => cell !== 'esn').map((cell, i) => ({
+    const specs: { name: string; spec: ModelSpec; init: 'pytorch' | 'orthogonal'; wrec: number }[] = CELLS.filter((cell) => !cellInfo(cell).reservoir).map((cell, i) => ({
       name: `${cell}: wrec=0.7 rescales each layer's (G·H, H) weight_hh to σ_max 0.7`,
       spec: makeSpec({ cell, inputSize: 2, hiddenSize: 5, outputSize: 1, numLayers: 2, variant: 'vanilla' }),
       init: i % 2 === 0 ? 'pytorch' : 'orthogonal',
@@ -135,13 +135,12 @@ describe.skipIf(skip)('CPU engine against the PyTorch oracle', () => {
       const params = initParams(spec, { init, wrec }, new Rng(5));
       const layout = paramLayout(spec);
       const H = spec.hiddenSize;
-      const gated = spec.cell === 'lstm' || spec.cell === 'gru';
       const matrices = [];
       for (let l = 0; l < spec.numLayers; l++) {
         const t = findTensor(layout, 'weight_hh', l)!;
         const W = Array.from(params.subarray(t.offset, t.offset + t.size));
         matrices.push({ rows: t.shape[0], cols: t.shape[1], data: W });
-        const start = gated ? 2 * H * H : 0; // the candidate block (LSTM g, GRU n): recurrentStats' spectral radius
+        const start = cellInfo(spec.cell).candidateBlock * H * H; // the candidate block (LSTM g, GRU n, MGU n): recurrentStats' spectral radius
         matrices.push({ rows: H, cols: H, data: W.slice(start, start + H * H) });
       }
       const [torchStats] = runOracle<{ sigmaMax: number[]; spectralRadius: (number | null)[] }>([{ kind: 'spectral', matrices }]);

@@ -5,12 +5,14 @@
 import ELMAN_RNN_PY from '../export/python/cells/elman_rnn.py?raw';
 import GREFF_LSTM_PY from '../export/python/cells/greff_lstm.py?raw';
 import LEAKY_ESN_PY from '../export/python/cells/leaky_esn.py?raw';
+import MGU_PY from '../export/python/cells/mgu.py?raw';
 import type { ModelSpec, TensorInfo } from '../spec';
 import type { Cell } from './cell';
 import { esnCell } from './esn';
 import { gruCell } from './gru';
 import { lstmCell } from './lstm';
 import { lstmFlags } from './lstmVariants';
+import { mguCell } from './mgu';
 import { rnnCell } from './rnn';
 
 /** One block of rows in W_ih / W_hh (a gate, or the candidate): what the inside-the-cell views call it. */
@@ -54,8 +56,12 @@ export interface CellDescriptor {
   lstmVariants: boolean;
   /** Carries a cell state c, whose total gradient ‖∂L/∂c_t‖ is reported next to ‖∂L/∂h_t‖. */
   cellState: boolean;
-  /** The value of the `CELL` override that selects this cell's step in the recurrent shaders. */
-  wgslCode: number;
+  /**
+   * The WebGPU side: `code`, the value of the `CELL` override that selects this cell's step in the recurrent
+   * shaders (named in shaders/common.wgsl); `actsWidth`, the floats per (step, row) the forward kernel saves for
+   * backward, the gate activations first (G·H of them, which forward() returns for the inside-the-cell views).
+   */
+  wgsl: { code: number; actsWidth: (H: number) => number };
   /**
    * How the exported script builds the recurrent layers: `build`, the Python expression of `self.rnn` (an nn class
    * where PyTorch has the cell), and `module`, the .py source of the class the script defines where it has not
@@ -85,7 +91,7 @@ const elman = (activation: 'tanh' | 'relu', wgslCode: number): CellDescriptor =>
   omega: true,
   lstmVariants: false,
   cellState: false,
-  wgslCode,
+  wgsl: { code: wgslCode, actsWidth: () => 1 }, // an Elman step saves nothing: backward reads h_t
   torch: (_spec, omega) =>
     omega
       ? { build: 'ElmanRNN(INPUT_SIZE, HIDDEN, LAYERS)', module: ELMAN_RNN_PY }
@@ -119,7 +125,7 @@ const REGISTRY = {
     omega: false,
     lstmVariants: true,
     cellState: true,
-    wgslCode: 2,
+    wgsl: { code: 2, actsWidth: (H) => 4 * H }, // i, f, g, o
     torch: (spec) =>
       spec.variant === 'none'
         ? { build: 'nn.LSTM(INPUT_SIZE, HIDDEN, num_layers=LAYERS)', module: null }
@@ -142,9 +148,28 @@ const REGISTRY = {
     omega: false,
     lstmVariants: false,
     cellState: false,
-    wgslCode: 3,
+    wgsl: { code: 3, actsWidth: (H) => 4 * H }, // r, z, n, then W_hn h + b_hn
     torch: () => ({ build: 'nn.GRU(INPUT_SIZE, HIDDEN, num_layers=LAYERS)', module: null }),
     cpu: () => gruCell(),
+  }),
+  mgu: describe({
+    label: 'MGU',
+    name: 'MGU: minimal gated unit',
+    blocks: [
+      { name: 'f', label: 'forget gate', activation: 'sigmoid' },
+      { name: 'n', label: 'candidate', activation: 'tanh' },
+    ],
+    candidateBlock: 1,
+    stateShape: HIDDEN_ONLY,
+    extraTensors: NO_EXTRA,
+    separateRecurrentGrad: true,
+    reservoir: false,
+    omega: false,
+    lstmVariants: false,
+    cellState: false,
+    wgsl: { code: 5, actsWidth: (H) => 3 * H }, // f, n, then W_hn h + b_hn
+    torch: () => ({ build: 'MGU(INPUT_SIZE, HIDDEN, LAYERS)', module: MGU_PY }),
+    cpu: () => mguCell(),
   }),
   esn: describe({
     label: 'ESN',
@@ -158,7 +183,7 @@ const REGISTRY = {
     omega: false,
     lstmVariants: false,
     cellState: false,
-    wgslCode: 4,
+    wgsl: { code: 4, actsWidth: (H) => H }, // u = tanh(pre), before the leak
     torch: () => ({ build: 'LeakyESN(INPUT_SIZE, HIDDEN)', module: LEAKY_ESN_PY }),
     cpu: (spec) => esnCell(spec.esn.leak),
   }),

@@ -28,8 +28,8 @@ export const gru: Lesson = {
   },
   explanation:
     'The GRU computes h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t−1}: where the update gate z is near 1 the state is copied on unchanged, a path the error can travel back along, as it does along the LSTM\'s cell state. Measured on this lesson\'s settings (seeds 1–10, measured with rnnlab lessons), the GRU reached validation MSE 0.01 in 290–390 steps; the race in the lab reads out the LSTM\'s count on the same batches. Chung et al. found the two comparable overall, neither best on every task: this is one task at one setting.',
-  tryThis: 'Start the race in the lab (GRU against LSTM, until MSE 0.01) and note both step counts; then set T = 50 and race again.',
-  papers: [PAPERS.cho2014, PAPERS.chung2014],
+  tryThis: 'Race GRU against LSTM in the lab (until MSE 0.01) and note both step counts; then add the MGU, one gate doing both of the GRU\'s jobs.',
+  papers: [PAPERS.cho2014, PAPERS.chung2014, PAPERS.zhou2016],
   budget: BUDGET,
   targets: [TARGET],
   race: [

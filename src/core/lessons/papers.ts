@@ -17,6 +17,7 @@ export const PAPERS = {
   jozefowicz2015: { cite: 'Jozefowicz, Zaremba & Sutskever 2015', title: 'An empirical exploration of recurrent network architectures', url: 'https://proceedings.mlr.press/v37/jozefowicz15.html' },
   tallec2018: { cite: 'Tallec & Ollivier 2018', title: 'Can recurrent neural networks warp time?', url: 'https://arxiv.org/abs/1804.11188' },
   cho2014: { cite: 'Cho et al. 2014', title: 'Learning phrase representations using RNN encoder–decoder for statistical machine translation', url: 'https://arxiv.org/abs/1406.1078' },
+  zhou2016: { cite: 'Zhou et al. 2016', title: 'Minimal gated unit for recurrent neural networks', url: 'https://arxiv.org/abs/1603.09420' },
   chung2014: { cite: 'Chung et al. 2014', title: 'Empirical evaluation of gated recurrent neural networks on sequence modeling', url: 'https://arxiv.org/abs/1412.3555' },
   karpathy2015: { cite: 'Karpathy 2015', title: 'The unreasonable effectiveness of recurrent neural networks', url: 'https://karpathy.github.io/2015/05/21/rnn-effectiveness/' },
   karpathy2015b: { cite: 'Karpathy, Johnson & Fei-Fei 2015', title: 'Visualizing and understanding recurrent networks', url: 'https://arxiv.org/abs/1506.02078' },

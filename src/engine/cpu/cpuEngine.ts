@@ -9,7 +9,7 @@ import { lossAndGrad } from '../../core/loss';
 import { Network, type Workspace } from '../../core/model';
 import { applyUpdate, slotCount } from '../../core/optim';
 import { l2Penalty } from '../../core/penalty';
-import { paramLayout, validateSpec, type ModelSpec } from '../../core/spec';
+import { isGated, paramLayout, validateSpec, type ModelSpec } from '../../core/spec';
 import { tbpttChunks } from '../../core/tbptt';
 import type { OptimizerKind } from '../../core/optim';
 import type { Checkpoint, Engine, EngineStats, ForwardResult, StepOptions, StepResult } from '../engine';
@@ -138,11 +138,11 @@ export class CpuEngine implements Engine {
     const ws = net.newWorkspace(batch.T, batch.B);
     net.loadState(ws, net.zeroState(batch.B));
     net.forward(ws, batch.x, 0, batch.T);
-    const gated = net.spec.cell === 'lstm' || net.spec.cell === 'gru';
+    const gated = isGated(net.spec.cell);
     return {
       outputs: Float32Array.from(ws.out),
       hidden: ws.traces.map((tr) => Float32Array.from(tr.hs)),
-      cells: net.spec.cell === 'lstm' ? ws.traces.map((tr) => Float32Array.from(tr.extra.cs)) : undefined,
+      cells: net.info.cellState ? ws.traces.map((tr) => Float32Array.from(tr.extra.cs)) : undefined,
       gates: gated ? ws.traces.map((tr) => Float32Array.from(tr.extra.gates)) : undefined,
     };
   }

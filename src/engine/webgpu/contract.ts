@@ -2,7 +2,7 @@
 // (`struct Params`, fields in declaration order), its storage bindings by name (binding index = position), the
 // override constants that size its workgroups, and the codes shared through common.wgsl.
 // tests/unit/wgsl-contract.test.ts parses the shaders and checks each of these against them.
-import type { CellKind } from '../../core/spec';
+import { CELLS, cellInfo, type CellKind } from '../../core/spec';
 import { METRICS_RECORD, PARAM_FLAGS } from '../../core/workspace';
 
 /** How a kernel sees a @group(0) binding. */
@@ -18,7 +18,8 @@ export interface KernelContract {
   constants: Readonly<Record<string, number>>;
 }
 
-export const CELL_CODE = { rnn_tanh: 0, rnn_relu: 1, lstm: 2, gru: 3, esn: 4 } as const satisfies Record<CellKind, number>;
+/** The recurrent shaders' CELL codes, from the cell registry (common.wgsl names each; the contract test checks them). */
+export const CELL_CODE = Object.fromEntries(CELLS.map((c) => [c, cellInfo(c).wgsl.code])) as Record<CellKind, number>;
 export const CLIP_CODE = { none: 0, norm: 1, value: 2 } as const;
 export const OPTIMIZER_CODE = { sgd: 0, momentum: 1, rmsprop: 2, adam: 3 } as const;
 

@@ -57,7 +57,7 @@ export function forwardReadback(ws: BufferSet<'batch'>, spec: ModelSpec, cell: C
   for (let l = 0; l < spec.numLayers; l++) {
     pieces.push({ src: ws.hs[l], off: B * H, floats: n * H });
     if (cell.cellState) pieces.push({ src: ws.cs[l], off: B * H, floats: n * H });
-    if (cell.gateViews) pieces.push({ src: ws.acts[l], off: B * cell.actsWidth, floats: n * cell.actsWidth });
+    if (cell.gated) pieces.push({ src: ws.acts[l], off: B * cell.actsWidth, floats: n * cell.actsWidth });
   }
   return pieces;
 }
@@ -75,16 +75,16 @@ export function decodeForward(all: Float32Array, spec: ModelSpec, cell: CellTrai
   for (let l = 0; l < spec.numLayers; l++) {
     hidden.push(take(n * H));
     if (cell.cellState) cells.push(take(n * H));
-    if (cell.gateViews === 'lstm') gates.push(take(n * AW));
-    if (cell.gateViews === 'gru') {
-      // GRU acts rows are r, z, n, (W_hn h + b_hn): the view wants r, z, n.
+    if (cell.gated) {
+      // An acts row holds the gate activations first (G·H), then what backward needs besides (GRU's W_hn h + b_hn).
       const acts = take(n * AW);
-      const g = new Float32Array(n * 3 * H);
-      for (let r = 0; r < n; r++) g.set(acts.subarray(r * AW, r * AW + 3 * H), r * 3 * H);
+      const GH = cell.G * H;
+      const g = new Float32Array(n * GH);
+      for (let r = 0; r < n; r++) g.set(acts.subarray(r * AW, r * AW + GH), r * GH);
       gates.push(g);
     }
   }
-  return { outputs, hidden, cells: cell.cellState ? cells : undefined, gates: cell.gateViews ? gates : undefined };
+  return { outputs, hidden, cells: cell.cellState ? cells : undefined, gates: cell.gated ? gates : undefined };
 }
 
 /** Floats per batch row of one layer's checkpoint state (h, c for LSTM, FGR's i, f, o). */

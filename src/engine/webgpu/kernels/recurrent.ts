@@ -2,7 +2,7 @@
 // (shaders/recurrent_forward.wgsl, shaders/recurrent_backward.wgsl). One dispatch loops over all steps.
 import forwardWgsl from '../../../../shaders/recurrent_forward.wgsl?raw';
 import backwardWgsl from '../../../../shaders/recurrent_backward.wgsl?raw';
-import { lstmFlags, type ModelSpec } from '../../../core/spec';
+import { cellInfo, lstmFlags, type ModelSpec } from '../../../core/spec';
 import { cellTraits } from '../../../core/workspace';
 import { CELL_CODE, KERNELS, type Bindings } from '../contract';
 import type { UniformArena } from '../uniforms';
@@ -67,8 +67,9 @@ export function recurrentShape(
 
 /** Override constants of one entry point: `main` (per-unit, shape.rows rows) or `tiled` (TILE_ROWS rows). */
 function cellConstants(spec: ModelSpec, shape: RecurrentShape, tiled: boolean): Record<string, number> {
+  const info = cellInfo(spec.cell);
   const f = lstmFlags(spec.variant);
-  const lstm = spec.cell === 'lstm';
+  const lstm = info.lstmVariants;
   const b = (v: boolean) => (v ? 1 : 0);
   return {
     CELL: CELL_CODE[spec.cell],
@@ -78,7 +79,7 @@ function cellConstants(spec: ModelSpec, shape: RecurrentShape, tiled: boolean): 
     AW: shape.AW,
     ROWS: tiled ? TILE_ROWS : shape.rows,
     WG: shape.threads,
-    LEAK: spec.cell === 'esn' ? spec.esn.leak : 1,
+    LEAK: info.reservoir ? spec.esn.leak : 1,
     PEEP: b(lstm && f.peepholes),
     IN_GATE: b(!lstm || f.inputGate),
     FORGET_GATE: b(!lstm || f.forgetGate),
