@@ -77,7 +77,7 @@ export function readSafetensors(bytes: Uint8Array): SafetensorsContents {
   try {
     header = JSON.parse(text);
   } catch (e) {
-    throw new Error(`safetensors: header is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+    throw new Error(`safetensors: header is not valid JSON (${e instanceof Error ? e.message : String(e)})`, { cause: e });
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new Error('safetensors: header must be a JSON object');
 
