@@ -111,8 +111,11 @@ export function ExportSection() {
     networkRef.current = config;
   }, [config]);
 
-  const autosaver = useMemo(() => {
-    if (!store) return null;
+  // The autosaver lives while the store is open; it is made in the effect that starts it, since its snapshot
+  // reads the current run's id, and the pause effect below finds it in a ref.
+  const autosaverRef = useRef<Autosaver | null>(null);
+  useEffect(() => {
+    if (!store) return;
     const snapshot = async (): Promise<RunSnapshot | null> => {
       const state = useStore.getState();
       if (state.step === 0 || !state.engine) return null;
@@ -128,22 +131,23 @@ export function ExportSection() {
         metrics: currentRecords(),
       };
     };
-    return new Autosaver(store, snapshot, {
+    const autosaver = new Autosaver(store, snapshot, {
       everyMs: AUTOSAVE_MS,
       onSaved: (outcome, snap) => setSaved({ step: outcome.ok ? snap.step : -1, message: outcome.message }),
     });
-  }, [store]);
-
-  useEffect(() => {
-    if (!autosaver) return;
+    autosaverRef.current = autosaver;
     autosaver.start(browserAutosaveHost());
-    return () => autosaver.stop();
-  }, [autosaver]);
+    return () => {
+      autosaver.stop();
+      autosaverRef.current = null;
+    };
+  }, [store]);
 
   // a pause is a good moment: the run is exactly where the student left it
   useEffect(() => {
+    const autosaver = autosaverRef.current;
     if (autosaver && (status === 'paused' || status === 'diverged')) void autosaver.saveNow();
-  }, [autosaver, status]);
+  }, [store, status]);
 
   // the spec depends only on the network's settings: not rebuilt while W_rec is dragged
   const networkKey = REBUILD_KEYS.map((k) => String(config[k])).join('|');
