@@ -30,6 +30,8 @@ function InsideLive() {
   const [error, setError] = useState<string | null>(null);
   const [follow, setFollow] = useState(true);
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
+  // the request being answered, shown by the pickers while busy
+  const [pending, setPending] = useState<InspectRequest | null>(null);
   const waiting = useRef(0);
   const askedAt = useRef(0);
   const lastDuration = useRef(0);
@@ -42,6 +44,7 @@ function InsideLive() {
         if (msg.type !== 'inspection' || msg.id !== waiting.current) return;
         lastDuration.current = performance.now() - askedAt.current;
         setBusy(false);
+        setPending(null);
         setProgress(null);
         setError(msg.error);
         if (msg.snapshot) {
@@ -58,6 +61,7 @@ function InsideLive() {
     waiting.current = id;
     askedAt.current = performance.now();
     setBusy(true);
+    setPending(r);
     setProgress(null);
     postToWorker({ type: 'inspect', id, request: r });
   }, []);
@@ -98,7 +102,7 @@ function InsideLive() {
           {error}
         </p>
       )}
-      <InsidePanel snapshot={snapshot} step={step} busy={busy} progress={progress} pending={busy ? last.current : null} onRequest={request} />
+      <InsidePanel snapshot={snapshot} step={step} busy={busy} progress={progress} pending={pending} onRequest={request} />
     </div>
   );
 }
