@@ -1,7 +1,7 @@
 // Settings grouped by task, model and training. Every control is a labelled native input, so it is
 // keyboard operable; each writes the Config (and through it the URL). Numbers commit on Enter or blur
 // so typing "100" does not rebuild the network at 1 and 10 on the way.
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { BIAS_INITS, BPTTS, CLIPS, CONFIG_FIELDS, CORPORA, INITS, numberSetting, OPTIMIZERS, TASKS, type Config } from '../core/config';
 import { CELLS, cellInfo, LSTM_VARIANTS } from '../core/spec';
 import { postToWorker, setConfig } from '../state/controller';
@@ -66,7 +66,12 @@ function NumberField({ name }: { name: NumberKey }) {
   // what the box did with the last value typed ("T = 0 is below 2; set to 2"), shown next to it as a link's notice is
   const [notice, setNotice] = useState<string | null>(null);
   const noticeId = useId();
-  useEffect(() => setText(String(value)), [value]);
+  // a new value from elsewhere (a preset, a link, a refused entry) replaces what the box shows
+  const [shownValue, setShownValue] = useState(value);
+  if (!Object.is(value, shownValue)) {
+    setShownValue(value);
+    setText(String(value));
+  }
   const hidden = useHidden(name);
   const commit = () => {
     if (text === String(value)) return; // nothing typed (a blur after Enter): the notice stays

@@ -185,12 +185,10 @@ export function CellDiagram({ cell, values, step, onStep, inputLabels, caption }
   const titleId = `cd-title-${uid}`;
   const T = values.length;
   const t = Math.max(0, Math.min(step, T - 1));
+  // playing stops at the last step
+  if (playing && t >= T - 1) setPlaying(false);
   useEffect(() => {
     if (!playing) return;
-    if (t >= T - 1) {
-      setPlaying(false);
-      return;
-    }
     const id = setTimeout(() => onStep(t + 1), 600);
     return () => clearTimeout(id);
   }, [playing, t, T, onStep]);

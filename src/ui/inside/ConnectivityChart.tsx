@@ -72,8 +72,13 @@ function ConnectivityChartImpl({ values, t, T, onPickT, perRow, matrix, caption 
   ];
   const span = memorySpan(values);
   // The slider follows the hand at once; the chart follows when the caller delivers C for the new t.
+  // A new t or new values from the caller end the drag (compared with what was last shown, during render).
   const [dragT, setDragT] = useState<number | null>(null);
-  useEffect(() => setDragT(null), [t, values]);
+  const [delivered, setDelivered] = useState({ t, values });
+  if (delivered.t !== t || delivered.values !== values) {
+    setDelivered({ t, values });
+    setDragT(null);
+  }
   const shownT = dragT ?? t;
   return (
     <section className="panel" aria-labelledby="conn-title" data-testid="connectivity">

@@ -31,7 +31,12 @@ export function CharView({ task, config, snapshot, metric, history, forward, sam
   const stop = useRef<{ aborted: boolean } | null>(null);
   const draws = useRef(0);
   useEffect(() => () => void (stop.current && (stop.current.aborted = true)), []);
-  useEffect(() => setPrime(DEFAULT_PRIME[config.corpus] ?? ''), [config.corpus]);
+  // another corpus brings its own default prime
+  const [primedCorpus, setPrimedCorpus] = useState(config.corpus);
+  if (primedCorpus !== config.corpus) {
+    setPrimedCorpus(config.corpus);
+    setPrime(DEFAULT_PRIME[config.corpus] ?? '');
+  }
 
   const canSample = Boolean(forward || sample);
   async function run() {

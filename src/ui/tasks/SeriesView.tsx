@@ -55,7 +55,12 @@ export function SeriesView({ task, config, snapshot, metric, history, forward }:
   useEffect(() => {
     if (forward && snapshot && Date.now() - lastRun.current > FORECAST_INTERVAL_MS) void runForecast();
   }, [snapshot, forward, runForecast]);
-  useEffect(() => setForecast(null), [task]);
+  // a new task drops the old task's forecast
+  const [forecastTask, setForecastTask] = useState(task);
+  if (forecastTask !== task) {
+    setForecastTask(task);
+    setForecast(null);
+  }
 
   const overlay = snapshot ? overlayPoints(task, snapshot) : [];
   const { history: past, truth } = forecastAnchor(task, T, horizon);
