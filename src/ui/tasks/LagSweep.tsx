@@ -35,14 +35,22 @@ export function LagSweep({ config }: { config: Config }) {
   const [progress, setProgress] = useState<SweepProgress | null>(null);
   const [error, setError] = useState<string | null>(null);
   const worker = useRef<Worker | null>(null);
-  const running = worker.current !== null && progress !== null;
+  // whether a worker is on (the ref holds it for the handlers; render reads this state instead)
+  const [workerOn, setWorkerOn] = useState(false);
+  const running = workerOn && progress !== null;
 
-  useEffect(() => setLagText(DEFAULT_LAGS[taskName].join(', ')), [taskName]);
+  // another task brings its own default lags
+  const [lagsTask, setLagsTask] = useState(taskName);
+  if (lagsTask !== taskName) {
+    setLagsTask(taskName);
+    setLagText(DEFAULT_LAGS[taskName].join(', '));
+  }
   useEffect(() => () => worker.current?.terminate(), []);
 
   function stop() {
     worker.current?.terminate();
     worker.current = null;
+    setWorkerOn(false);
     setProgress(null);
   }
 
@@ -66,6 +74,7 @@ export function LagSweep({ config }: { config: Config }) {
     setProgress({ runsDone: 0, runsTotal: next.values.length * next.contestants.length, fraction: 0, current: null });
     const w = new Worker(new URL('../../train/labWorker.ts', import.meta.url), { type: 'module', name: 'rnnlab-lag-sweep' });
     worker.current = w;
+    setWorkerOn(true);
     w.onmessage = (event: MessageEvent<FromLab>) => {
       const m = event.data;
       if (m.type === 'sweep') {
