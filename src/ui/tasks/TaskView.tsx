@@ -2,7 +2,7 @@
 // <TaskView> with the newest forward-pass snapshot; the view keeps a short metric history of its own.
 // `forward` (the current model on one sequence) enables the free-running forecast and streamed sampling;
 // `sample` is the alternative for sampling when the shell provides it instead.
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { Batch } from '../../core/batch';
 import type { Config } from '../../core/config';
 import { SeriesTask } from '../../core/tasks/series';
@@ -26,6 +26,13 @@ export interface TaskViewProps {
   forward?: ForwardOne;
 }
 
+type History = { n: number; value: number }[];
+
+/** The history with a measured metric appended (an unmeasured one, NaN or none, leaves it as it is). */
+function withMetric(history: History, metric: TaskMetric | null): History {
+  return metric && Number.isFinite(metric.value) ? appendHistory(history, metric.value) : history;
+}
+
 export function TaskView({ task, config, latest, sample, forward }: TaskViewProps) {
   const snapshot = snapshotFits(task, latest) ? latest : null;
   const metric: TaskMetric | null = useMemo(() => {
@@ -36,11 +43,14 @@ export function TaskView({ task, config, latest, sample, forward }: TaskViewProp
       return null; // a snapshot from before a task change
     }
   }, [task, snapshot]);
-  const [history, setHistory] = useState<{ n: number; value: number }[]>([]);
-  useEffect(() => setHistory([]), [task]);
-  useEffect(() => {
-    if (metric && Number.isFinite(metric.value)) setHistory((h) => appendHistory(h, metric.value));
-  }, [metric]);
+  // The history grows by each new metric and starts again with a new task: kept with the task and metric it
+  // has seen, and brought up to date during render when either moves on.
+  const [tracked, setTracked] = useState(() => ({ task, metric, history: withMetric([], metric) }));
+  let history = tracked.history;
+  if (tracked.task !== task || tracked.metric !== metric) {
+    history = withMetric(tracked.task === task ? tracked.history : [], metric);
+    setTracked({ task, metric, history });
+  }
 
   const common = { config, snapshot, metric, history };
   switch (familyOf(task.name)) {
