@@ -23,8 +23,13 @@ function describe(run: RunSummary): string {
   return `${c.task}, ${cell}, H ${c.H}`;
 }
 
+function listingFailed(e: unknown): { kind: 'error'; text: string } {
+  return { kind: 'error', text: `The saved runs could not be listed: ${e instanceof Error ? e.message : String(e)}` };
+}
+
 export function RunList({ store, unavailable, currentId, onResume, refreshKey }: RunListProps) {
-  const [runs, setRuns] = useState<RunSummary[]>([]);
+  // the runs and when they were listed: their ages ("2 min ago") are read against that moment
+  const [{ runs, listedAt }, setListing] = useState<{ runs: RunSummary[]; listedAt: number }>({ runs: [], listedAt: 0 });
   const [message, setMessage] = useState<{ kind: 'info' | 'error'; text: string } | null>(null);
   const [editing, setEditing] = useState<{ id: string; name: string } | null>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
@@ -33,15 +38,20 @@ export function RunList({ store, unavailable, currentId, onResume, refreshKey }:
   const refresh = useCallback(async () => {
     if (!store) return;
     try {
-      setRuns(await store.list());
+      const listed = await store.list();
+      setListing({ runs: listed, listedAt: Date.now() });
     } catch (e) {
-      setMessage({ kind: 'error', text: `The saved runs could not be listed: ${e instanceof Error ? e.message : String(e)}` });
+      setMessage(listingFailed(e));
     }
   }, [store]);
 
   useEffect(() => {
-    void refresh();
-  }, [refresh, refreshKey]);
+    if (!store) return;
+    store.list().then(
+      (listed) => setListing({ runs: listed, listedAt: Date.now() }),
+      (e: unknown) => setMessage(listingFailed(e)),
+    );
+  }, [store, refreshKey]);
 
   const act = async (what: string, fn: () => Promise<void>) => {
     setMessage(null);
@@ -76,7 +86,6 @@ export function RunList({ store, unavailable, currentId, onResume, refreshKey }:
     });
   };
 
-  const now = Date.now();
   return (
     <section className="panel run-list" aria-labelledby={titleId} data-testid="run-list">
       <div className="panel-head">
@@ -109,7 +118,7 @@ export function RunList({ store, unavailable, currentId, onResume, refreshKey }:
                   <span className="run-name">{run.name}</span>
                 )}
                 <span className="muted">
-                  {describe(run)} · step {run.step} · {formatWhen(run.updatedAt, now)} · {formatBytes(run.bytes)}
+                  {describe(run)} · step {run.step} · {formatWhen(run.updatedAt, listedAt)} · {formatBytes(run.bytes)}
                   {current ? ' · on screen' : ''}
                 </span>
                 <button type="button" onClick={() => void resume(run)} disabled={current} aria-label={`Resume ${run.name}`}>
