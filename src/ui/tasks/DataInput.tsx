@@ -113,7 +113,8 @@ function TextInput({ config, onData }: { config: Config; onData: (data: TaskData
   const [error, setError] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
 
-  function use(text: string, source: string) {
+  // (not named `use`: that name is React's hook)
+  function applyText(text: string, source: string) {
     try {
       const prepared = prepareUserText(text);
       createTask(config, { text: prepared }); // throws with a message if T does not fit
@@ -131,7 +132,7 @@ function TextInput({ config, onData }: { config: Config; onData: (data: TaskData
       if (file.size > MAX_TEXT_BYTES) throw new Error(`The file is ${(file.size / (1024 * 1024)).toFixed(1)} MB; the limit is ${MAX_TEXT_BYTES / (1024 * 1024)} MB. Use a shorter excerpt.`);
       const text = decodeUserTextBytes(await readBytes(file));
       setDraft(text.length > 20000 ? text.slice(0, 20000) + '\n…' : text);
-      use(text, file.name);
+      applyText(text, file.name);
     } catch (e) {
       setError(`${file.name}: ${message(e)}`);
       setStatus(null);
@@ -147,7 +148,7 @@ function TextInput({ config, onData }: { config: Config; onData: (data: TaskData
       </div>
       <textarea value={draft} onChange={(e) => setDraft(e.target.value)} aria-label="your text" placeholder="Paste a few pages of text: a poem collection, a play, some code…" />
       <div className="task-controls">
-        <button type="button" className="primary" onClick={() => use(draft, 'the pasted text')} disabled={draft.trim() === ''}>use this text</button>
+        <button type="button" className="primary" onClick={() => applyText(draft, 'the pasted text')} disabled={draft.trim() === ''}>use this text</button>
       </div>
       {error && <p className="data-error" role="alert">{error}</p>}
       {status && <p className="data-ok">{status}</p>}
