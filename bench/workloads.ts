@@ -1,4 +1,4 @@
-// The benchmark workloads (issue 3) and the timing loop shared by the Node runner and the browser page.
+// The benchmark workloads and the timing loop shared by the Node runner and the browser page.
 import type { Batch } from '../src/core/batch';
 import { Rng } from '../src/core/rng';
 import { gateCount, makeSpec, paramLayout, type CellKind, type ModelSpec } from '../src/core/spec';

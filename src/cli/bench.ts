@@ -1,5 +1,5 @@
 // `rnnlab bench`: steps/s, ms/step, dispatches/step and effective GFLOP/s of our CPU and WebGPU engines on the
-// workloads of issue 3, one JSON line per (workload, engine). With --browser it also runs the same workloads
+// workloads of bench/workloads.ts, one JSON line per (workload, engine). With --browser it also runs the same workloads
 // in headless Chromium (WebGPU) next to TensorFlow.js (cpu and webgpu backends) and prints our ratio.
 //   --quick      short measurements (about a second each)
 //   --all        include W4 even on a software adapter

@@ -3,8 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const SHIPPED_CORPORA = ['code', 'grammar'] as const;
-export type ShippedCorpus = (typeof SHIPPED_CORPORA)[number];
+import { SHIPPED_CORPORA } from '../core/config';
 
 /** `start` and every folder above it, nearest first. */
 function selfAndAncestors(start: string): string[] {

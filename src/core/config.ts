@@ -13,7 +13,10 @@ export const OPTIMIZERS = ['sgd', 'momentum', 'rmsprop', 'adam'] as const;
 export const CLIPS = ['none', 'norm', 'value'] as const;
 export const BPTTS = ['full', 'truncated'] as const;
 export const ENGINES = ['auto', 'webgpu', 'cpu'] as const;
-export const CORPORA = ['code', 'grammar', 'user'] as const;
+/** The corpora shipped in public/corpora, and with them the user's own text. */
+export const SHIPPED_CORPORA = ['code', 'grammar'] as const;
+export type ShippedCorpus = (typeof SHIPPED_CORPORA)[number];
+export const CORPORA = [...SHIPPED_CORPORA, 'user'] as const;
 
 type FieldSpec =
   | { kind: 'int'; def: number; min: number; max: number }

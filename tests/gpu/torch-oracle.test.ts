@@ -2,7 +2,7 @@
 // float64 oracle (tests/python/oracle.py), on the cases of tests/python/oracle.ts: every cell and Greff variant,
 // 1–3 layers, both losses, last/all, masks, truncated BPTT chunks, T = B = H = 1, and long vanishing profiles.
 // Loss, gradient norm and every gradient block to 5e-3 relative. Profiles ‖∂L/∂h_t‖, ‖∂L/∂c_t‖: 5e-3 where the
-// reference is ≥ 1e-18, 2e-2 on [1e-35, 1e-18) (issue 14: the GPU profile must hold to ~1e-35, not stop at the
+// reference is ≥ 1e-18, 2e-2 on [1e-35, 1e-18) (the GPU profile must hold to ~1e-35, not stop at the
 // float32 sum-of-squares floor of ~1e-19), and below 1e-35 it must read below 2e-35 (0 is right there).
 // Needs torch (tests/python/torchPython.ts); outside CI it skips with a note, in CI it fails without it.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';

@@ -1,7 +1,7 @@
 // Training parity on the CPU engine: N steps through the Trainer (the path of `rnnlab train` and the page) against
 // the exported PyTorch script run in float64 for the same N steps (tests/python/trainingParity.ts), step by step:
 // every loss and gradient norm, and the final weights, to 1e-9 (relative above 1). The cases cover every optimiser,
-// clipping mode, L2, Ω, truncated BPTT with k2 < k1, k2 = k1 with loss-free chunks (issue 14's adding repro) and
+// clipping mode, L2, Ω, truncated BPTT with k2 < k1, k2 = k1 with loss-free chunks (the adding problem scored at its last step only) and
 // k2 > k1, stacked layers, the ESN, Greff variants and the gate-bias initialisations. The WebGPU engine's side is
 // tests/gpu/torch-training.test.ts. Needs torch (tests/python/torchPython.ts): outside CI it skips with a note.
 import { execFileSync } from 'node:child_process';

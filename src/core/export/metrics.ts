@@ -2,7 +2,7 @@
 // long CSV (step, layer, t), and JSON holding both. Non-finite values are kept (a blow-up is data): CSV writes
 // NaN / Infinity / -Infinity, JSON writes them as those strings, since JSON has no number for them.
 
-/** A chart point as the page's decimated series hold them (src/ui/decimate.ts SeriesPoint). */
+/** A chart point as the page's decimated series hold them (src/state/decimate.ts SeriesPoint). */
 export interface SeriesPoint {
   step: number;
   value: number;

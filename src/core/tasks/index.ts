@@ -1,5 +1,5 @@
 // createTask: the Config (and any user data) → a Task. The one place that knows every task.
-import type { Config } from '../config';
+import type { Config, ShippedCorpus } from '../config';
 import { AddingTask } from './adding';
 import { ContinualReberTask } from './continualReber';
 import { CopyTask } from './copy';
@@ -20,7 +20,7 @@ export { CharTask, Vocabulary, buildVocabulary, sampleFromLogits, sampleText, pe
 export { parseCsv, csvColumn, defaultColumn, decodeCsvBytes, checkCsvSize, seriesFromCsvBytes, MAX_CSV_BYTES } from './csv';
 
 /** Where the page fetches a shipped corpus from (relative to the site's base URL). */
-export function corpusPath(name: 'code' | 'grammar'): string {
+export function corpusPath(name: ShippedCorpus): string {
   return `corpora/${name}.txt`;
 }
 

@@ -1,6 +1,6 @@
 // Take the run with you: the weights (safetensors), a PyTorch script that continues it, the metric history
 // (CSV, JSON), every chart (PNG, SVG); and bring a model in (file picker or drop). Self-contained: the page
-// passes what it knows through props (see the report of issue 8 for how App mounts it).
+// passes what it knows through props (ExportSection.tsx mounts it).
 import { encodeRun } from '../../core/lessons';
 import { useCallback, useId, useState, type DragEvent } from 'react';
 import type { Config } from '../../core/config';
