@@ -1,4 +1,4 @@
-// The entry point of the GPU-machine pack (issue 16): bundled by bench/device/pack.mjs into pack/device.mjs and run
+// The entry point of the GPU-machine pack: bundled by bench/device/pack.mjs into pack/device.mjs and run
 // by bench/device/run.sh with a packed Node. One file, several subcommands:
 //   bench [rnnlab bench args]   the repository's own `rnnlab bench` (src/cli/bench.ts), unchanged
 //   parity [--only W2] [--kernels gpu|software] [--T 8]

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds the GPU-machine pack (issue 16) into bench/device/pack/ (ignored): everything `run.sh` needs on a machine
+// Builds the GPU-machine pack into bench/device/pack/ (ignored): everything `run.sh` needs on a machine
 // with no Node, no npm and no internet, under its 64 MiB per-run limit.
 //   npm run bench:device-pack            (= node bench/device/pack.mjs [--out DIR])
 // Contents:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the benchmark pack on the GPU machine (issue 16): no Node, no npm, no internet there; PyTorch is.
+# Runs the benchmark pack on the GPU machine: no Node, no npm, no internet there; PyTorch is.
 # Build the pack here with `npm run bench:device-pack`; it lands in bench/device/pack/ with a copy of this script.
 #
 #   bash bench/device/pack/run.sh [--quick] [--only W1,W2] [--cpu] [--no-torch] [--torch-device cuda|cpu]

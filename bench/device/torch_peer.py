@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The peer a user would pick instead of rnnlab (issue 16): each benchmark workload as torch.nn.LSTM / nn.RNN
+"""The peer a user would pick instead of rnnlab: each benchmark workload as torch.nn.LSTM / nn.RNN
 plus nn.Linear, Adam and MSE over every step, float32, timed per training step. One JSON line per workload in the
 shape of `rnnlab bench` (workload, engine, where, adapter, stepsPerSec, msPerStep, dispatchesPerStep, gflops,
 steps, shape), plus the median wall-clock per step when each step also reads the loss back (as our engines do).
