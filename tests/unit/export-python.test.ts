@@ -132,6 +132,10 @@ describePython('generated script: the same random stream and batches', () => {
     { task: 'char', T: 24, data: [corpusPath], tolerance: 0 },
   ];
 
+  test('every task has a batch-equality case', () => {
+    expect(cases.map((c) => c.task).sort()).toEqual([...TASKS].sort());
+  });
+
   for (const { task, T, data, tolerance } of cases) {
     test(`${task}: train and validation batches equal the playground's`, () => {
       const config: Config = { ...defaultConfig(), task, T, corpus: 'grammar', seed: 7 };
