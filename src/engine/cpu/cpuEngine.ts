@@ -1,5 +1,6 @@
 // The CPU engine: the reference implementation of the engine contract, on the float64 math of src/core.
 // Plain loops over typed arrays; no allocation per element. Also the fallback where WebGPU is missing.
+import { StepTotals } from '../../core/stepTotals';
 import { validateBatch, type Batch } from '../../core/batch';
 import type { CellState } from '../../core/cells/cell';
 import { clipGradients } from '../../core/clip';
@@ -69,13 +70,7 @@ export class CpuEngine implements Engine {
 
     const dhNorm = Array.from({ length: L }, () => new Float64Array(T));
     const dcNorm = ws.dc ? Array.from({ length: L }, () => new Float64Array(T)) : undefined;
-    let lossSum = 0;
-    let lossCount = 0;
-    let penalty = 0;
-    let gradNormSq = 0;
-    let clipFactor = 1;
-    let updates = 0;
-    let finite = true;
+    const totals = new StepTotals();
     // The gradient of the last chunk that carried loss (zeros when none did), float64 as computed.
     const lastGrads = wantGrads ? new Float64Array(this.grads.length) : undefined;
     let profiled: { w0: number; e: number } | null = null; // the last scored chunk's backward window
@@ -84,8 +79,6 @@ export class CpuEngine implements Engine {
       net.forward(ws, batch.x, from, e);
       ws.dOut.fill(0, w0 * B * Y, e * B * Y);
       const part = lossAndGrad(ws.out, batch, Y, s, e, ws.dOut);
-      lossSum += part.sum;
-      lossCount += part.count;
       // A chunk with no scored step has nothing to learn from: no backward, no penalty, no update (the
       // optimiser's moments and step count stay where they are).
       if (part.count === 0) continue;
@@ -93,20 +86,17 @@ export class CpuEngine implements Engine {
       this.grads.fill(0);
       let chunkPenalty = net.backward(ws, batch.x, w0, e, opts.penalty.omega);
       chunkPenalty += l2Penalty(this.params, this.grads, net.layout, opts.penalty.l2);
-      penalty += chunkPenalty;
       profiled = { w0, e };
       const clip = clipGradients(this.grads, net.layout, opts.clip.mode, opts.clip.threshold);
-      gradNormSq += clip.norm * clip.norm;
-      clipFactor = Math.min(clipFactor, clip.factor);
       const chunkFinite = Number.isFinite(clip.norm) && Number.isFinite(part.sum) && Number.isFinite(chunkPenalty);
-      finite &&= chunkFinite;
       if (lastGrads) lastGrads.set(this.grads);
       const guarded = clip.norm > (opts.maxGradNorm ?? Infinity);
-      if (opts.update && chunkFinite && !guarded) {
+      const updated = opts.update && chunkFinite && !guarded;
+      if (updated) {
         this.updateCount++;
         applyUpdate(this.params, this.grads, this.slots, this.updateCount, opts.optimizer, net.layout);
-        updates++;
       }
+      totals.add({ lossSum: part.sum, count: part.count, penalty: chunkPenalty, gradNormSq: clip.norm * clip.norm, clipFactor: clip.factor, finite: chunkFinite, updated });
     }
     // The profile: ‖∂L_c/∂h_t‖ of the last scored chunk c over its window (later chunks run no backward, so
     // ws.dh still holds it); zero outside the window.
@@ -119,17 +109,7 @@ export class CpuEngine implements Engine {
       }
     }
     this.carried = net.readState(ws, T - 1);
-    return {
-      loss: lossCount > 0 ? lossSum / lossCount : 0,
-      penalty,
-      gradNorm: Math.sqrt(gradNormSq),
-      clipFactor,
-      dhNorm,
-      dcNorm,
-      grads: lastGrads,
-      updates,
-      finite,
-    };
+    return { ...totals.result(), dhNorm, dcNorm, grads: lastGrads };
   }
 
   async forward(batch: Batch): Promise<ForwardResult> {

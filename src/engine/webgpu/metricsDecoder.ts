@@ -1,6 +1,7 @@
 // What the WebGPU engine reads back, decoded: a step's metrics buffer into a StepResult, the forward's traces
 // into a ForwardResult, and the carried state between the GPU's state buffers and the checkpoint's layout (the
 // CPU engine's), as the workspace table's `checkpoint` column ranges say.
+import { StepTotals } from '../../core/stepTotals';
 import { checkpointParts, METRICS_RECORD, metricsLayout, workspaceDims, type BufferNames, type CellTraits, type WorkspaceDims } from '../../core/workspace';
 import type { ModelSpec } from '../../core/spec';
 import type { OptimizerKind } from '../../core/optim';
@@ -15,37 +16,28 @@ import type { ScoredChunk } from './stepRecorder';
 export function decodeStep(m: Float32Array, chunks: readonly ScoredChunk[], spec: ModelSpec, cell: CellTraits, T: number, P: number, doUpdate: boolean, wantGrads: boolean): StepResult {
   const L = spec.numLayers;
   const R = METRICS_RECORD;
-  let lossSum = 0;
-  let lossCount = 0;
-  let penalty = 0;
-  let gradNormSq = 0;
-  let clipFactor = 1;
-  let updates = 0;
-  let finite = true;
+  const totals = new StepTotals();
   chunks.forEach((c, i) => {
     if (c.count === 0) return;
     const r = i * R.floats;
-    lossSum += m[r + R.lossSum];
-    lossCount += c.count;
-    penalty += m[r + R.penalty];
-    gradNormSq += m[r + R.gradNormSq];
-    clipFactor = Math.min(clipFactor, m[r + R.clipFactor]);
-    const ok = m[r + R.finite] !== 0;
-    finite &&= ok;
-    if (ok && doUpdate && m[r + R.guarded] === 0) updates++;
+    const finite = m[r + R.finite] !== 0;
+    totals.add({
+      lossSum: m[r + R.lossSum],
+      count: c.count,
+      penalty: m[r + R.penalty],
+      gradNormSq: m[r + R.gradNormSq],
+      clipFactor: m[r + R.clipFactor],
+      finite,
+      updated: finite && doUpdate && m[r + R.guarded] === 0,
+    });
   });
   const { normsOffset, floats } = metricsLayout(T, L);
   const norms = (kind: number) => Array.from({ length: L }, (_, l) => Float64Array.from(m.subarray(normsOffset + (kind * L + l) * T, normsOffset + (kind * L + l + 1) * T)));
   return {
-    loss: lossCount > 0 ? lossSum / lossCount : 0,
-    penalty,
-    gradNorm: Math.sqrt(gradNormSq),
-    clipFactor,
+    ...totals.result(),
     dhNorm: norms(0),
     dcNorm: cell.cellState ? norms(1) : undefined,
     grads: wantGrads ? Float32Array.from(m.subarray(floats, floats + P)) : undefined,
-    updates,
-    finite,
   };
 }
 
