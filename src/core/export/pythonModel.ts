@@ -56,7 +56,10 @@ function cellConstants(spec: ModelSpec): string {
       `INPUT_SCALE = ${py(spec.esn.inputScale)}  # W_in entries in [-s, s], for a fresh reservoir`,
     );
   }
-  lines.push(`ZERO_READOUT = ${pyBool(info.reservoir)}  # a reservoir's readout starts at zero (it is what learns)`);
+  lines.push(
+    `RESERVOIR = ${pyBool(info.reservoir)}  # a fixed reservoir: the readout starts at zero and can be fitted by ridge regression`,
+    `GATE_BIASES = ${pyBool(info.lstmVariants)}  # BIAS_INIT applies (init_gate_biases) to a fresh model`,
+  );
   return lines.join('\n');
 }
 
@@ -79,6 +82,6 @@ ${MODEL_PY}`;
  * The forward pass in plain Python lists (no torch, no numpy), transcribed from src/core/cells/*, for checking
  * the exported weights and math on any python3. Reads the constants pythonModelSource writes.
  */
-export function pythonPureForwardSource(_spec: ModelSpec): string {
+export function pythonPureForwardSource(): string {
   return PURE_FORWARD_PY;
 }

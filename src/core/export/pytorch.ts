@@ -10,7 +10,7 @@ import { encodeRun } from '../lessons';
 import type { Batch } from '../batch';
 import { type Config } from '../config';
 import { modelMetadata } from '../safetensors';
-import type { ModelSpec } from '../spec';
+import { cellInfo, type ModelSpec } from '../spec';
 import DTYPE from './python/dtype.py?raw';
 import GATE_BIASES from './python/gate_biases.py?raw';
 import IMPORTS from './python/imports.py?raw';
@@ -65,8 +65,8 @@ function defaultDataFile(config: Config, options: ScriptOptions): string | null 
 
 function header(config: Config, spec: ModelSpec, options: ScriptOptions): string {
   const file = scriptFileName(config);
-  const cellText =
-    spec.cell === 'lstm' ? `LSTM${spec.variant === 'none' ? '' : ` (Greff variant ${spec.variant})`}` : spec.cell === 'esn' ? 'echo-state network' : spec.cell.toUpperCase().replace('_', ' ');
+  const info = cellInfo(spec.cell);
+  const cellText = info.lstmVariants && spec.variant !== 'none' ? `${info.name} (Greff variant ${spec.variant})` : info.name;
   const dataFile = defaultDataFile(config, options);
   const dataNote = dataFile
     ? `\nData: this task reads ${dataFile} (--data to point elsewhere)${config.task === 'csv' ? `, column ${pyStr(options.csvColumn ?? 'value')} (--column)` : ''}.\n` +
@@ -119,7 +119,7 @@ function settings(config: Config, spec: ModelSpec, options: ScriptOptions): stri
     `T = ${config.T}  # ${config.task === 'copy' ? 'the delay; copy sequences are T + 20 long' : 'sequence length (the lag / window)'}`,
     `BATCH = ${config.B}  # B`,
     `CELL = ${pyStr(spec.cell)}`,
-    ...(spec.cell === 'lstm'
+    ...(cellInfo(spec.cell).lstmVariants
       ? [`VARIANT = ${pyStr(spec.variant)}`, `BIAS_INIT = ${pyStr(config.bias)}  # gate biases for a fresh model: 'default', 'forget1' (b_f = 1) or 'chrono'`]
       : []),
     `INPUT_SIZE = ${spec.inputSize}  # X`,
@@ -145,9 +145,9 @@ function settings(config: Config, spec: ModelSpec, options: ScriptOptions): stri
   return lines.join('\n');
 }
 
-/** Pascanu's Ω applies to the Elman RNNs only; elsewhere the script's OMEGA is 0. */
+/** Pascanu's Ω applies to the Elman RNNs only (the registry's `omega`); elsewhere the script's OMEGA is 0. */
 function omegaWeight(config: Config, spec: ModelSpec): number {
-  return spec.cell === 'rnn_tanh' || spec.cell === 'rnn_relu' ? config.omega : 0;
+  return cellInfo(spec.cell).omega ? config.omega : 0;
 }
 
 /**
@@ -159,12 +159,12 @@ function omegaWeight(config: Config, spec: ModelSpec): number {
 export function pytorchScript(config: Config, spec: ModelSpec, options: ScriptOptions = {}): string {
   const omega = omegaWeight(config, spec);
   const parts = [header(config, spec, options), IMPORTS, settings(config, spec, options), DTYPE, PY_RNG, ...pythonTaskPieces(config), SAFETENSORS_IO, pythonModelSource(spec, omega > 0 ? omega : 0)];
-  if (options.pureForward) parts.push(pythonPureForwardSource(spec));
-  if (spec.cell === 'lstm') parts.push(GATE_BIASES);
+  if (options.pureForward) parts.push(pythonPureForwardSource());
+  if (cellInfo(spec.cell).lstmVariants) parts.push(GATE_BIASES);
   parts.push(LOSSES);
   if (omega > 0) parts.push(OMEGA);
   parts.push(TRAINING);
-  if (spec.cell === 'esn') parts.push(RIDGE);
+  if (cellInfo(spec.cell).reservoir) parts.push(RIDGE);
   if (config.task === 'char') parts.push(SAMPLING);
   parts.push(MAIN);
   // Two blank lines between the pieces, as between top-level definitions in Python.

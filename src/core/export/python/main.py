@@ -13,7 +13,7 @@ def main():
     parser.add_argument('--steps', type=int, default=STEPS, help='training steps (0: evaluate only)')
     parser.add_argument('--fresh-stream', action='store_true',
                         help='start the batch stream at its beginning instead of where the exported run stopped')
-    if CELL == 'esn':
+    if RESERVOIR:
         parser.add_argument('--fit-readout', action='store_true', help='fit the head by ridge regression first (as the playground\'s button)')
     parser.add_argument('--eval-every', type=int, default=100)
     parser.add_argument('--dtype', choices=['float32', 'float64'], default='float32',
@@ -54,7 +54,7 @@ def main():
         print(f'loaded {args.weights} (trained for {first_step} steps)')
     else:
         print(f'{args.weights} not found: starting from PyTorch\'s default initialisation')
-        if CELL == 'lstm':
+        if GATE_BIASES:
             init_gate_biases(model)
 
     if args.check:
@@ -75,7 +75,7 @@ def main():
         print(f'drawing {skip} batches so the data continues where the playground stopped (--fresh-stream skips this)')
     train_rng, val_batch = playground_streams(task, skip)
     print('before:', evaluate(model, val_batch))
-    if CELL == 'esn' and args.fit_readout:
+    if RESERVOIR and args.fit_readout:
         fit_readout(model, task.batch('train', max(BATCH, 64), T, train_rng))
         print('after the ridge readout:', evaluate(model, val_batch))
     if args.steps > 0:

@@ -10,7 +10,7 @@ def omega_penalty(loss, layer_steps, model):
         dh = torch.autograd.grad(loss, steps, retain_graph=True)  # total dL/dh_t for each step of the window
         for t in range(1, len(steps)):
             h = steps[t].detach()
-            act_grad = (h > 0).to(h.dtype) if CELL == 'rnn_relu' else 1 - h * h
+            act_grad = (h > 0).to(h.dtype) if NONLINEARITY == 'relu' else 1 - h * h
             v = (dh[t] * act_grad) @ W_hh  # (B, H)
             dh_norm = dh[t].norm(dim=1)
             v_norm = v.norm(dim=1)

@@ -8,7 +8,7 @@ class Model(nn.Module):
         super().__init__()
         self.rnn = make_rnn()
         self.head = nn.Linear(HIDDEN, OUTPUT_SIZE)
-        if ZERO_READOUT:  # an untrained readout starts at zero
+        if RESERVOIR:  # an untrained readout starts at zero
             nn.init.zeros_(self.head.weight)
             nn.init.zeros_(self.head.bias)
 
