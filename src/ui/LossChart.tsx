@@ -3,7 +3,7 @@
 import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useStore } from '../state/store';
 import { toggleLogLoss } from '../state/controller';
-import { domainOf, linearTicks, logTicks } from './axes';
+import { domainOf, linearTicks, logTicks, type Tick } from './axes';
 import { thinForDisplay, type SeriesPoint } from '../state/decimate';
 import { formatValue } from './format';
 import { PALETTE } from './palette';
@@ -15,6 +15,12 @@ const MAX_DRAWN_POINTS = 200;
 /** Non-finite losses leave a gap; the banner and the gradient charts tell the story of a blow-up. */
 function chartData(points: SeriesPoint[], log: boolean) {
   return thinForDisplay(points, MAX_DRAWN_POINTS).map((p) => ({ step: p.step, value: Number.isFinite(p.value) && (!log || p.value > 0) ? p.value : null }));
+}
+
+/** recharts asks for one tick's label at a time: answer from the axis's labels, chosen together in one notation. */
+function labelOf(ticks: Tick[]) {
+  const labels = new Map(ticks.map((t) => [t.value, t.label]));
+  return (v: number) => labels.get(v) ?? formatValue(v);
 }
 
 /** The latest numbers, updated with every frame; kept apart so the chart itself redraws only when throttled. */
@@ -38,8 +44,9 @@ export function LossChart() {
   const train = chartData(loss, log);
   const val = chartData(valLoss, log);
   const yDomain = domainOf([...train, ...val].map((d) => d.value ?? NaN), log);
-  const yTicks = (log ? logTicks(yDomain[0], yDomain[1], 5) : linearTicks(yDomain[0], yDomain[1], 4)).map((t) => t.value);
+  const yTicks = log ? logTicks(yDomain[0], yDomain[1], 5) : linearTicks(yDomain[0], yDomain[1], 4);
   const lastStep = Math.max(loss.length ? loss[loss.length - 1].step : 1, divergedAt ?? 0);
+  const xTicks = linearTicks(0, Math.max(1, lastStep), 5);
   const fontSize = presenter ? 16 : 12;
   return (
     <section className="panel loss" aria-labelledby="loss-title">
@@ -54,15 +61,15 @@ export function LossChart() {
         <ResponsiveContainer width="100%" height={presenter ? 300 : 240}>
           <LineChart margin={{ top: 22, right: 28, bottom: 8, left: 8 }}>
             <CartesianGrid stroke="#e6e8ec" />
-            <XAxis dataKey="step" type="number" domain={[0, Math.max(1, lastStep)]} allowDecimals={false} allowDuplicatedCategory={false} tick={{ fontSize }} tickFormatter={(v: number) => formatValue(v)} label={{ value: 'training step', position: 'insideBottom', offset: -4, fontSize }} height={44} />
+            <XAxis dataKey="step" type="number" domain={[0, Math.max(1, lastStep)]} ticks={xTicks.map((t) => t.value)} allowDecimals={false} allowDuplicatedCategory={false} tick={{ fontSize }} tickFormatter={labelOf(xTicks)} label={{ value: 'training step', position: 'insideBottom', offset: -4, fontSize }} height={44} />
             <YAxis
               type="number"
               scale={log ? 'log' : 'linear'}
               domain={yDomain}
-              ticks={yTicks}
+              ticks={yTicks.map((t) => t.value)}
               allowDataOverflow
               tick={{ fontSize }}
-              tickFormatter={(v: number) => formatValue(v, 2)}
+              tickFormatter={labelOf(yTicks)}
               width={presenter ? 70 : 56}
             />
             <Tooltip formatter={(v) => formatValue(Number(v))} labelFormatter={(s) => `step ${s}`} isAnimationActive={false} />

@@ -1,6 +1,7 @@
 // Axis ticks and value→pixel mapping for the hand-drawn SVG charts (log and linear).
 // Non-finite and out-of-range values are not dropped: they are pinned to the plot edge and flagged,
 // so a blow-up is drawn as a clear cap marker instead of a gap or garbage.
+import { formatTicks } from './format';
 
 export interface Tick {
   value: number;
@@ -52,22 +53,20 @@ export function niceStep(span: number, count: number): number {
 
 export function linearTicks(min: number, max: number, count = 5): Tick[] {
   if (!Number.isFinite(min) || !Number.isFinite(max)) return [];
-  if (min === max) return [{ value: min, label: formatTick(min) }];
   if (min > max) [min, max] = [max, min];
-  const step = niceStep(max - min, count);
-  const ticks: Tick[] = [];
-  for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step) {
-    const rounded = Math.abs(v) < step * 1e-9 ? 0 : v;
-    ticks.push({ value: rounded, label: formatTick(rounded) });
+  const values: number[] = [];
+  if (min === max) values.push(min);
+  else {
+    const step = niceStep(max - min, count);
+    for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step) values.push(Math.abs(v) < step * 1e-9 ? 0 : v);
   }
-  return ticks;
+  return withLabels(values);
 }
 
-function formatTick(v: number): string {
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  if (a >= 1e4 || a < 1e-3) return v.toExponential(0).replace('e+', 'e');
-  return String(Number(v.toPrecision(3)));
+/** Ticks at the given values, labelled in one notation for the whole axis. */
+export function withLabels(values: readonly number[]): Tick[] {
+  const labels = formatTicks(values);
+  return values.map((value, i) => ({ value, label: labels[i] }));
 }
 
 export type Placement = 'in' | 'above' | 'below' | 'nonfinite';

@@ -30,3 +30,24 @@ export function formatFactor(f: number): string {
   if (!Number.isFinite(f)) return formatValue(f);
   return '×' + (f >= 10 || f < 0.01 ? f.toExponential(1).replace('e+', 'e') : f.toFixed(2));
 }
+
+/** Plain numbers read well between these magnitudes; outside them an axis switches to exponent form. */
+const PLAIN_MIN = 1e-3;
+const PLAIN_MAX = 1e5;
+
+/**
+ * Labels for one axis's ticks in one notation, chosen from the whole set: every label in exponent form when
+ * any tick needs it ("1e-4, 1e-3, 1e-2", never "1.0e-4, 0.001"), else every label plain. Exponent labels share
+ * the fewest mantissa digits that still say every tick's value.
+ */
+export function formatTicks(values: readonly number[], digits = 3): string[] {
+  const finite = values.filter((v) => Number.isFinite(v) && v !== 0).map(Math.abs);
+  const scientific = finite.some((a) => a < PLAIN_MIN || a >= PLAIN_MAX);
+  const special = (v: number) => (v === 0 ? '0' : Number.isFinite(v) ? null : formatValue(v));
+  if (!scientific) return values.map((v) => special(v) ?? String(Number(v.toPrecision(digits))));
+  for (let mantissa = 0; mantissa < digits; mantissa++) {
+    const labels = values.map((v) => special(v) ?? v.toExponential(mantissa).replace('e+', 'e'));
+    if (labels.every((l, i) => !Number.isFinite(values[i]) || Math.abs(Number(l) - values[i]) <= Math.abs(values[i]) * 1e-9)) return labels;
+  }
+  return values.map((v) => special(v) ?? v.toExponential(digits - 1).replace('e+', 'e'));
+}

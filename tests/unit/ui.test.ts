@@ -5,7 +5,7 @@ import { domainOf, linearTicks, logTicks, niceStep, powerOfTenLabel, project } f
 import { buildLut, colorOf, colorPosition, heatmapRange, NONFINITE_RGB, paintHeatmap, parseColor } from '../../src/ui/colormap';
 import { summarizeFlow } from '../../src/core/flow';
 import { pathOf, thinCaps } from '../../src/ui/plotPath';
-import { formatFactor, formatRate, formatSteps, formatValue } from '../../src/ui/format';
+import { formatFactor, formatRate, formatSteps, formatTicks, formatValue } from '../../src/ui/format';
 import { positionOfScale, scaleOfPosition, trackFraction, WREC_POSITIONS } from '../../src/ui/logSlider';
 
 describe('DecimatingSeries', () => {
@@ -210,6 +210,21 @@ describe('format', () => {
     expect(formatValue(2.5e-7)).toBe('2.50e-7');
     expect(formatValue(Infinity)).toBe('∞');
     expect(formatValue(NaN)).toBe('NaN');
+  });
+
+  it('labels one axis in one notation, chosen from its whole range', () => {
+    // a decade axis that reaches below 1e-3 is exponent form throughout, not "1e-4" beside "0.001"
+    expect(formatTicks([1e-4, 1e-3, 1e-2, 0.1, 1])).toEqual(['1e-4', '1e-3', '1e-2', '1e-1', '1e0']);
+    expect(formatTicks([0, 0.05, 0.1, 0.15, 0.2])).toEqual(['0', '0.05', '0.1', '0.15', '0.2']);
+    expect(formatTicks([0, 50000, 100000])).toEqual(['0', '5e4', '1e5']);
+    // the fewest mantissa digits that say every tick, the same for the whole axis
+    expect(formatTicks([0, 50000, 100000, 150000])).toEqual(['0', '5.0e4', '1.0e5', '1.5e5']);
+    expect(formatTicks([2e-4, 2.5e-4, 3e-4])).toEqual(['2.0e-4', '2.5e-4', '3.0e-4']);
+    expect(formatTicks([])).toEqual([]);
+    for (const ticks of [linearTicks(0, 2e-3, 5), linearTicks(0, 2.4e5, 5), linearTicks(-3, 7, 5)]) {
+      const scientific = ticks.filter((t) => t.value !== 0).map((t) => /e/.test(t.label));
+      expect(new Set(scientific).size, ticks.map((t) => t.label).join(' ')).toBe(1);
+    }
   });
 
   it('formats steps, rates and factors', () => {
