@@ -64,6 +64,28 @@ export function heatmapRange(columns: ArrayLike<number>[], minDecades = 1): [num
   return [lo, hi];
 }
 
+/** The heatmap's colour range over a run (log10 exponents) and the newest step it has seen. */
+export interface RunColorRange {
+  lo: number;
+  hi: number;
+  newestStep: number;
+}
+
+/**
+ * The colour range only ever widens while a run goes on, so a column keeps its colour once drawn (columns that
+ * scroll out of the history do not narrow it). Charts emptied (a reset or a rebuilt model) or a newest step
+ * earlier than the last seen (a rewind) start afresh from the columns shown. Returns `prev` itself when nothing
+ * changed, so a component can keep it in state.
+ */
+export function growColorRange(prev: RunColorRange | null, columns: ArrayLike<number>[], steps: readonly number[]): RunColorRange | null {
+  if (!columns.length || !steps.length) return null;
+  const newestStep = steps[steps.length - 1];
+  const [lo, hi] = heatmapRange(columns);
+  if (!prev || newestStep < prev.newestStep) return { lo, hi, newestStep };
+  if (lo >= prev.lo && hi <= prev.hi && newestStep === prev.newestStep) return prev;
+  return { lo: Math.min(lo, prev.lo), hi: Math.max(hi, prev.hi), newestStep };
+}
+
 /**
  * Paints columns (training steps, oldest first) × rows (t, with t = 0 at the top) into RGBA pixels of a
  * width × height image; each column is one pixel wide, each t one pixel tall: (height, width, 4).

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { interpolateViridis } from 'd3-scale-chromatic';
 import { DecimatingSeries, thinForDisplay } from '../../src/state/decimate';
 import { domainOf, linearTicks, logTicks, niceStep, powerOfTenLabel, project } from '../../src/ui/axes';
-import { buildLut, colorOf, colorPosition, heatmapRange, NONFINITE_RGB, paintHeatmap, parseColor } from '../../src/ui/colormap';
+import { buildLut, colorOf, colorPosition, growColorRange, heatmapRange, NONFINITE_RGB, paintHeatmap, parseColor } from '../../src/ui/colormap';
 import { summarizeFlow } from '../../src/core/flow';
 import { pathOf, thinCaps } from '../../src/ui/plotPath';
 import { formatFactor, formatRate, formatSteps, formatTicks, formatValue } from '../../src/ui/format';
@@ -154,6 +154,24 @@ describe('colormap', () => {
     const [lo, hi] = heatmapRange([new Float64Array([1, 1, 1])]);
     expect(hi - lo).toBeCloseTo(1);
     expect(heatmapRange([new Float64Array([1e-6, 10, NaN])])).toEqual([-6, 1]);
+  });
+
+  it('grows the colour range over a run and never narrows it, so drawn columns keep their colours', () => {
+    const col = (...norms: number[]) => Float64Array.from(norms);
+    const first = growColorRange(null, [col(1e-4, 1e-2)], [1])!;
+    expect([first.lo, first.hi]).toEqual([-4, -2]);
+    // a wider column widens it
+    const wider = growColorRange(first, [col(1e-4, 1e-2), col(1e-6, 1)], [1, 2])!;
+    expect([wider.lo, wider.hi]).toEqual([-6, 0]);
+    // the wide column scrolls out of the history: the range stays
+    const later = growColorRange(wider, [col(1e-3, 1e-2)], [3])!;
+    expect([later.lo, later.hi]).toEqual([-6, 0]);
+    // nothing new: the same object, so a component's state does not change
+    expect(growColorRange(later, [col(1e-3, 1e-2)], [3])).toBe(later);
+    // a reset empties the charts; a rewind goes back in steps: both start afresh
+    expect(growColorRange(later, [], [])).toBeNull();
+    const rewound = growColorRange(later, [col(1e-3, 1e-1)], [2])!;
+    expect([rewound.lo, rewound.hi]).toEqual([-3, -1]);
   });
 
   it('paints columns as steps and rows as t', () => {
