@@ -15,6 +15,14 @@ const VERDICT_TEXT: Record<string, string> = {
   unknown: 'waiting for the first step',
 };
 
+/** The chart in words: the profile's length, its factor per step back and verdict, and σ_max of W_rec. */
+function describeFlow(summary: ReturnType<typeof summarizeFlow>, T: number, sigmaMax: number | null): string {
+  const sigma = sigmaMax === null ? '' : `; σ_max ${formatValue(sigmaMax, 2)}`;
+  if (summary.verdict === 'unknown') return `‖∂L/∂h_t‖ per time step: ${VERDICT_TEXT.unknown}`;
+  if (Number.isNaN(summary.slope)) return `‖∂L/∂h_t‖ over ${T} steps: ${summary.zeros} of ${T} steps get exactly zero gradient${sigma}`;
+  return `‖∂L/∂h_t‖ over ${T} steps: ${formatFactor(summary.factorPerStepBack)} per step back, ${summary.verdict}${sigma}`;
+}
+
 function toPoints(norms: Float64Array) {
   return Array.from(norms, (y, t) => ({ x: t, y }));
 }
@@ -22,6 +30,7 @@ function toPoints(norms: Float64Array) {
 export function GradientFlow() {
   const profile = useStore((s) => s.profile);
   const presenter = useStore((s) => s.config.presenter);
+  const sigmaMax = useStore((s) => (s.sigmaMax.length ? s.sigmaMax[s.sigmaMax.length - 1].value : null));
   const series: ChartSeries[] = [];
   if (profile) {
     profile.dh.forEach((norms, layer) =>
@@ -43,7 +52,7 @@ export function GradientFlow() {
         yLabel="gradient norm (log)"
         yLog
         xDomain={[0, Math.max(1, T - 1)]}
-        ariaLabel="Per-timestep gradient norm on a log scale"
+        ariaLabel={describeFlow(summary, T, sigmaMax)}
         testId="flow-chart"
       />
       <p

@@ -5,8 +5,9 @@ import { useStore } from '../state/store';
 import { toggleLogLoss } from '../state/controller';
 import { domainOf, linearTicks, logTicks, type Tick } from './axes';
 import { thinForDisplay, type SeriesPoint } from '../state/decimate';
-import { formatValue } from './format';
+import { formatSteps, formatValue } from './format';
 import { PALETTE } from './palette';
+import { ChartFrame } from './SvgChart';
 import { useThrottledStore } from './useThrottled';
 
 /** recharts draws SVG: this many points per line keep a redraw cheap at any length of run. */
@@ -21,6 +22,29 @@ function chartData(points: SeriesPoint[], log: boolean) {
 function labelOf(ticks: Tick[]) {
   const labels = new Map(ticks.map((t) => [t.value, t.label]));
   return (v: number) => labels.get(v) ?? formatValue(v);
+}
+
+/** A change of less than this fraction over the recent points reads as flat. */
+const FLAT_FRACTION = 0.05;
+
+/** Falling, rising or flat: the latest value against the one a quarter of the shown history back. */
+function trendOf(points: SeriesPoint[]): string {
+  const finite = points.filter((p) => Number.isFinite(p.value));
+  if (finite.length < 2) return '';
+  const last = finite[finite.length - 1];
+  const earlier = finite[Math.max(0, Math.floor(finite.length * 0.75) - 1)];
+  const change = (last.value - earlier.value) / Math.max(Math.abs(earlier.value), 1e-12);
+  const word = change < -FLAT_FRACTION ? 'falling' : change > FLAT_FRACTION ? 'rising' : 'flat';
+  return `, ${word} since step ${formatSteps(earlier.step)} (${formatValue(earlier.value)})`;
+}
+
+/** The chart in words: the latest train and validation loss and where the train loss is heading. */
+function describeLoss(loss: SeriesPoint[], valLoss: SeriesPoint[], divergedAt: number | null): string {
+  const last = loss[loss.length - 1];
+  if (!last) return 'Loss: no steps yet';
+  const val = valLoss[valLoss.length - 1];
+  const diverged = divergedAt === null ? '' : `; diverged at step ${formatSteps(divergedAt)}`;
+  return `Loss at step ${formatSteps(last.step)}: train ${formatValue(last.value)}${trendOf(loss)}${val ? `; validation ${formatValue(val.value)}${trendOf(valLoss)}` : ''}${diverged}`;
 }
 
 /** The latest numbers, updated with every frame; kept apart so the chart itself redraws only when throttled. */
@@ -57,9 +81,9 @@ export function LossChart() {
           <input type="checkbox" checked={log} onChange={toggleLogLoss} /> log scale
         </label>
       </div>
-      <div className="loss-chart" data-testid="loss-chart">
+      <ChartFrame className="loss-chart" testId="loss-chart" label={describeLoss(loss, valLoss, divergedAt)}>
         <ResponsiveContainer width="100%" height={presenter ? 300 : 240}>
-          <LineChart margin={{ top: 22, right: 28, bottom: 8, left: 8 }}>
+          <LineChart margin={{ top: 22, right: 28, bottom: 8, left: 8 }} accessibilityLayer={false}>
             <CartesianGrid stroke="#e6e8ec" />
             <XAxis dataKey="step" type="number" domain={[0, Math.max(1, lastStep)]} ticks={xTicks.map((t) => t.value)} allowDecimals={false} allowDuplicatedCategory={false} tick={{ fontSize }} tickFormatter={labelOf(xTicks)} label={{ value: 'training step', position: 'insideBottom', offset: -4, fontSize }} height={44} />
             <YAxis
@@ -80,7 +104,7 @@ export function LossChart() {
             <Line data={val} dataKey="value" name="validation" stroke={PALETTE.orange} strokeWidth={2} strokeDasharray="6 3" dot={val.length <= 40 ? { r: 2.5, fill: PALETTE.orange } : false} isAnimationActive={false} connectNulls={false} />
           </LineChart>
         </ResponsiveContainer>
-      </div>
+      </ChartFrame>
       <div className="legend">
         <span className="legend-item"><span className="swatch" style={{ background: PALETTE.blue }} /> train</span>
         <span className="legend-item"><span className="swatch dashed" style={{ borderColor: PALETTE.orange }} /> validation</span>

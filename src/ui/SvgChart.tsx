@@ -1,6 +1,6 @@
 // A small hand-drawn SVG line chart: log or linear y, markers along the x-axis (clip events),
 // horizontal guide lines (σ = 1), and caps for values that left the chart.
-import { memo } from 'react';
+import { memo, type ReactNode } from 'react';
 import { domainOf, linearTicks, logTicks, project } from './axes';
 import { pathOf, thinCaps, type XY } from './plotPath';
 import { useStore } from '../state/store';
@@ -26,7 +26,21 @@ export interface ChartProps {
   markerLabel?: string;
   guides?: { y: number; label: string }[];
   testId?: string;
+  /** The chart in words (its values and what they mean): the accessible name of its one Tab stop. */
   ariaLabel: string;
+}
+
+/**
+ * A chart as one Tab stop, read as an image named by its text alternative (the values and what they mean, in
+ * words); the drawing inside is presentational, so none of its parts is a stop of its own. recharts charts in it
+ * set accessibilityLayer={false}, or their surface would be a second, unnamed stop.
+ */
+export function ChartFrame({ label, className, testId, children }: { label: string; className?: string; testId?: string; children: ReactNode }) {
+  return (
+    <div className={className} data-testid={testId} role="img" tabIndex={0} aria-label={label}>
+      {children}
+    </div>
+  );
 }
 
 /** Room for tick labels and axis titles; presenter mode's larger type needs more. */
@@ -52,8 +66,9 @@ function SvgChartImpl(props: ChartProps) {
   const xPx = (v: number) => (xDomain[1] === xDomain[0] ? plotW / 2 : ((v - xDomain[0]) / (xDomain[1] - xDomain[0])) * plotW);
 
   return (
-    <div ref={ref} className="svg-chart" data-testid={props.testId}>
-      <svg width={width} height={props.height} role="img" aria-label={props.ariaLabel}>
+    // one Tab stop per chart, read as an image named by its text alternative (ChartFrame's, with the width measured)
+    <div ref={ref} className="svg-chart" data-testid={props.testId} role="img" tabIndex={0} aria-label={props.ariaLabel}>
+      <svg width={width} height={props.height} aria-hidden="true">
         <g transform={`translate(${MARGIN.left},${MARGIN.top})`}>
           {yTicks.map((t) => {
             const y = yPx(t.value);

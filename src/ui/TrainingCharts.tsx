@@ -2,6 +2,7 @@
 // norm before clipping with each clip event marked under the axis.
 import { useStore } from '../state/store';
 import { thinForDisplay, type SeriesPoint } from '../state/decimate';
+import { formatSteps, formatValue } from './format';
 import { PALETTE } from './palette';
 import { SvgChart } from './SvgChart';
 import { useThrottledStore } from './useThrottled';
@@ -11,6 +12,23 @@ const MAX_DRAWN_POINTS = 400;
 const toXY = (points: SeriesPoint[]) => thinForDisplay(points, MAX_DRAWN_POINTS).map((p) => ({ x: p.step, y: p.value }));
 /** Training-step axes start at 0 so charts side by side line up. */
 const stepDomain = (points: SeriesPoint[]): [number, number] => [0, Math.max(1, points.length ? points[points.length - 1].step : 1)];
+
+const lastOf = (points: SeriesPoint[]) => points[points.length - 1];
+
+function describeSpectrum(sigma: SeriesPoint[], rho: SeriesPoint[]): string {
+  const s = lastOf(sigma);
+  const r = lastOf(rho);
+  if (!s) return 'W_rec over training: no steps yet';
+  const side = s.value < 1 ? 'below' : s.value > 1 ? 'above' : 'at';
+  return `W_rec at step ${formatSteps(s.step)}: σ_max ${formatValue(s.value, 3)}${r ? `, spectral radius ${formatValue(r.value, 3)}` : ''}; σ_max is ${side} 1/γ = 1`;
+}
+
+function describeGradNorm(gradNorm: SeriesPoint[], clipSteps: number[], clip: string, clipAt: number): string {
+  const g = lastOf(gradNorm);
+  if (!g) return 'Total gradient norm: no steps yet';
+  const clipping = clip === 'none' ? 'no clipping' : `clipped by ${clip} at ${formatValue(clipAt)}, ${clipSteps.length} clip events marked`;
+  return `Total gradient norm at step ${formatSteps(g.step)}: ${formatValue(g.value)} before clipping; ${clipping}`;
+}
 
 export function SpectrumChart() {
   const sigma = useThrottledStore((s) => s.sigmaMax, 300);
@@ -30,7 +48,7 @@ export function SpectrumChart() {
         yLog
         xDomain={stepDomain(sigma)}
         guides={[{ y: 1, label: '1/γ = 1' }]}
-        ariaLabel="Largest singular value and spectral radius of the recurrent matrix over training"
+        ariaLabel={describeSpectrum(sigma, rho)}
         testId="spectrum-chart"
       />
     </section>
@@ -56,7 +74,7 @@ export function GradNormChart() {
         markers={clipSteps}
         markerLabel="clipped"
         guides={clip === 'norm' ? [{ y: clipAt, label: `clip at ${clipAt}` }] : []}
-        ariaLabel="Total gradient norm over training, with clip events marked"
+        ariaLabel={describeGradNorm(gradNorm, clipSteps, clip, clipAt)}
         testId="gradnorm-chart"
       />
     </section>

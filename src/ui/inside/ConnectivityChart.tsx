@@ -53,6 +53,7 @@ function MatrixCanvas({ matrix, t, onPickT }: { matrix: ArrayLike<number>[]; t: 
         ref={ref}
         width={T}
         height={T}
+        role="img"
         aria-label="connectivity for every output step: rows t (top = 0), columns s; brighter = stronger"
         onClick={(e) => {
           if (!onPickT) return;
@@ -89,7 +90,7 @@ function ConnectivityChartImpl({ values, t, T, onPickT, perRow, matrix, caption 
           {caption ? ` · ${caption}` : ''}
         </span>
       </div>
-      <SvgChart series={series} height={220} xLabel="input step s" yLabel="‖∂y_t/∂x_s‖" yLog xDomain={[0, Math.max(1, t)]} guides={[]} ariaLabel={`gradient norm of output ${t} with respect to each input step`} testId="connectivity-chart" />
+      <SvgChart series={series} height={220} xLabel="input step s" yLabel="‖∂y_t/∂x_s‖" yLog xDomain={[0, Math.max(1, t)]} guides={[]} ariaLabel={`‖∂y_${t}/∂x_s‖ for each input step s ≤ ${t}: above 1% of its peak up to ${span} step${span === 1 ? '' : 's'} back`} testId="connectivity-chart" />
       {onPickT && (
         <div className="cd-controls">
           <label htmlFor="conn-t">output step t</label>

@@ -33,7 +33,13 @@ function GateHistogramImpl({ stat, note }: { stat: GateHistogram; note?: string 
       <h3>
         {stat.gate.name} — {stat.gate.label}
       </h3>
-      <svg viewBox={`0 0 ${W} ${H + 16 + SPARK_H + 6}`} role="img" aria-label={`${stat.gate.label}: ${percent(stat.lowFraction)} ${lowWord}, ${percent(stat.highFraction)} ${highWord}`}>
+      {/* each histogram is one Tab stop named by its numbers; its bars are not stops of their own */}
+      <svg
+        viewBox={`0 0 ${W} ${H + 16 + SPARK_H + 6}`}
+        role="img"
+        tabIndex={0}
+        aria-label={`${stat.gate.label}: ${percent(stat.lowFraction)} ${lowWord}, ${percent(stat.highFraction)} ${highWord}, mean ${Number.isFinite(stat.mean) ? stat.mean.toFixed(2) : 'not finite'}`}
+      >
         <rect x={0} y={0} width={x(low)} height={H} className="band" />
         <rect x={x(high)} y={0} width={W - x(high)} height={H} className="band" />
         {bars.map((b, k) => (

@@ -10,7 +10,7 @@ import {
 import { CELLS, cellInfo, LSTM_VARIANTS, type CellKind, type LstmVariant } from '../../core/spec';
 import { domainOf } from '../axes';
 import { formatValue } from '../format';
-import { SvgChart } from '../SvgChart';
+import { ChartFrame, SvgChart } from '../SvgChart';
 import { CONTESTANT_STYLES, profilePoints, raceRows } from './views';
 import './inside.css';
 
@@ -24,6 +24,12 @@ export interface RaceViewProps {
   shareUrl?: string;
 }
 
+/** The chart in words: each model's newest finite value of the field drawn. */
+function describeRace(result: RaceResult, title: string, field: 'loss' | 'gradNorm' | 'reach'): string {
+  const latest = (values: number[]) => values.findLast((v) => Number.isFinite(v)) ?? NaN;
+  return `${title} over ${result.steps} steps, latest: ${result.series.map((s) => `${s.label} ${formatValue(latest(s[field]))}`).join(', ')}`;
+}
+
 function RaceChart({ result, field, title, log }: { result: RaceResult; field: 'loss' | 'gradNorm' | 'reach'; title: string; log: boolean }) {
   const rows = raceRows(result, field, log);
   const values = rows.flatMap((r) => result.series.map((_, k) => r[`s${k}`] ?? NaN));
@@ -33,17 +39,19 @@ function RaceChart({ result, field, title, log }: { result: RaceResult; field: '
       <h3 className="muted" style={{ margin: '0.2rem 0' }}>
         {title}
       </h3>
-      <ResponsiveContainer width="100%" height={200}>
-        <LineChart data={rows} margin={{ top: 6, right: 12, bottom: 4, left: 4 }}>
-          <CartesianGrid stroke="#e6e8ec" />
-          <XAxis dataKey="step" type="number" domain={[1, Math.max(2, result.steps)]} tick={{ fontSize: 11 }} tickFormatter={(v: number) => formatValue(v)} />
-          <YAxis type="number" scale={log ? 'log' : 'linear'} domain={domain} allowDataOverflow tick={{ fontSize: 11 }} tickFormatter={(v: number) => formatValue(v, 2)} width={54} />
-          <Tooltip formatter={(v) => formatValue(Number(v))} labelFormatter={(s) => `step ${s}`} isAnimationActive={false} />
-          {result.series.map((s, k) => (
-            <Line key={k} dataKey={`s${k}`} name={s.label} stroke={CONTESTANT_STYLES[k].color} strokeDasharray={CONTESTANT_STYLES[k].dash} strokeWidth={2} dot={false} isAnimationActive={false} connectNulls={false} />
-          ))}
-        </LineChart>
-      </ResponsiveContainer>
+      <ChartFrame label={describeRace(result, title, field)}>
+        <ResponsiveContainer width="100%" height={200}>
+          <LineChart data={rows} margin={{ top: 6, right: 12, bottom: 4, left: 4 }} accessibilityLayer={false}>
+            <CartesianGrid stroke="#e6e8ec" />
+            <XAxis dataKey="step" type="number" domain={[1, Math.max(2, result.steps)]} tick={{ fontSize: 11 }} tickFormatter={(v: number) => formatValue(v)} />
+            <YAxis type="number" scale={log ? 'log' : 'linear'} domain={domain} allowDataOverflow tick={{ fontSize: 11 }} tickFormatter={(v: number) => formatValue(v, 2)} width={54} />
+            <Tooltip formatter={(v) => formatValue(Number(v))} labelFormatter={(s) => `step ${s}`} isAnimationActive={false} />
+            {result.series.map((s, k) => (
+              <Line key={k} dataKey={`s${k}`} name={s.label} stroke={CONTESTANT_STYLES[k].color} strokeDasharray={CONTESTANT_STYLES[k].dash} strokeWidth={2} dot={false} isAnimationActive={false} connectNulls={false} />
+            ))}
+          </LineChart>
+        </ResponsiveContainer>
+      </ChartFrame>
     </div>
   );
 }

@@ -7,7 +7,8 @@ import { parseSweepValues, SWEEP_LABELS, SWEEP_SETTINGS, sweepAxisIsLog, type Sw
 import { CELLS, cellInfo, type CellKind } from '../../core/spec';
 import { domainOf } from '../axes';
 import { formatValue } from '../format';
-import { CONTESTANT_STYLES, percent, sweepRows, type SweepField } from './views';
+import { ChartFrame } from '../SvgChart';
+import { CONTESTANT_STYLES, percent, sweepRows, type SweepField, type SweepRow } from './views';
 import './inside.css';
 
 export interface SweepViewProps {
@@ -15,6 +16,12 @@ export interface SweepViewProps {
   progress: SweepProgress | null;
   running: boolean;
   onCancel?: () => void;
+}
+
+/** The chart in words: per cell, the value at each setting (a gap where a run diverged). */
+function describeSweep(result: SweepResult, yName: string, rows: SweepRow[]): string {
+  const perCell = result.curves.map((c, k) => `${c.label} ${rows.map((r) => `${formatValue(r.value)}: ${r[`c${k}`] == null ? 'none' : formatValue(r[`c${k}`] as number)}`).join(', ')}`);
+  return `${yName} against ${SWEEP_LABELS[result.setting]}, one line per cell: ${perCell.join('; ')}`;
 }
 
 function SweepViewImpl({ result, progress, running, onCancel }: SweepViewProps) {
@@ -56,9 +63,9 @@ function SweepViewImpl({ result, progress, running, onCancel }: SweepViewProps) 
       )}
       {result && (
         <>
-          <div data-testid="sweep-chart" aria-label={`${yName} against ${SWEEP_LABELS[result.setting]}, one line per cell`} role="img">
+          <ChartFrame testId="sweep-chart" label={describeSweep(result, yName, rows)}>
             <ResponsiveContainer width="100%" height={240}>
-              <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+              <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 8 }} accessibilityLayer={false}>
                 <CartesianGrid stroke="#e6e8ec" />
                 <XAxis
                   dataKey="value"
@@ -78,7 +85,7 @@ function SweepViewImpl({ result, progress, running, onCancel }: SweepViewProps) 
                 ))}
               </LineChart>
             </ResponsiveContainer>
-          </div>
+          </ChartFrame>
           <div className="legend">
             {result.curves.map((c, k) => (
               <span key={k} className="legend-item">

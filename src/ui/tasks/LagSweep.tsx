@@ -10,6 +10,7 @@ import { SOLVED_GAP, type SweepPlan, type SweepProgress, type SweepResult } from
 import type { CellKind } from '../../core/spec';
 import { formatValue } from '../format';
 import { PALETTE } from '../palette';
+import { ChartFrame } from '../SvgChart';
 import { DEFAULT_LAGS, lagChartRows, lagRuns, lagSweepPlan, LAG_SWEEP_TASKS, parseLags, type LagSweepTask } from './lagSweepPlan';
 import { CHART_FONT } from './viewLogic';
 
@@ -19,6 +20,15 @@ const CELL_CHOICES: { cell: CellKind; label: string; color: string }[] = [
   { cell: 'lstm', label: 'LSTM', color: PALETTE.blue },
 ];
 const BUDGETS = [300, 600, 1000, 2000];
+
+/** The chart in words: per cell, the share of the gap to perfect closed at each lag. */
+function describeLagSweep(runs: ReturnType<typeof lagRuns>, cells: { cell: CellKind; label: string }[]): string {
+  const perCell = cells
+    .map((c) => ({ label: c.label, points: runs.filter((r) => r.cell === c.cell) }))
+    .filter((c) => c.points.length)
+    .map((c) => `${c.label} ${c.points.map((r) => `T = ${r.T}: ${formatValue(r.point.gap, 2)}`).join(', ')}`);
+  return `Gap closed against lag T (${formatValue(SOLVED_GAP)} is solved): ${perCell.join('; ')}`;
+}
 
 /** The one sweep this view's worker runs at a time. */
 const SWEEP_ID = 1;
@@ -145,19 +155,21 @@ export function LagSweep({ config }: { config: Config }) {
       )}
       {runs.length > 0 && (
         <>
-          <ResponsiveContainer width="100%" height={230}>
-            <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 16, left: 4 }}>
-              <CartesianGrid stroke="#e6e8ec" />
-              <XAxis dataKey="T" type="category" tick={{ fontSize: CHART_FONT }} label={{ value: 'lag T', position: 'insideBottom', offset: -8, fontSize: CHART_FONT }} />
-              <YAxis domain={[0, 1]} ticks={[0, 0.25, 0.5, 0.75, 1]} tick={{ fontSize: CHART_FONT }} width={44} label={{ value: 'gap closed', angle: -90, position: 'insideLeft', fontSize: CHART_FONT }} />
-              <Tooltip formatter={(v) => formatValue(Number(v))} labelFormatter={(T) => `T = ${T}`} isAnimationActive={false} />
-              <ReferenceLine y={SOLVED_GAP} stroke={PALETTE.grey} strokeDasharray="6 4" label={{ value: 'solved', position: 'insideTopRight', fontSize: CHART_FONT, fill: '#5b6472' }} />
-              <Legend verticalAlign="top" height={24} />
-              {shownCells.map((c) => (
-                <Line key={c.cell} dataKey={c.cell} name={c.label} stroke={c.color} strokeWidth={2} isAnimationActive={false} connectNulls={false} dot={{ r: 4 }} />
-              ))}
-            </LineChart>
-          </ResponsiveContainer>
+          <ChartFrame label={describeLagSweep(runs, shownCells)}>
+            <ResponsiveContainer width="100%" height={230}>
+              <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 16, left: 4 }} accessibilityLayer={false}>
+                <CartesianGrid stroke="#e6e8ec" />
+                <XAxis dataKey="T" type="category" tick={{ fontSize: CHART_FONT }} label={{ value: 'lag T', position: 'insideBottom', offset: -8, fontSize: CHART_FONT }} />
+                <YAxis domain={[0, 1]} ticks={[0, 0.25, 0.5, 0.75, 1]} tick={{ fontSize: CHART_FONT }} width={44} label={{ value: 'gap closed', angle: -90, position: 'insideLeft', fontSize: CHART_FONT }} />
+                <Tooltip formatter={(v) => formatValue(Number(v))} labelFormatter={(T) => `T = ${T}`} isAnimationActive={false} />
+                <ReferenceLine y={SOLVED_GAP} stroke={PALETTE.grey} strokeDasharray="6 4" label={{ value: 'solved', position: 'insideTopRight', fontSize: CHART_FONT, fill: '#5b6472' }} />
+                <Legend verticalAlign="top" height={24} />
+                {shownCells.map((c) => (
+                  <Line key={c.cell} dataKey={c.cell} name={c.label} stroke={c.color} strokeWidth={2} isAnimationActive={false} connectNulls={false} dot={{ r: 4 }} />
+                ))}
+              </LineChart>
+            </ResponsiveContainer>
+          </ChartFrame>
           <table className="seq-table">
             <thead>
               <tr><th>cell</th><th>T</th><th>{metricName}</th><th>chance</th><th>steps</th><th>solved</th></tr>

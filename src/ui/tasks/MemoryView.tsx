@@ -7,6 +7,7 @@ import { reberScores } from '../../core/tasks/reber';
 import type { Task, TaskMetric } from '../../core/tasks/task';
 import { formatValue } from '../format';
 import { PALETTE } from '../palette';
+import { ChartFrame } from '../SvgChart';
 import { LagSweep } from './LagSweep';
 import { MetricPanel } from './MetricPanel';
 import { CHART_FONT, addingScatter, copyRows, reberSteps, temporalRows, type Snapshot } from './viewLogic';
@@ -56,22 +57,29 @@ function Detail({ name, snapshot }: { name: string; snapshot: Snapshot }) {
   }
 }
 
+/** The scatter in words: how many sequences, and how many of them the network got right. */
+function describeAdding(points: ReturnType<typeof addingScatter>, snapshot: Snapshot): string {
+  return `Predicted sum against true sum for ${points.length} sequences: ${formatValue(100 * addingAccuracy(snapshot.outputs, snapshot.batch))}% within 0.04 of the truth`;
+}
+
 function AddingDetail({ snapshot }: { snapshot: Snapshot }) {
   const points = addingScatter(snapshot);
   return (
     <div>
       <h3>Predicted sum vs true sum (one dot per sequence)</h3>
-      <ResponsiveContainer width="100%" height={240}>
-        <ScatterChart margin={{ top: 8, right: 16, bottom: 16, left: 4 }}>
-          <CartesianGrid stroke="#e6e8ec" />
-          <XAxis dataKey="truth" type="number" domain={[0, 2]} ticks={[0, 0.5, 1, 1.5, 2]} tick={{ fontSize: CHART_FONT }} label={{ value: 'true sum (x) · predicted (y)', position: 'insideBottom', offset: -8, fontSize: CHART_FONT }} />
-          <YAxis dataKey="prediction" type="number" domain={[0, 2]} ticks={[0, 0.5, 1, 1.5, 2]} tick={{ fontSize: CHART_FONT }} width={52} allowDataOverflow />
-          <Tooltip formatter={(v) => formatValue(Number(v))} isAnimationActive={false} />
-          <ReferenceLine segment={[{ x: 0, y: 0 }, { x: 2, y: 2 }]} stroke={PALETTE.grey} strokeDasharray="6 4" />
-          <ReferenceLine y={1} stroke={PALETTE.orange} strokeDasharray="2 4" />
-          <Scatter data={points} fill={PALETTE.blue} isAnimationActive={false} />
-        </ScatterChart>
-      </ResponsiveContainer>
+      <ChartFrame label={describeAdding(points, snapshot)}>
+        <ResponsiveContainer width="100%" height={240}>
+          <ScatterChart margin={{ top: 8, right: 16, bottom: 16, left: 4 }} accessibilityLayer={false}>
+            <CartesianGrid stroke="#e6e8ec" />
+            <XAxis dataKey="truth" type="number" domain={[0, 2]} ticks={[0, 0.5, 1, 1.5, 2]} tick={{ fontSize: CHART_FONT }} label={{ value: 'true sum (x) · predicted (y)', position: 'insideBottom', offset: -8, fontSize: CHART_FONT }} />
+            <YAxis dataKey="prediction" type="number" domain={[0, 2]} ticks={[0, 0.5, 1, 1.5, 2]} tick={{ fontSize: CHART_FONT }} width={52} allowDataOverflow />
+            <Tooltip formatter={(v) => formatValue(Number(v))} isAnimationActive={false} />
+            <ReferenceLine segment={[{ x: 0, y: 0 }, { x: 2, y: 2 }]} stroke={PALETTE.grey} strokeDasharray="6 4" />
+            <ReferenceLine y={1} stroke={PALETTE.orange} strokeDasharray="2 4" />
+            <Scatter data={points} fill={PALETTE.blue} isAnimationActive={false} />
+          </ScatterChart>
+        </ResponsiveContainer>
+      </ChartFrame>
       <p className="muted">
         On the diagonal: right. On the flat orange line at 1: the network ignores the markers and answers the average.
         Within 0.04 of the truth: {formatValue(100 * addingAccuracy(snapshot.outputs, snapshot.batch))}% of sequences.

@@ -7,8 +7,31 @@ import { freeRunForecast, type SeriesTask } from '../../core/tasks/series';
 import type { ForwardOne, TaskMetric } from '../../core/tasks/task';
 import { formatValue } from '../format';
 import { PALETTE } from '../palette';
+import { ChartFrame } from '../SvgChart';
 import { MetricPanel } from './MetricPanel';
 import { CHART_FONT, forecastAnchor, overlayPoints, type Snapshot } from './viewLogic';
+
+/** Mean absolute difference of two columns over the rows that have both. */
+function meanAbsGap<R>(rows: R[], a: (r: R) => number | undefined, b: (r: R) => number | undefined): number {
+  const gaps = rows.flatMap((r) => {
+    const x = a(r);
+    const y = b(r);
+    return x === undefined || y === undefined ? [] : [Math.abs(x - y)];
+  });
+  return gaps.length ? gaps.reduce((s, g) => s + g, 0) / gaps.length : NaN;
+}
+
+function describeOverlay(overlay: { target: number; prediction: number }[]): string {
+  const error = meanAbsGap(overlay, (r) => r.target, (r) => r.prediction);
+  return `Prediction against target over ${overlay.length} steps of the newest batch: mean absolute error ${formatValue(error)}`;
+}
+
+function describeForecast(rows: { t: number; truth?: number; forecast?: number }[], hasForecast: boolean): string {
+  const ahead = rows.filter((r) => r.t > 0);
+  if (!hasForecast) return `Free-running forecast ${ahead.length} steps into the validation data: not run yet`;
+  const error = meanAbsGap(ahead, (r) => r.truth, (r) => r.forecast);
+  return `Free-running forecast ${ahead.length} steps into the validation data: mean absolute error ${formatValue(error)} against what really happened`;
+}
 
 const INTROS: Record<string, string> = {
   sine: 'A pure sine wave. Each step the network sees one value and predicts the next.',
@@ -82,16 +105,18 @@ export function SeriesView({ task, config, snapshot, metric, history, forward }:
         <div>
           <h3>Prediction vs target (newest batch, first window)</h3>
           {overlay.length ? (
-            <ResponsiveContainer width="100%" height={220}>
-              <LineChart data={overlay} margin={{ top: 8, right: 16, bottom: 4, left: 4 }}>
-                <CartesianGrid stroke="#e6e8ec" />
-                <XAxis dataKey="t" type="number" domain={[0, T - 1]} tick={{ fontSize: CHART_FONT }} label={{ value: 'step in window', position: 'insideBottomRight', offset: -2, fontSize: CHART_FONT }} />
-                <YAxis domain={['auto', 'auto']} tick={{ fontSize: CHART_FONT }} tickFormatter={(v: number) => formatValue(v, 3)} width={56} />
-                <Tooltip formatter={(v) => formatValue(Number(v))} labelFormatter={(t) => `step ${t}`} isAnimationActive={false} />
-                <Line dataKey="target" name="target (next value)" stroke={PALETTE.black} strokeWidth={2} dot={false} isAnimationActive={false} />
-                <Line dataKey="prediction" name="prediction" stroke={PALETTE.blue} strokeWidth={2} strokeDasharray="5 3" dot={false} isAnimationActive={false} />
-              </LineChart>
-            </ResponsiveContainer>
+            <ChartFrame label={describeOverlay(overlay)}>
+              <ResponsiveContainer width="100%" height={220}>
+                <LineChart data={overlay} margin={{ top: 8, right: 16, bottom: 4, left: 4 }} accessibilityLayer={false}>
+                  <CartesianGrid stroke="#e6e8ec" />
+                  <XAxis dataKey="t" type="number" domain={[0, T - 1]} tick={{ fontSize: CHART_FONT }} label={{ value: 'step in window', position: 'insideBottomRight', offset: -2, fontSize: CHART_FONT }} />
+                  <YAxis domain={['auto', 'auto']} tick={{ fontSize: CHART_FONT }} tickFormatter={(v: number) => formatValue(v, 3)} width={56} />
+                  <Tooltip formatter={(v) => formatValue(Number(v))} labelFormatter={(t) => `step ${t}`} isAnimationActive={false} />
+                  <Line dataKey="target" name="target (next value)" stroke={PALETTE.black} strokeWidth={2} dot={false} isAnimationActive={false} />
+                  <Line dataKey="prediction" name="prediction" stroke={PALETTE.blue} strokeWidth={2} strokeDasharray="5 3" dot={false} isAnimationActive={false} />
+                </LineChart>
+              </ResponsiveContainer>
+            </ChartFrame>
           ) : (
             <p className="muted">Start training to see the predictions.</p>
           )}
@@ -102,18 +127,20 @@ export function SeriesView({ task, config, snapshot, metric, history, forward }:
         </div>
         <div>
           <h3>Free-running forecast into the validation data</h3>
-          <ResponsiveContainer width="100%" height={220}>
-            <LineChart data={forecastData} margin={{ top: 8, right: 16, bottom: 4, left: 4 }}>
-              <CartesianGrid stroke="#e6e8ec" />
-              <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} tick={{ fontSize: CHART_FONT }} label={{ value: 'steps ahead', position: 'insideBottomRight', offset: -2, fontSize: CHART_FONT }} />
-              <YAxis domain={['auto', 'auto']} tick={{ fontSize: CHART_FONT }} tickFormatter={(v: number) => formatValue(v, 3)} width={56} />
-              <Tooltip formatter={(v) => formatValue(Number(v))} labelFormatter={(t) => `step ${t}`} isAnimationActive={false} />
-              <ReferenceLine x={0} stroke={PALETTE.grey} strokeDasharray="3 3" />
-              <Line dataKey="past" name="history the model sees" stroke={PALETTE.grey} strokeWidth={2} dot={false} isAnimationActive={false} />
-              <Line dataKey="truth" name="what really happened" stroke={PALETTE.black} strokeWidth={2} dot={false} isAnimationActive={false} />
-              <Line dataKey="forecast" name="forecast" stroke={PALETTE.vermilion} strokeWidth={2} strokeDasharray="5 3" dot={false} isAnimationActive={false} connectNulls />
-            </LineChart>
-          </ResponsiveContainer>
+          <ChartFrame label={describeForecast(forecastData, forecast !== null)}>
+            <ResponsiveContainer width="100%" height={220}>
+              <LineChart data={forecastData} margin={{ top: 8, right: 16, bottom: 4, left: 4 }} accessibilityLayer={false}>
+                <CartesianGrid stroke="#e6e8ec" />
+                <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} tick={{ fontSize: CHART_FONT }} label={{ value: 'steps ahead', position: 'insideBottomRight', offset: -2, fontSize: CHART_FONT }} />
+                <YAxis domain={['auto', 'auto']} tick={{ fontSize: CHART_FONT }} tickFormatter={(v: number) => formatValue(v, 3)} width={56} />
+                <Tooltip formatter={(v) => formatValue(Number(v))} labelFormatter={(t) => `step ${t}`} isAnimationActive={false} />
+                <ReferenceLine x={0} stroke={PALETTE.grey} strokeDasharray="3 3" />
+                <Line dataKey="past" name="history the model sees" stroke={PALETTE.grey} strokeWidth={2} dot={false} isAnimationActive={false} />
+                <Line dataKey="truth" name="what really happened" stroke={PALETTE.black} strokeWidth={2} dot={false} isAnimationActive={false} />
+                <Line dataKey="forecast" name="forecast" stroke={PALETTE.vermilion} strokeWidth={2} strokeDasharray="5 3" dot={false} isAnimationActive={false} connectNulls />
+              </LineChart>
+            </ResponsiveContainer>
+          </ChartFrame>
           <div className="task-controls">
             <span className="legend-item"><span className="swatch" style={{ background: PALETTE.grey }} /> history</span>
             <span className="legend-item"><span className="swatch" style={{ background: PALETTE.black }} /> truth</span>
