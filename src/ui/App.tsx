@@ -1,6 +1,7 @@
-// The page: header, banners, then the W_rec slider and the settings on the left, and the views
-// (gradient flow first, then loss, W_rec spectrum, gradient norm, the task) on the right; below them the
-// collapsible sections: inside the cell, the lab (races, sweeps), export & runs.
+// The page: header, banners, then the controls in a side column (run, the W_rec slider, the settings) and the
+// views in a grid (gradient flow and loss first, then the heatmap, gradient norm, W_rec spectrum, the task);
+// below them the collapsible sections: inside the cell, the lab (races, sweeps), export & runs. The lesson card
+// sits above the charts, or beside them on a projector. The DOM order is the phone's reading order.
 // Classroom keys of the URL: embed (minimal chrome for an iframe), presenter (large type), hide (controls).
 import { useEffect, useState } from 'react';
 import { cellInfo } from '../core/spec';
@@ -16,10 +17,13 @@ import { Header } from './Header';
 import { Heatmap } from './Heatmap';
 import { InsideSection } from './InsideSection';
 import { LossChart } from './LossChart';
-import { RunControls } from './RunControls';
+import { RunControls, RunOptions } from './RunControls';
 import { TaskPanel } from './TaskPanel';
 import { GradNormChart, SpectrumChart } from './TrainingCharts';
 import { WrecSlider } from './WrecSlider';
+
+/** The width below which the page is laid out for a phone (styles.css uses the same). */
+const PHONE_QUERY = '(max-width: 700px)';
 
 export function App() {
   const presenter = useStore((s) => s.config.presenter);
@@ -29,6 +33,8 @@ export function App() {
   const lessonOpen = useStore((s) => lessonById(s.config.preset) !== undefined);
   // the race a link asks for is read once, when the page opens
   const [race] = useState(() => raceFromUrl(window.location.href).contestants);
+  // a phone opens with the settings folded, so that the charts follow the slider; wider screens show them
+  const [settingsOpen, setSettingsOpen] = useState(() => !window.matchMedia(PHONE_QUERY).matches);
   useEffect(() => {
     document.documentElement.classList.toggle('presenter', presenter);
   }, [presenter]);
@@ -39,37 +45,45 @@ export function App() {
     <div className={embed ? 'app embed' : 'app'}>
       <Header />
       <Banners />
-      {/* above the settings, so a phone shows the lesson first; in presenter mode it is the third column */}
-      {!presenter && <LessonCard />}
       <main className={lessonOpen ? 'layout with-lesson' : 'layout'}>
-        <aside className="sidebar" aria-label="Settings">
-          <Slot chart="wrec">{reservoir ? <ReservoirControls /> : !hideWrec && <WrecSlider />}</Slot>
-          <Controls />
-        </aside>
-        <div className="views">
+        {/* every control in one column: run, the slider, the settings (on a phone the run bar sticks to the top) */}
+        <aside className="sidebar" aria-label="Controls">
           <RunControls />
-          <div className="grid-top">
+          <Slot chart="wrec">{reservoir ? <ReservoirControls /> : !hideWrec && <WrecSlider />}</Slot>
+          <details className="settings" open={settingsOpen} onToggle={(e) => setSettingsOpen(e.currentTarget.open)} data-testid="settings">
+            <summary>Settings</summary>
+            <RunOptions />
+            <Controls />
+          </details>
+        </aside>
+        {/* the card beside the charts on a projector, above them elsewhere */}
+        {lessonOpen && (
+          <div className="lesson-column">
+            <LessonCard />
+          </div>
+        )}
+        <div className="views">
+          {/* the profile and the loss first: side by side, both above the fold */}
+          <div className="charts">
             <Slot chart="gradient-flow">
               <GradientFlow />
+            </Slot>
+            <Slot chart="loss">
+              <LossChart />
             </Slot>
             <Slot chart="heatmap">
               <Heatmap />
             </Slot>
-          </div>
-          <Slot chart="loss">
-            <LossChart />
-          </Slot>
-          <div className="grid-pair">
-            <Slot chart="sigma">
-              <SpectrumChart />
-            </Slot>
             <Slot chart="grad-norm">
               <GradNormChart />
             </Slot>
+            <Slot chart="sigma">
+              <SpectrumChart />
+            </Slot>
+            <Slot chart="task">
+              <TaskPanel />
+            </Slot>
           </div>
-          <Slot chart="task">
-            <TaskPanel />
-          </Slot>
           {!embed && (
             <div className="sections">
               <InsideSection initialRace={race} />
@@ -77,11 +91,6 @@ export function App() {
             </div>
           )}
         </div>
-        {presenter && lessonOpen && (
-          <div className="lesson-column">
-            <LessonCard />
-          </div>
-        )}
       </main>
       {!embed && (
         <footer className="app-footer muted">

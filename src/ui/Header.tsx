@@ -16,6 +16,7 @@ function togglePresenter(): void {
   setConfig({ presenter: !useStore.getState().config.presenter });
 }
 
+/** The engine and why it was chosen, in full at every size: the text wraps rather than being cut. */
 function EngineBadge() {
   const engine = useStore((s) => s.engine);
   if (!engine) return <span className="badge pending">starting engine…</span>;
@@ -128,33 +129,39 @@ function FullHeader() {
   const presenter = useStore((s) => s.config.presenter);
   const presetSelectId = useId();
   return (
-    <header className="app-header">
+    <header className="app-header full-header">
       <div className="brand">
         <h1>rnnlab</h1>
         <span className="tagline">watch gradients vanish and explode while a recurrent network trains</span>
       </div>
       <div className="header-tools">
-        <EngineBadge />
-        <span className="rate" data-testid="rate">
-          {formatRate(rate)} steps/s
+        <span className="engine-status">
+          <EngineBadge />
+          <span className="rate" data-testid="rate">
+            {formatRate(rate)} steps/s
+          </span>
         </span>
-        <label htmlFor={presetSelectId} className="inline-label">
-          Lesson
-        </label>
-        <select id={presetSelectId} value={lessonById(presetId) ? presetId : ''} onChange={(e) => openLesson(e.target.value)} data-testid="lesson-select">
-          <option value="" disabled>
-            choose a lesson…
-          </option>
-          {LESSONS.map((l, i) => (
-            <option key={l.id} value={l.id}>
-              {i + 1}. {l.title}
+        <span className="labelled lesson-picker">
+          <label htmlFor={presetSelectId} className="inline-label">
+            Lesson
+          </label>
+          <select id={presetSelectId} value={lessonById(presetId) ? presetId : ''} onChange={(e) => openLesson(e.target.value)} data-testid="lesson-select">
+            <option value="" disabled>
+              choose a lesson…
             </option>
-          ))}
-        </select>
-        <ShareMenu />
-        <button type="button" onClick={togglePresenter} aria-pressed={presenter} data-testid="presenter">
-          {presenter ? 'Normal view' : 'Presenter mode'}
-        </button>
+            {LESSONS.map((l, i) => (
+              <option key={l.id} value={l.id}>
+                {i + 1}. {l.title}
+              </option>
+            ))}
+          </select>
+        </span>
+        <span className="header-actions">
+          <ShareMenu />
+          <button type="button" onClick={togglePresenter} aria-pressed={presenter} data-testid="presenter">
+            {presenter ? 'Normal view' : 'Presenter mode'}
+          </button>
+        </span>
       </div>
     </header>
   );

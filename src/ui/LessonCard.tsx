@@ -23,40 +23,42 @@ function Card({ lesson }: { lesson: Lesson }) {
         Lesson {lessonNumber(lesson)} of {LESSONS.length}
       </p>
       <h2 id="lesson-title">{lesson.title}</h2>
-      <p className="lesson-question">
-        <strong>Before you press play:</strong> {lesson.question}
-      </p>
-      <p className="lesson-look">
-        <strong>Look at:</strong> {lesson.lookAt.text}
-      </p>
-      <p
-        className={`lesson-verdict verdict-${verdict?.status ?? 'pending'}`}
-        data-testid="lesson-verdict"
-        data-status={verdict?.status ?? 'pending'}
-        role="status"
-        aria-live="polite"
-      >
-        <span aria-hidden="true">{STATUS_MARK[verdict?.status ?? 'pending']}</span>{' '}
-        <strong>{STATUS_WORD[verdict?.status ?? 'pending']}:</strong> {verdict?.text ?? 'press play; the verdict is computed from the run'}
-      </p>
-      <details className="lesson-explanation">
-        <summary>Why</summary>
-        <p>{lesson.explanation}</p>
-      </details>
-      <p className="try">
-        <strong>Try:</strong> {lesson.tryThis}
-      </p>
-      <p className="lesson-papers">
-        <strong>Read:</strong>{' '}
-        {lesson.papers.map((p, i) => (
-          <span key={p.url}>
-            {i > 0 && '; '}
-            <a href={p.url} target="_blank" rel="noopener noreferrer" title={p.title}>
-              {p.cite}
-            </a>
-          </span>
-        ))}
-      </p>
+      <div className="lesson-body">
+        <p className="lesson-question">
+          <strong>Before you press play:</strong> {lesson.question}
+        </p>
+        <p className="lesson-look">
+          <strong>Look at:</strong> {lesson.lookAt.text}
+        </p>
+        <p
+          className={`lesson-verdict verdict-${verdict?.status ?? 'pending'}`}
+          data-testid="lesson-verdict"
+          data-status={verdict?.status ?? 'pending'}
+          role="status"
+          aria-live="polite"
+        >
+          <span aria-hidden="true">{STATUS_MARK[verdict?.status ?? 'pending']}</span>{' '}
+          <strong>{STATUS_WORD[verdict?.status ?? 'pending']}:</strong> {verdict?.text ?? 'press play; the verdict is computed from the run'}
+        </p>
+        <details className="lesson-explanation">
+          <summary>Why</summary>
+          <p>{lesson.explanation}</p>
+        </details>
+        <p className="try">
+          <strong>Try:</strong> {lesson.tryThis}
+        </p>
+        <p className="lesson-papers">
+          <strong>Read:</strong>{' '}
+          {lesson.papers.map((p, i) => (
+            <span key={p.url}>
+              {i > 0 && '; '}
+              <a href={p.url} target="_blank" rel="noopener noreferrer" title={p.title}>
+                {p.cite}
+              </a>
+            </span>
+          ))}
+        </p>
+      </div>
       <nav className="lesson-nav" aria-label="Lessons">
         {previous ? (
           <button type="button" onClick={() => openLesson(previous.id)} data-testid="lesson-previous" aria-label={`Previous lesson: ${lessonNumber(previous)}. ${previous.title}`} title={previous.title}>
