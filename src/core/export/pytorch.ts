@@ -10,7 +10,7 @@ import { encodeRun } from '../lessons';
 import type { Batch } from '../batch';
 import { type Config } from '../config';
 import { modelMetadata } from '../safetensors';
-import { cellInfo, type ModelSpec } from '../spec';
+import { cellInfo, paramLayout, type ModelSpec } from '../spec';
 import DTYPE from './python/dtype.py?raw';
 import GATE_BIASES from './python/gate_biases.py?raw';
 import IMPORTS from './python/imports.py?raw';
@@ -33,6 +33,8 @@ export interface ScriptOptions {
   dataFile?: string;
   /** The Trainer's validation batch size (its DEFAULT_TRAINER_OPTIONS.valBatchSize unless the page changed it). */
   valBatchSize?: number;
+  /** The script's own file name, for the commands in its header (default scriptFileName: train_<task>.py). */
+  fileName?: string;
 }
 
 /**
@@ -48,6 +50,47 @@ export function checkFileJson(batch: Pick<Batch, 'T' | 'B' | 'X' | 'x'>, outputs
   return JSON.stringify({ step, x: nest(batch.x, X), outputs: nest(outputs, Y) });
 }
 
+/** Sequence b of a time-major (T, B, n) array, as (T, 1, n). */
+export function sequenceOf(values: Float32Array, T: number, B: number, b: number): Float32Array {
+  const n = values.length / (T * B);
+  const out = new Float32Array(T * n);
+  for (let t = 0; t < T; t++) out.set(values.subarray((t * B + b) * n, (t * B + b + 1) * n), t * n);
+  return out;
+}
+
+/** Sequences of (T, 1, n) each, side by side as one (T, B, n) array (B = their count). */
+export function stackSequences(sequences: readonly Float32Array[], T: number): Float32Array {
+  const B = sequences.length;
+  const n = B === 0 ? 0 : sequences[0].length / T;
+  const out = new Float32Array(T * B * n);
+  sequences.forEach((seq, b) => {
+    if (seq.length !== T * n) throw new Error(`sequence ${b} holds ${seq.length} numbers, not T·${n} = ${T * n}`);
+    for (let t = 0; t < T; t++) out.set(seq.subarray(t * n, (t + 1) * n), (t * B + b) * n);
+  });
+  return out;
+}
+
+/** How many sequences of the validation batch a check file holds: enough to catch a difference, quick to compute. */
+export const CHECK_SEQUENCES = 4;
+
+/**
+ * check.json for the weights the model has now: its outputs on the first CHECK_SEQUENCES sequences of `batch`,
+ * computed one sequence at a time by `forward` (the page's: a forward pass in the worker, (T, 1, X) → (T, 1, Y)).
+ * The outputs are taken at export time, so they are never those of older weights.
+ */
+export async function checkFileFromModel(
+  batch: Pick<Batch, 'T' | 'B' | 'X' | 'x'>,
+  step: number,
+  forward: (x: Float32Array, T: number) => Promise<Float32Array>,
+): Promise<string> {
+  const { T, B, X } = batch;
+  const count = Math.min(B, CHECK_SEQUENCES);
+  const inputs = Array.from({ length: count }, (_, b) => sequenceOf(batch.x, T, B, b));
+  const outputs: Float32Array[] = [];
+  for (const x of inputs) outputs.push(await forward(x, T)); // one at a time: the worker answers in order
+  return checkFileJson({ T, B: count, X, x: stackSequences(inputs, T) }, stackSequences(outputs, T), step);
+}
+
 /** The file name the page offers: train_<task>.py. */
 export function scriptFileName(config: Config): string {
   return `train_${config.task}.py`;
@@ -56,7 +99,8 @@ export function scriptFileName(config: Config): string {
 const py = (v: number) => (Number.isInteger(v) ? `${v}.0` : String(v));
 const pyStr = (s: string) => JSON.stringify(s);
 
-function defaultDataFile(config: Config, options: ScriptOptions): string | null {
+/** The data file the script reads by default (its DATA_FILE): null for the tasks that generate their data. */
+export function scriptDataFile(config: Config, options: Pick<ScriptOptions, 'dataFile'> = {}): string | null {
   if (options.dataFile) return options.dataFile;
   if (config.task === 'csv') return 'data.csv';
   if (config.task === 'char') return config.corpus === 'user' ? 'corpus.txt' : `${config.corpus}.txt`;
@@ -64,10 +108,10 @@ function defaultDataFile(config: Config, options: ScriptOptions): string | null 
 }
 
 function header(config: Config, spec: ModelSpec, options: ScriptOptions): string {
-  const file = scriptFileName(config);
+  const file = options.fileName ?? scriptFileName(config);
   const info = cellInfo(spec.cell);
   const cellText = info.lstmVariants && spec.variant !== 'none' ? `${info.name} (Greff variant ${spec.variant})` : info.name;
-  const dataFile = defaultDataFile(config, options);
+  const dataFile = scriptDataFile(config, options);
   const dataNote = dataFile
     ? `\nData: this task reads ${dataFile} (--data to point elsewhere)${config.task === 'csv' ? `, column ${pyStr(options.csvColumn ?? 'value')} (--column)` : ''}.\n` +
       `Put the same file next to the script: the vocabulary / normalisation come from it and must match the model.\n`
@@ -109,7 +153,7 @@ Differences from the playground, worth knowing:
 
 /** The settings block: the run's values as the module-level constants that the .py pieces read. */
 function settings(config: Config, spec: ModelSpec, options: ScriptOptions): string {
-  const dataFile = defaultDataFile(config, options);
+  const dataFile = scriptDataFile(config, options);
   const lines = [
     "# ---- The run's settings ----",
     '',
@@ -141,6 +185,10 @@ function settings(config: Config, spec: ModelSpec, options: ScriptOptions): stri
     ...(config.task === 'char' ? [`USER_TEXT = ${config.corpus === 'user' ? 'True' : 'False'}  # the corpus was the user's own text`] : []),
     `HAS_PURE_FORWARD = ${options.pureForward ? 'True' : 'False'}  # True: the script also has pure_forward, the forward in plain Python (--pure-check)`,
     `METADATA = ${JSON.stringify(modelMetadata(spec))}  # written with the weights`,
+    '# Every tensor of model.safetensors and its shape: a weights file that differs is refused in one line (read_weights)',
+    'PARAM_SHAPES = {',
+    ...paramLayout(spec).tensors.map((t) => `    ${pyStr(t.name)}: ${JSON.stringify(t.shape)},`),
+    '}',
   ];
   return lines.join('\n');
 }

@@ -37,7 +37,7 @@ def main():
     if HAS_PURE_FORWARD and args.pure_check:
         with open(args.pure_check) as f:
             check = json.load(f)
-        weights, _ = read_safetensors(args.weights)
+        weights, _ = read_weights(args.weights)
         diff = max_abs_diff(pure_forward(weights, check['x']), check['outputs'])
         print(json.dumps({'max_abs_diff': diff}))
         sys.exit(0 if diff <= args.tol else 1)

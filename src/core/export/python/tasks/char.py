@@ -71,6 +71,6 @@ class CharTask:
 
 
 def make_task(args):
-    with open(args.data, encoding='utf-8') as f:
+    with open(args.data, encoding='utf-8', newline='') as f:  # the text as the playground read it, line ends too
         text = f.read()
     return CharTask(prepare_user_text(text) if USER_TEXT else text)
