@@ -63,9 +63,12 @@ export function postToWorker(message: ToWorker): void {
   client.command(message);
 }
 
-/** Sends a request after any pending configure; resolves with the worker's reply to it (matched by id). */
-export function requestFromWorker<T extends WorkerReply['type']>(type: T, build: (id: number) => ToWorker): Promise<ReplyOf<T>> {
-  return client.request(type, build);
+/**
+ * Sends a request after any pending configure; resolves with the worker's reply to it (matched by id).
+ * `replacesOlder`: a newer request of the type supersedes the older ones (only the newest is answered).
+ */
+export function requestFromWorker<T extends WorkerReply['type']>(type: T, build: (id: number) => ToWorker, replacesOlder = false): Promise<ReplyOf<T>> {
+  return client.request(type, build, replacesOlder);
 }
 
 /** Resumes a saved run (its Config was set first): the weights into the worker, then its history into the charts. */

@@ -16,8 +16,13 @@ export class PendingRequests {
   private nextId = 1;
   private readonly waiting = new Map<number, Waiting>();
 
-  /** Sends `build(id)` with a fresh id through `send`; resolves with the reply of `type` that carries the id. */
-  ask<T extends WorkerReply['type']>(type: T, build: (id: number) => ToWorker, send: (message: ToWorker) => void): Promise<ReplyOf<T>> {
+  /**
+   * Sends `build(id)` with a fresh id through `send`; resolves with the reply of `type` that carries the id.
+   * `replacesOlder`: the worker answers only the newest request of this type (inspections), so the older ones
+   * waiting are dropped here too; their promises never settle.
+   */
+  ask<T extends WorkerReply['type']>(type: T, build: (id: number) => ToWorker, send: (message: ToWorker) => void, replacesOlder = false): Promise<ReplyOf<T>> {
+    if (replacesOlder) for (const [id, w] of this.waiting) if (w.type === type) this.waiting.delete(id);
     const id = this.nextId++;
     return new Promise<ReplyOf<T>>((resolve, reject) => {
       this.waiting.set(id, { type, resolve: resolve as (reply: WorkerReply) => void, reject });

@@ -59,8 +59,8 @@ export class WorkerClient {
   }
 
   /** A request queued like a command; resolves with the worker's reply to it. */
-  request<T extends WorkerReply['type']>(type: T, build: (id: number) => ToWorker): Promise<ReplyOf<T>> {
-    return this.requests.ask(type, build, (message) => this.command(message));
+  request<T extends WorkerReply['type']>(type: T, build: (id: number) => ToWorker, replacesOlder = false): Promise<ReplyOf<T>> {
+    return this.requests.ask(type, build, (message) => this.command(message), replacesOlder);
   }
 
   /** A request sent at once (the task view's forward pass does not wait for a pending configure). */

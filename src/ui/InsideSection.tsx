@@ -5,13 +5,11 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { InspectRequest, InspectSnapshot } from '../core/inspect/snapshot';
 import type { Contestant } from '../core/inspect/race';
-import { currentTaskData, onWorkerMessage, postToWorker } from '../state/controller';
+import { currentTaskData, onWorkerMessage, requestFromWorker } from '../state/controller';
 import { lessonById } from '../core/lessons';
 import { useStore } from '../state/store';
 import { InsidePanel } from './inside/InsidePanel';
 import { LabPanel, type LabWorker } from './inside/LabPanel';
-
-let nextInspectId = 1;
 
 /**
  * While following a running training, the next inspection is asked for this long after the last answer — or
@@ -41,7 +39,23 @@ function InsideLive() {
     () =>
       onWorkerMessage((msg) => {
         if (msg.type === 'inspectProgress' && msg.id === waiting.current) setProgress({ done: msg.done, total: msg.total });
-        if (msg.type !== 'inspection' || msg.id !== waiting.current) return;
+      }),
+    [],
+  );
+
+  const request = useCallback((r: InspectRequest) => {
+    last.current = r;
+    askedAt.current = performance.now();
+    setBusy(true);
+    setPending(r);
+    setProgress(null);
+    const build = (id: number) => {
+      waiting.current = id;
+      return { type: 'inspect' as const, id, request: r };
+    };
+    // only the newest inspection is answered: a newer request replaces this one
+    requestFromWorker('inspection', build, true).then(
+      (msg) => {
         lastDuration.current = performance.now() - askedAt.current;
         setBusy(false);
         setPending(null);
@@ -51,19 +65,14 @@ function InsideLive() {
           setSnapshot(msg.snapshot);
           setStep(msg.step);
         }
-      }),
-    [],
-  );
-
-  const request = useCallback((r: InspectRequest) => {
-    last.current = r;
-    const id = nextInspectId++;
-    waiting.current = id;
-    askedAt.current = performance.now();
-    setBusy(true);
-    setPending(r);
-    setProgress(null);
-    postToWorker({ type: 'inspect', id, request: r });
+      },
+      (e: Error) => {
+        setBusy(false);
+        setPending(null);
+        setProgress(null);
+        setError(e.message);
+      },
+    );
   }, []);
 
   // a new network (other settings) keeps the pickers but not a connectivity window longer than its T
