@@ -87,10 +87,10 @@ class StorageFullError extends Error {
 
 /** A new run id (not a random number for any computation: ids only need to be unique). */
 export function newRunId(now = Date.now()): string {
-  const random = typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID().slice(0, 8) : String(++idCounter);
+  // getRandomValues, unlike randomUUID, exists outside secure contexts too (a class server on plain http)
+  const random = Array.from(crypto.getRandomValues(new Uint8Array(4)), (b) => b.toString(16).padStart(2, '0')).join('');
   return `run-${now.toString(36)}-${random}`;
 }
-let idCounter = 0;
 
 function request<T>(req: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
