@@ -2,7 +2,7 @@
 // and ‖∂L/∂c_t‖ dashed for LSTM (the constant error carousel). Below it, how much the norm changes
 // per step back in time, read from the slope of log‖∂L/∂h_t‖.
 import { useStore } from '../state/store';
-import { formatFactor, formatValue } from './format';
+import { formatFactor, formatSteps, formatValue } from './format';
 import { summarizeFlow } from '../core/flow';
 import { LAYER_COLORS } from './palette';
 import { SvgChart, type ChartSeries } from './SvgChart';
@@ -15,9 +15,9 @@ const VERDICT_TEXT: Record<string, string> = {
   unknown: 'waiting for the first step',
 };
 
-/** The chart in words: the profile's length, its factor per step back and verdict, and σ_max of W_rec. */
-function describeFlow(summary: ReturnType<typeof summarizeFlow>, T: number, sigmaMax: number | null): string {
-  const sigma = sigmaMax === null ? '' : `; σ_max ${formatValue(sigmaMax, 2)}`;
+/** The chart in words: the profile's length, its factor per step back and verdict, σ_max of W_rec, and its step. */
+function describeFlow(summary: ReturnType<typeof summarizeFlow>, T: number, sigmaMax: number | null, step: number): string {
+  const sigma = `${sigmaMax === null ? '' : `; σ_max ${formatValue(sigmaMax, 2)}`} (training step ${formatSteps(step)})`;
   if (summary.verdict === 'unknown') return `‖∂L/∂h_t‖ per time step: ${VERDICT_TEXT.unknown}`;
   if (Number.isNaN(summary.slope)) return `‖∂L/∂h_t‖ over ${T} steps: ${summary.zeros} of ${T} steps get exactly zero gradient${sigma}`;
   return `‖∂L/∂h_t‖ over ${T} steps: ${formatFactor(summary.factorPerStepBack)} per step back, ${summary.verdict}${sigma}`;
@@ -52,7 +52,7 @@ export function GradientFlow() {
         yLabel="gradient norm (log)"
         yLog
         xDomain={[0, Math.max(1, T - 1)]}
-        ariaLabel={describeFlow(summary, T, sigmaMax)}
+        ariaLabel={describeFlow(summary, T, sigmaMax, profile?.step ?? 0)}
         testId="flow-chart"
       />
       <p

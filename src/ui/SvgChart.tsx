@@ -1,6 +1,6 @@
 // A small hand-drawn SVG line chart: log or linear y, markers along the x-axis (clip events),
 // horizontal guide lines (σ = 1), and caps for values that left the chart.
-import { memo, type ReactNode } from 'react';
+import { memo, useEffect, useRef, type ReactNode, type RefObject } from 'react';
 import { domainOf, linearTicks, logTicks, project } from './axes';
 import { pathOf, thinCaps, type XY } from './plotPath';
 import { useStore } from '../state/store';
@@ -32,15 +32,34 @@ export interface ChartProps {
 
 /**
  * A chart as one Tab stop, read as an image named by its text alternative (the values and what they mean, in
- * words); the drawing inside is presentational, so none of its parts is a stop of its own. recharts charts in it
- * set accessibilityLayer={false}, or their surface would be a second, unnamed stop.
+ * words); the drawing inside is presentational. recharts charts in it set accessibilityLayer={false}, or their
+ * surface would be a second, unnamed stop.
  */
 export function ChartFrame({ label, className, testId, children }: { label: string; className?: string; testId?: string; children: ReactNode }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useNoInnerTabStops(ref);
   return (
-    <div className={className} data-testid={testId} role="img" tabIndex={0} aria-label={label}>
+    <div ref={ref} className={className} data-testid={testId} role="img" tabIndex={0} aria-label={label}>
       {children}
     </div>
   );
+}
+
+/**
+ * recharts draws its layers into <g>s through React portals, and React listens for focus on a portal's container;
+ * Chromium makes an SVG element with focus listeners a Tab stop. A tabindex of -1 takes those out of the Tab order
+ * (the mouse and its tooltips are untouched), also on the layers recharts adds as it redraws.
+ */
+function useNoInnerTabStops(ref: RefObject<HTMLDivElement | null>) {
+  useEffect(() => {
+    const root = ref.current;
+    if (!root) return;
+    const demote = () => root.querySelectorAll('svg g:not([tabindex])').forEach((g) => g.setAttribute('tabindex', '-1'));
+    demote();
+    const observer = new MutationObserver(demote);
+    observer.observe(root, { childList: true, subtree: true });
+    return () => observer.disconnect();
+  }, [ref]);
 }
 
 /** Room for tick labels and axis titles; presenter mode's larger type needs more. */
