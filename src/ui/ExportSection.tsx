@@ -1,16 +1,22 @@
-// "Export & runs": the export panel (weights, PyTorch script, metrics, charts; import) and the list of runs
-// kept in this browser. The run itself is saved by an Autosaver every few seconds, when training pauses and
-// when the page is hidden or closed; a reload of the same tab resumes the run it showed (sessionStorage holds
-// its id), and the list resumes any other. The weights live in the worker: they are fetched by message.
+// "Export & runs": the export panel (the run as a zip; weights, PyTorch script, metrics, charts; import) and the
+// list of runs kept in this browser. The run itself is saved by an Autosaver every few seconds, when training
+// pauses and when the page is hidden or closed; a reload of the same tab resumes the run it showed
+// (sessionStorage holds its id), and the list resumes any other. The weights live in the worker: they are
+// fetched by message.
 import { decodeRun, encodeRun } from '../core/lessons';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { type Config } from '../core/config';
 import { configPatchForModel, exportMetadata, type ImportedModel } from '../core/export/importModel';
 import type { MetricRecord } from '../core/export/metrics';
 import { createTask } from '../core/tasks';
+import type { Task } from '../core/tasks/task';
+import type { Batch } from '../core/batch';
+import { CHECK_SEQUENCES } from '../core/export/pytorch';
+import { Rng } from '../core/rng';
 import type { ModelSpec } from '../core/spec';
 import { REBUILD_KEYS, sameRun } from '../core/configChange';
-import { currentTaskData, loadModel, requestFromWorker, resumeRun, setConfig } from '../state/controller';
+import { currentTaskData, forwardOne, loadModel, requestFromWorker, resumeRun, setConfig } from '../state/controller';
+import { urlWithConfig } from '../state/url';
 import { lessonById } from '../core/lessons';
 import type { SavedCheckpoint } from '../train/protocol';
 import { browserAutosaveHost } from '../state/runs/browserHost';
@@ -149,16 +155,23 @@ export function ExportSection() {
     if (autosaver && (status === 'paused' || status === 'diverged')) void autosaver.saveNow();
   }, [store, status]);
 
-  // the spec depends only on the network's settings: not rebuilt while W_rec is dragged
+  // the page's copy of the task and the spec depend only on the network's settings: not rebuilt while W_rec is dragged
   const networkKey = REBUILD_KEYS.map((k) => String(config[k])).join('|');
-  const spec: ModelSpec | null = useMemo(() => {
+  const network: { task: Task; spec: ModelSpec } | null = useMemo(() => {
     try {
       const c = useStore.getState().config;
-      return specFromConfig(c, createTask(c, currentTaskData(c)));
+      const task = createTask(c, currentTaskData(c));
+      return { task, spec: specFromConfig(c, task) };
     } catch {
       return null;
     }
   }, [networkKey, corpusLoaded, userDataVersion]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  /** Validation sequences for the check file (any inputs will do: the outputs are computed on them at export time). */
+  const checkBatch = (): Batch | null => {
+    const c = useStore.getState().config;
+    return network ? network.task.batch('val', CHECK_SEQUENCES, c.T, new Rng(c.seed)) : null;
+  };
 
   const onImport = async (model: ImportedModel) => {
     const base = useStore.getState().config;
@@ -192,13 +205,17 @@ export function ExportSection() {
         <div className="export-grid">
           <ExportPanel
             config={config}
-            spec={spec}
+            spec={network?.spec ?? null}
             step={step}
             getModel={() => requestModel(useStore.getState().config, useStore.getState().step)}
             getMetrics={() => metricsFromStore(useStore.getState())}
             chartsRoot={() => document.querySelector('.views')}
             onImport={onImport}
-            getSnapshot={() => useStore.getState().snapshot}
+            getCheckBatch={checkBatch}
+            forward={forwardOne}
+            paused={status === 'paused'}
+            getRunData={() => currentTaskData(useStore.getState().config)}
+            getLink={() => urlWithConfig(window.location.href, useStore.getState().config)}
           />
           <RunList store={store} unavailable={unavailable} currentId={currentId} onResume={onResume} refreshKey={saved} />
         </div>

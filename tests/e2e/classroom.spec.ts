@@ -1,6 +1,12 @@
 // The classroom and take-away features: embed mode, hidden controls, the share menu, the export panel's model
-// download, the inside-the-cell views after a pause, a race from a link, and a reload that resumes the run.
-import { readFileSync } from 'node:fs';
+// download and run archive, the inside-the-cell views after a pause, a race from a link, and a reload that
+// resumes the run.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { strFromU8, unzipSync } from 'fflate';
+import { TORCH_PYTHON } from '../python/torchPython';
 import { expect, test } from './fixtures';
 import { openLab, pollFor, readState, shot, statusOf, stepOf, waitForEngine } from './helpers';
 
@@ -82,6 +88,43 @@ test('export panel downloads the model as safetensors, and imports it back', asy
   expect(note, 'the import message').toMatch(/^Loaded/);
   console.log(`    imported back: ${note.slice(0, 120)}`);
   await shot(page, '22-export-panel');
+});
+
+test('export panel: "Download run (.zip)" holds what train.py reads, and the check file works right after a pause', async ({ page }) => {
+  await openLab(page, '?task=char&corpus=code&cell=lstm&T=16&H=16&engine=cpu');
+  await expect.poll(() => stepOf(page), { message: '5 steps', timeout: 60_000 }).toBeGreaterThanOrEqual(5);
+  await page.getByTestId('play').click();
+  await expect.poll(() => statusOf(page), { message: 'the pause', timeout: 10_000 }).toBe('paused');
+  const pausedAt = await stepOf(page);
+  await page.getByTestId('export-section').locator('summary').click();
+  const zipButton = page.getByTestId('export-run-zip');
+  await expect(zipButton, 'the run archive is the first button of the panel').toBeVisible();
+  expect(await page.getByTestId('export-panel').locator('button').first().getAttribute('data-testid')).toBe('export-run-zip');
+  const [zipDownload] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), zipButton.click()]);
+  expect(zipDownload.suggestedFilename()).toMatch(/^rnnlab-char-lstm-step\d+\.zip$/);
+  const files = unzipSync(readFileSync(await zipDownload.path()));
+  expect(Object.keys(files).sort()).toEqual(['README.txt', 'check.json', 'code.txt', 'config.txt', 'model.safetensors', 'train.py']);
+  expect(strFromU8(files['config.txt'])).toContain(`${new URL(page.url()).origin}/?v=1&task=char`);
+  await expect(page.getByTestId('export-message')).toContainText('python3 train.py');
+  await page.getByTestId('export-panel').scrollIntoViewIfNeeded();
+  await shot(page, '22b-export-run-zip');
+  // right after the pause the check file is offered and is of these weights, whatever the last task snapshot was
+  const [checkDownload] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.getByTestId('export-check').click()]);
+  const check = JSON.parse(readFileSync(await checkDownload.path(), 'utf8')) as { step: number };
+  expect(check.step, 'the check file is of the paused step').toBe(pausedAt);
+  // Both check files against the archive's weights, with the script's plain-Python forward (no torch needed).
+  const dir = mkdtempSync(join(tmpdir(), 'rnnlab-e2e-zip-'));
+  try {
+    for (const [name, bytes] of Object.entries(files)) writeFileSync(join(dir, name), bytes);
+    writeFileSync(join(dir, 'check-button.json'), readFileSync(await checkDownload.path()));
+    for (const file of ['check.json', 'check-button.json']) {
+      const run = spawnSync(TORCH_PYTHON, ['train.py', '--pure-check', file], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+      expect(run.status, `${file}: ${run.stdout}${run.stderr}`).toBe(0);
+      expect(JSON.parse(run.stdout.trim().split('\n').pop()!).max_abs_diff, file).toBeLessThan(1e-4);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('inside the cell renders after a pause, computed on the WebGPU engine (heat map too)', async ({ page }) => {

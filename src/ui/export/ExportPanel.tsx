@@ -1,17 +1,20 @@
-// Take the run with you: the weights (safetensors), a PyTorch script that continues it, the metric history
-// (CSV, JSON), every chart (PNG, SVG); and bring a model in (file picker or drop). Self-contained: the page
-// passes what it knows through props (ExportSection.tsx mounts it).
+// Take the run with you: first the whole run as one zip that runs as it is (weights, script, data, check file,
+// link, README), then its parts — the weights (safetensors), a PyTorch script that continues it, a check file,
+// the metric history (CSV, JSON), every chart (PNG, SVG); and bring a model in (file picker or drop).
+// Self-contained: the page passes what it knows through props (ExportSection.tsx mounts it).
 import { encodeRun } from '../../core/lessons';
 import { useCallback, useId, useState, type DragEvent } from 'react';
 import type { Config } from '../../core/config';
 import { importModel, MAX_MODEL_BYTES, type ImportedModel } from '../../core/export/importModel';
 import { metricsToCsv, metricsToJson, profilesToCsv, type MetricRecord, type ProfileRecord } from '../../core/export/metrics';
-import { checkFileJson, pytorchScript, scriptFileName } from '../../core/export/pytorch';
+import { checkFileFromModel, pytorchScript, scriptFileName } from '../../core/export/pytorch';
 import type { Batch } from '../../core/batch';
 import type { ModelSpec } from '../../core/spec';
+import type { TaskData } from '../../core/tasks/task';
 import { chartPng, download, findCharts, svgDocument, type ChartTarget } from './chartExport';
 import { fileSlug, runFileStem } from './chartFiles';
 import { formatBytes } from './exportData';
+import { runZip } from './runZip';
 import './export.css';
 
 export interface ExportPanelProps {
@@ -30,8 +33,16 @@ export interface ExportPanelProps {
   maxImportBytes?: number;
   /** CSV task: the column trained on (the script's --column default). */
   csvColumn?: string;
-  /** The latest task snapshot (store.snapshot): the validation batch and the model's outputs on it, for --check. */
-  getSnapshot?: () => { step: number; batch: Batch; outputs: Float32Array } | null;
+  /** Validation sequences to compute the check file on; null while there is no task. */
+  getCheckBatch?: () => Batch | null;
+  /** The current model on one sequence (T, 1, X) → head outputs (T, 1, Y), for the check file. */
+  forward?: (x: Float32Array, T: number) => Promise<Float32Array>;
+  /** True while the run is paused: the weights hold still, so a check file pairs with the weights downloaded. */
+  paused: boolean;
+  /** What the run trained on (the corpus text, the CSV column), written into the zip as the script's data file. */
+  getRunData: () => TaskData;
+  /** The run's link, for the zip's config.txt. */
+  getLink: () => string;
 }
 
 type Message = { kind: 'info' | 'error'; text: string } | null;
@@ -44,6 +55,7 @@ export function ExportPanel(props: ExportPanelProps) {
   const [dragging, setDragging] = useState(false);
   const titleId = useId();
   const fileId = useId();
+  const { paused, forward, getCheckBatch } = props;
   const stem = runFileStem(config.task, config.cell, step);
   const maxBytes = props.maxImportBytes ?? MAX_MODEL_BYTES;
 
@@ -59,6 +71,33 @@ export function ExportPanel(props: ExportPanelProps) {
       setBusy(false);
     }
   }, []);
+
+  /** check.json from the weights the model has now; null with the reason when there is none to take. */
+  const takeCheck = async (): Promise<{ json: string } | { why: string }> => {
+    if (!paused) return { why: 'the run is training: pause it for a check file that matches the weights' };
+    const batch = getCheckBatch?.();
+    if (!batch || !forward) return { why: 'there is no model to check yet' };
+    return { json: await checkFileFromModel(batch, step, forward) };
+  };
+
+  const saveRun = () =>
+    act('Packing the run', async () => {
+      if (!spec) throw new Error('there is no model yet');
+      const weights = await props.getModel();
+      const check = await takeCheck();
+      const zip = runZip({
+        config,
+        spec,
+        step,
+        weights,
+        link: props.getLink(),
+        data: props.getRunData(),
+        check: 'json' in check ? check.json : null,
+      });
+      download(zip, `${stem}.zip`, 'application/zip');
+      const without = 'why' in check ? ` No check.json: ${check.why}.` : '';
+      setMessage({ kind: 'info', text: `${stem}.zip: ${formatBytes(zip.length)}. Unzip it and run python3 train.py in that folder (needs PyTorch); README.txt lists the commands.${without}` });
+    });
 
   const saveModel = () =>
     act('Downloading the model', async () => {
@@ -77,11 +116,10 @@ export function ExportPanel(props: ExportPanelProps) {
     });
 
   const saveCheck = () =>
-    act('Writing the check file', () => {
-      const snap = props.getSnapshot?.();
-      if (!snap) throw new Error('there are no outputs yet: take a step first');
-      if (snap.step !== step) throw new Error(`the outputs on hand are from step ${snap.step}, the weights from step ${step}: pause, then try again`);
-      download(checkFileJson(snap.batch, snap.outputs, snap.step), 'check.json', 'application/json');
+    act('Writing the check file', async () => {
+      const check = await takeCheck();
+      if ('why' in check) throw new Error(check.why);
+      download(check.json, 'check.json', 'application/json');
       setMessage({ kind: 'info', text: `check.json: python3 ${scriptFileName(config)} --check check.json compares PyTorch's outputs with these (tolerance 1e-4).` });
     });
 
@@ -135,6 +173,15 @@ export function ExportPanel(props: ExportPanelProps) {
         <span className="muted">step {step}</span>
       </div>
 
+      <div className="export-run">
+        <button type="button" className="primary" onClick={saveRun} disabled={busy || !spec} data-testid="export-run-zip">
+          Download run (.zip)
+        </button>
+        <span className="muted">
+          train.py, model.safetensors, the data{paused ? ', check.json' : ''}, the link and a README: unzip, then <code>python3 train.py</code>
+        </span>
+      </div>
+
       <div className="export-groups">
         <div role="group" aria-label="Model" className="export-group">
           <h3>Model</h3>
@@ -144,7 +191,7 @@ export function ExportPanel(props: ExportPanelProps) {
           <button type="button" onClick={saveScript} disabled={busy || !spec} data-testid="export-script">
             PyTorch script ({scriptFileName(config)})
           </button>
-          {props.getSnapshot && (
+          {forward && (
             <button type="button" onClick={saveCheck} disabled={busy || !spec} data-testid="export-check">
               Outputs to check against (check.json)
             </button>
