@@ -4,7 +4,7 @@
 import { CELLS, cellInfo, type CellKind } from './cells/registry';
 import { LSTM_VARIANTS, type LstmVariant } from './cells/lstmVariants';
 
-export { CELLS, cellInfo, gateCount, isGated, type CellDescriptor, type CellKind, type GateBlock } from './cells/registry';
+export { CELLS, cellInfo, cellLabel, gateCount, isGated, type CellDescriptor, type CellKind, type GateBlock } from './cells/registry';
 export { LSTM_VARIANTS, lstmFlags, type LstmFlags, type LstmVariant } from './cells/lstmVariants';
 
 export interface EsnSpec {

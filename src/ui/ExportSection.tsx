@@ -13,7 +13,7 @@ import type { Task } from '../core/tasks/task';
 import type { Batch } from '../core/batch';
 import { CHECK_SEQUENCES } from '../core/export/pytorch';
 import { Rng } from '../core/rng';
-import type { ModelSpec } from '../core/spec';
+import { cellLabel, type ModelSpec } from '../core/spec';
 import { REBUILD_KEYS, sameRun } from '../core/configChange';
 import { currentTaskData, forwardOne, loadModel, requestFromWorker, resumeRun, setConfig } from '../state/controller';
 import { urlWithConfig } from '../state/url';
@@ -48,7 +48,7 @@ function requestCheckpoint(): Promise<{ step: number; checkpoint: SavedCheckpoin
 function defaultRunName(config: Config): string {
   const lesson = lessonById(config.preset);
   if (lesson) return lesson.title;
-  const cell = config.cell === 'lstm' && config.variant !== 'none' ? `LSTM ${config.variant}` : config.cell;
+  const cell = cellLabel(config.cell, config.variant);
   return `${config.task}, ${cell}, H ${config.H}`;
 }
 

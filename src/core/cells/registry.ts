@@ -11,7 +11,7 @@ import type { Cell } from './cell';
 import { esnCell } from './esn';
 import { gruCell } from './gru';
 import { lstmCell } from './lstm';
-import { lstmFlags } from './lstmVariants';
+import { lstmFlags, type LstmVariant } from './lstmVariants';
 import { mguCell } from './mgu';
 import { rnnCell } from './rnn';
 
@@ -201,6 +201,13 @@ export function cellInfo(cell: CellKind): CellDescriptor {
 /** Gates stacked in the rows of W_ih / W_hh: LSTM i,f,g,o; GRU r,z,n; MGU f,n; RNN and ESN one block. */
 export function gateCount(cell: CellKind): number {
   return REGISTRY[cell].blocks.length;
+}
+
+/** "LSTM", "LSTM CIFG", "LSTM V (peepholes)", "GRU", "RNN (tanh)": the cell and, for LSTM, its Greff variant. */
+export function cellLabel(cell: CellKind, variant: LstmVariant): string {
+  const { label, lstmVariants } = REGISTRY[cell];
+  if (!lstmVariants || variant === 'none') return label;
+  return `${label} ${variant === 'vanilla' ? 'V (peepholes)' : variant.toUpperCase()}`;
 }
 
 /** Cells with more than one block (gates to look inside). */

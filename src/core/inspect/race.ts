@@ -13,7 +13,7 @@
 // init, data and validation streams), and the task is the same object, so every contestant sees the same
 // batches in the same order. Their initial weights differ only because their parameter shapes differ.
 import type { Config } from '../config';
-import { CELLS, cellInfo, LSTM_VARIANTS, type CellKind, type LstmVariant } from '../spec';
+import { CELLS, cellInfo, cellLabel, LSTM_VARIANTS, type CellKind, type LstmVariant } from '../spec';
 import type { Task, TaskMetric } from '../tasks/task';
 import { clock, yieldToEventLoop } from './timing';
 
@@ -27,9 +27,7 @@ export const MAX_CONTESTANTS = 4;
 
 /** "LSTM", "LSTM CIFG", "GRU", "RNN (tanh)". */
 export function contestantLabel(c: Contestant): string {
-  const { label, lstmVariants } = cellInfo(c.cell);
-  if (!lstmVariants || c.variant === 'none') return label;
-  return `${label} ${c.variant === 'vanilla' ? 'V (peepholes)' : c.variant.toUpperCase()}`;
+  return cellLabel(c.cell, c.variant);
 }
 
 /** The URL form of one contestant: the cell, and for LSTM variants "lstm:cifg". */

@@ -9,7 +9,7 @@ import { importModel, MAX_MODEL_BYTES, type ImportedModel } from '../../core/exp
 import { metricsToCsv, metricsToJson, profilesToCsv, type MetricRecord, type ProfileRecord } from '../../core/export/metrics';
 import { checkFileFromModel, pytorchScript, scriptFileName } from '../../core/export/pytorch';
 import type { Batch } from '../../core/batch';
-import type { ModelSpec } from '../../core/spec';
+import { cellLabel, type ModelSpec } from '../../core/spec';
 import type { TaskData } from '../../core/tasks/task';
 import { chartPng, download, findCharts, svgDocument, type ChartTarget } from './chartExport';
 import { fileSlug, runFileStem } from './chartFiles';
@@ -154,7 +154,7 @@ export function ExportPanel(props: ExportPanelProps) {
       }
       await props.onImport(result.model);
       const m = result.model;
-      const what = `${m.spec.cell}${m.spec.cell === 'lstm' && m.spec.variant !== 'none' ? ` (${m.spec.variant})` : ''}, H = ${m.spec.hiddenSize}, ${m.spec.numLayers} layer${m.spec.numLayers === 1 ? '' : 's'}`;
+      const what = `${cellLabel(m.spec.cell, m.spec.variant)}, H = ${m.spec.hiddenSize}, ${m.spec.numLayers} layer${m.spec.numLayers === 1 ? '' : 's'}`;
       const trained = m.step !== null ? `, trained ${m.step} steps` : '';
       setMessage({ kind: 'info', text: `Loaded ${file.name}: ${what}${trained}. ${m.notes.join(' ')}`.trim() });
     });

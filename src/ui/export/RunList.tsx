@@ -1,5 +1,6 @@
 // The runs kept in this browser: resume one, rename it, delete it (with a confirmation step, no dialog box).
 // Self-contained: it reads the RunStore it is given and reports a resumed run through onResume.
+import { cellLabel } from '../../core/spec';
 import { decodeRun } from '../../core/lessons';
 import { useCallback, useEffect, useId, useState } from 'react';
 import type { RunStore, RunSummary, SavedRun } from '../../state/runs/runStore';
@@ -19,7 +20,7 @@ export interface RunListProps {
 
 function describe(run: RunSummary): string {
   const c = decodeRun(run.config).config;
-  const cell = c.cell === 'lstm' && c.variant !== 'none' ? `lstm ${c.variant}` : c.cell;
+  const cell = cellLabel(c.cell, c.variant);
   return `${c.task}, ${cell}, H ${c.H}`;
 }
 
