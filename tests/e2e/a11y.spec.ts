@@ -113,41 +113,43 @@ const MAIN_CHARTS = ['flow-chart', 'loss-chart', 'spectrum-chart', 'gradnorm-cha
 /** Tab stops before Pause: the lesson menu, share, presenter, and the W_rec slider with its hold box at most. */
 const MAX_STOPS_TO_PAUSE = 8;
 
-test('a11y: each chart is one named Tab stop whose name follows the run, and Pause is a few stops from the top', async ({ page }) => {
-  await page.setViewportSize({ width: 1440, height: 900 });
-  await openLab(page, '?engine=cpu');
-  await expect.poll(() => stepOf(page), { message: '3 steps', timeout: 60_000 }).toBeGreaterThanOrEqual(3);
-  const stops = await tabStops(page);
-  const list = stops.map((s, i) => `${i + 1}: ${s.tag}${s.role ? `[role=${s.role}]` : ''} ${s.testId} "${s.name.slice(0, 60)}"`).join('\n');
-  console.log(`    ${stops.length} Tab stops`);
+for (const size of SIZES) {
+  test(`a11y: each chart is one named Tab stop whose name follows the run, and Pause is a few stops from the top (${size.name} ${size.width}×${size.height})`, async ({ page }) => {
+    await page.setViewportSize({ width: size.width, height: size.height });
+    await openLab(page, '?engine=cpu');
+    await expect.poll(() => stepOf(page), { message: '3 steps', timeout: 60_000 }).toBeGreaterThanOrEqual(3);
+    const stops = await tabStops(page);
+    const list = stops.map((s, i) => `${i + 1}: ${s.tag}${s.role ? `[role=${s.role}]` : ''} ${s.testId} "${s.name.slice(0, 60)}"`).join('\n');
+    console.log(`    ${stops.length} Tab stops`);
 
-  const unnamed = stops.filter((s) => s.name === '');
-  expect(unnamed, `every Tab stop has a name:\n${list}`).toEqual([]);
-  for (const id of MAIN_CHARTS) {
-    const chartStops = stops.filter((s) => s.testId === id);
-    expect(chartStops.length, `${id}: exactly one Tab stop\n${list}`).toBe(1);
-    expect(chartStops[0].role, `${id}: read as an image`).toBe('img');
-  }
-  // nothing inside a chart is a stop of its own: recharts' surface and layers, SVG parts
-  expect(stops.filter((s) => ['svg', 'g', 'path', 'rect'].includes(s.tag) && s.role !== 'img'), `no SVG part is a Tab stop:\n${list}`).toEqual([]);
-  const pauseAt = stops.findIndex((s) => s.testId === 'play') + 1;
-  expect(pauseAt, `Pause among the Tab stops:\n${list}`).toBeGreaterThan(0);
-  expect(pauseAt, `Pause is at most ${MAX_STOPS_TO_PAUSE} Tab stops from the top:\n${list}`).toBeLessThanOrEqual(MAX_STOPS_TO_PAUSE);
+    const unnamed = stops.filter((s) => s.name === '');
+    expect(unnamed, `every Tab stop has a name:\n${list}`).toEqual([]);
+    for (const id of MAIN_CHARTS) {
+      const chartStops = stops.filter((s) => s.testId === id);
+      expect(chartStops.length, `${id}: exactly one Tab stop\n${list}`).toBe(1);
+      expect(chartStops[0].role, `${id}: read as an image`).toBe('img');
+    }
+    // nothing inside a chart is a stop of its own: recharts' surface and layers, SVG parts
+    expect(stops.filter((s) => ['svg', 'g', 'path', 'rect'].includes(s.tag) && s.role !== 'img'), `no SVG part is a Tab stop:\n${list}`).toEqual([]);
+    const pauseAt = stops.findIndex((s) => s.testId === 'play') + 1;
+    expect(pauseAt, `Pause among the Tab stops:\n${list}`).toBeGreaterThan(0);
+    expect(pauseAt, `Pause is at most ${MAX_STOPS_TO_PAUSE} Tab stops from the top:\n${list}`).toBeLessThanOrEqual(MAX_STOPS_TO_PAUSE);
 
-  // the names say the values, and follow them as the run goes on
-  const names = () => page.evaluate((ids) => ids.map((id) => document.querySelector(`[data-testid="${id}"]`)?.getAttribute('aria-label') ?? ''), MAIN_CHARTS);
-  const before = await names();
-  expect(before[0], 'the gradient-flow chart names its factor per step back and verdict').toMatch(/‖∂L\/∂h_t‖ over \d+ steps: (×[\d.e-]+ per step back, (vanishing|exploding|stable)|\d+ of \d+ steps get exactly zero)/);
-  expect(before[1], 'the loss chart names the latest train loss').toMatch(/Loss at step [\d\u2009]+: train [\d.e-]+/);
-  await pollFor(
-    'every chart name to change as training goes on',
-    async () => {
-      const now = await names();
-      return now.every((n, i) => n !== '' && n !== before[i]) ? now : null;
-    },
-    { timeout: 60_000 },
-  );
-});
+    // the names say the values, and follow them as the run goes on
+    const names = () => page.evaluate((ids) => ids.map((id) => document.querySelector(`[data-testid="${id}"]`)?.getAttribute('aria-label') ?? ''), MAIN_CHARTS);
+    const before = await names();
+    expect(before[0], 'the gradient-flow chart names its factor per step back and verdict').toMatch(/‖∂L\/∂h_t‖ over \d+ steps: (×[\d.e-]+ per step back, (vanishing|exploding|stable)|\d+ of \d+ steps get exactly zero)/);
+    expect(before[1], 'the loss chart names the latest train loss').toMatch(/Loss at step [\d\u2009]+: train [\d.e-]+/);
+    await pollFor(
+      'every chart name to change as training goes on',
+      async () => {
+        const now = await names();
+        return now.every((n, i) => n !== '' && n !== before[i]) ? now : null;
+      },
+      { timeout: 60_000 },
+    );
+  });
+}
 
 test('a11y: a lesson from the keyboard alone: choose it, play, pause, next lesson', async ({ page }) => {
   await page.setViewportSize({ width: 1440, height: 900 });
