@@ -3,6 +3,7 @@
 // task view. Weights never cross: the worker owns them.
 import type { Batch } from '../core/batch';
 import type { Config } from '../core/config';
+import type { CliffResult } from '../core/figures/cliff';
 import type { Verdict } from '../core/lessons';
 import type { TaskData } from '../core/tasks/task';
 import type { InspectRequest, InspectSnapshot } from '../core/inspect/snapshot';
@@ -65,7 +66,9 @@ export type ToWorker =
   | { type: 'loadModel'; params: Float32Array; step: number } // imported weights (the Config was set first)
   | { type: 'loadCheckpoint'; checkpoint: SavedCheckpoint; step: number } // a saved run, resumed
   | { type: 'inspect'; id: number; request: InspectRequest } // "inside the cell"; older requests are dropped
-  | { type: 'fitReadout' }; // ESN: the readout by ridge regression
+  | { type: 'fitReadout' } // ESN: the readout by ridge regression
+  | { type: 'cliff'; id: number } // the cliff figure of the live network (core/figures/cliff.ts)
+  | { type: 'cancelCliff' }; // stops the cliff being computed (it answers with error 'cancelled')
 
 export type FromWorker =
   | { type: 'ready'; engine: EngineInfo; step: number; rebuilt: boolean }
@@ -89,6 +92,8 @@ export type FromWorker =
   | { type: 'restored'; step: number } // after loadModel / loadCheckpoint
   | { type: 'inspection'; id: number; step: number; snapshot: InspectSnapshot | null; error: string | null }
   | { type: 'inspectProgress'; id: number; done: number; total: number } // connectivity passes of a long inspection
+  | { type: 'cliff'; id: number; step: number; result: CliffResult | null; error: string | null }
+  | { type: 'cliffProgress'; id: number; done: number; total: number } // evaluations of the cliff so far
   | { type: 'error'; message: string };
 
 /** At most this many frame messages per second reach the page. */

@@ -1,11 +1,15 @@
 // The session's answers to the page's requests (a forward pass, the weights as a file, a checkpoint, an
-// inspection): each is matched to its request by id, and carries an error in words instead of throwing.
+// inspection, the cliff figure): each is matched to its request by id, and carries an error in words instead of throwing.
 import type { Batch } from '../core/batch';
+import type { Config } from '../core/config';
+import { cliffCurve, cliffProblem, type EvaluateParams } from '../core/figures/cliff';
 import { CancelledError } from '../core/inspect/connectivity';
 import type { InspectRequest } from '../core/inspect/snapshot';
+import { Rng } from '../core/rng';
+import type { Engine, StepOptions } from '../engine/engine';
 import { errorText } from './engineChoice';
 import type { FromWorker } from './protocol';
-import type { Trainer } from './trainer';
+import { stepOptionsFromConfig, type Trainer } from './trainer';
 
 const NOT_READY = 'the model is not ready';
 
@@ -89,6 +93,62 @@ export class Inspections {
       // a cancelled inspection says nothing: the newer request that cancelled it answers
       if (e instanceof CancelledError) return null;
       return { type: 'inspection', id, step: trainer.step, snapshot: null, error: errorText(e) };
+    }
+  }
+}
+
+/**
+ * The cliff's evaluations on the page's engine: write the parameters, one step on the fixed batch with
+ * update: false (full BPTT, no penalty, no clipping: the raw gradient of the data loss).
+ */
+export function engineEvaluator(engine: Engine, batch: Batch, options: StepOptions): EvaluateParams {
+  const plain: StepOptions = { ...options, update: false, clip: { mode: 'none', threshold: options.clip.threshold }, penalty: { l2: 0, omega: 0 }, bptt: { mode: 'full' }, carryState: false, maxGradNorm: undefined };
+  return async (params, wantGrads) => {
+    await engine.writeParams(params);
+    const r = await engine.step(batch, plain, wantGrads);
+    return { loss: r.loss, gradNorm: r.gradNorm, finite: r.finite, grads: r.grads };
+  };
+}
+
+/** The seed of the cliff's one fixed batch (drawn from the run's task, apart from its training stream). */
+const CLIFF_BATCH_SEED = 0xc11ff;
+
+/**
+ * "Compute the cliff" (core/figures/cliff.ts) on the page's engine, with the run's lr and clip threshold; the
+ * live weights are written back afterwards, cancelled or not. Cancel (or a newer request) stops it between
+ * evaluations.
+ */
+export class CliffFigures {
+  private abort: AbortController | null = null;
+
+  cancel(): void {
+    this.abort?.abort();
+  }
+
+  async answer(trainer: Trainer | null, config: Config | null, id: number, post: (message: FromWorker) => void): Promise<FromWorker> {
+    if (!trainer || !config) return { type: 'cliff', id, step: 0, result: null, error: NOT_READY };
+    const problem = cliffProblem(trainer.spec, config.T, config.B);
+    if (problem) return { type: 'cliff', id, step: trainer.step, result: null, error: problem };
+    this.abort?.abort();
+    const abort = new AbortController();
+    this.abort = abort;
+    const engine = trainer.engine;
+    const original = await engine.readParams();
+    try {
+      const batch = trainer.task.batch('train', config.B, config.T, new Rng(config.seed ^ CLIFF_BATCH_SEED));
+      const evaluate = engineEvaluator(engine, batch, stepOptionsFromConfig(config, trainer.learningRate));
+      const result = await cliffCurve(evaluate, trainer.spec, original, {
+        lr: trainer.learningRate,
+        clipAt: config.clipAt,
+        signal: abort.signal,
+        onProgress: (done, total) => post({ type: 'cliffProgress', id, done, total }),
+      });
+      return { type: 'cliff', id, step: trainer.step, result, error: null };
+    } catch (e) {
+      return { type: 'cliff', id, step: trainer.step, result: null, error: e instanceof CancelledError ? 'cancelled' : errorText(e) };
+    } finally {
+      await engine.writeParams(original);
+      if (this.abort === abort) this.abort = null;
     }
   }
 }

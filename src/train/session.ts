@@ -13,7 +13,7 @@ import { CpuEngine } from '../engine/cpu/cpuEngine';
 import { buildTrainer, describeEngine, errorText, pickEngine } from './engineChoice';
 import { PendingFrames, WeightsVersions } from './frames';
 import { MAX_FRAMES_PER_SECOND, type EngineInfo, type FromWorker, type RunStatus, type SavedCheckpoint, type ToWorker } from './protocol';
-import { checkpointReply, forwardReply, Inspections, modelReply, type Reply } from './replies';
+import { checkpointReply, CliffFigures, forwardReply, Inspections, modelReply, type Reply } from './replies';
 import { SerialQueue } from './serialQueue';
 import { stepOptionsFromConfig, type Trainer } from './trainer';
 
@@ -41,6 +41,7 @@ export class TrainingSession {
   private readonly versions = new WeightsVersions();
   private readonly frames = new PendingFrames(this.versions);
   private readonly inspections = new Inspections();
+  private readonly cliffs = new CliffFigures();
   private readonly queue: SerialQueue;
   private readonly yieldChannel = new MessageChannel();
 
@@ -108,6 +109,12 @@ export class TrainingSession {
         });
       case 'fitReadout':
         return enqueue(() => this.fitReadout());
+      case 'cliff':
+        // queued: the figure's evaluations never interleave with a training step, and the weights are back after it
+        return enqueue(async () => this.post(await this.cliffs.answer(this.trainer, this.config, msg.id, (m) => this.post(m))));
+      case 'cancelCliff':
+        this.cliffs.cancel(); // at once, not queued behind the figure it cancels
+        return;
     }
   }
 
