@@ -17,6 +17,8 @@ export const ENGINES = ['auto', 'webgpu', 'cpu'] as const;
 export const SHIPPED_CORPORA = ['code', 'grammar'] as const;
 export type ShippedCorpus = (typeof SHIPPED_CORPORA)[number];
 export const CORPORA = [...SHIPPED_CORPORA, 'user'] as const;
+/** The papers' figures the page can open beside a lesson (src/ui/figures): none, or Pascanu et al.'s cliff. */
+export const FIGURES = ['none', 'cliff'] as const;
 
 type FieldSpec =
   | { kind: 'int'; def: number; min: number; max: number }
@@ -64,6 +66,7 @@ export const CONFIG_FIELDS = {
   embed: { kind: 'bool', def: false },
   presenter: { kind: 'bool', def: false },
   hide: { kind: 'text', def: '', maxLength: 200 },
+  figure: { kind: 'enum', def: 'none', options: FIGURES }, // the paper's figure open on the page, so a link shares it
 } as const satisfies Record<string, FieldSpec>;
 
 type Fields = typeof CONFIG_FIELDS;

@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_FIELDS, CONFIG_VERSION, decodeConfig, defaultConfig, encodeConfig, numberSetting, type Config } from '../../src/core/config';
+import { decodeRun, encodeRun } from '../../src/core/lessons';
 
 type AnyField = { kind: string; def: unknown; min?: number; max?: number; options?: readonly string[]; maxLength?: number };
 const fields = Object.entries(CONFIG_FIELDS) as [string, AnyField][];
@@ -95,5 +96,18 @@ describe('numberSetting: a link and a number box say the same thing', () => {
   });
   it('a link reports the same words', () => {
     expect(decodeConfig('T=0&H=-5').notices).toEqual(['T = 0 is below 2; set to 2', 'H = -5 is below 1; set to 1']);
+  });
+});
+
+describe('the open figure in a link', () => {
+  it('lesson=clipping&figure=cliff opens the clipping lesson with the cliff, and writes itself back', () => {
+    const { config, notices } = decodeRun('lesson=clipping&figure=cliff');
+    expect(notices).toEqual([]);
+    expect(config.preset).toBe('clipping');
+    expect(config.figure).toBe('cliff');
+    expect(encodeRun(config)).toBe('v=1&lesson=clipping&figure=cliff');
+    expect(decodeRun(encodeRun(config)).config).toEqual(config);
+    expect(decodeRun('lesson=clipping').config.figure).toBe('none');
+    expect(decodeConfig('figure=mandelbrot').notices.join('\n')).toMatch(/figure/);
   });
 });
