@@ -71,6 +71,25 @@ export function requestFromWorker<T extends WorkerReply['type']>(type: T, build:
   return client.request(type, build, replacesOlder);
 }
 
+/**
+ * "Compute the cliff" (core/figures/cliff.ts) on the worker's engine, with progress; `cancel` stops it between
+ * evaluations (the reply then says 'cancelled'). The worker writes the live weights back either way.
+ */
+export function computeCliff(onProgress: (done: number, total: number) => void): { reply: Promise<ReplyOf<'cliff'>>; cancel: () => void } {
+  let askedId = -1;
+  const unsubscribe = client.listen((msg) => {
+    if (msg.type === 'cliffProgress' && msg.id === askedId) onProgress(msg.done, msg.total);
+  });
+  const reply = client.request('cliff', (id) => {
+    askedId = id;
+    return { type: 'cliff', id };
+  });
+  reply.then(unsubscribe, unsubscribe);
+  // at once once the request is sent (the worker cancels it whether queued there or running); before that, right after it
+  const cancel = () => (askedId > 0 ? client.post({ type: 'cancelCliff', id: askedId }) : client.queue(() => client.post({ type: 'cancelCliff', id: askedId })));
+  return { reply, cancel };
+}
+
 /** Resumes a saved run (its Config was set first): the weights into the worker, then its history into the charts. */
 export function resumeRun(run: { checkpoint: SavedCheckpoint; step: number; metrics: readonly MetricRecord[]; name: string }): void {
   charts.expectResume(run.step, run.metrics, run.name);

@@ -68,7 +68,7 @@ export type ToWorker =
   | { type: 'inspect'; id: number; request: InspectRequest } // "inside the cell"; older requests are dropped
   | { type: 'fitReadout' } // ESN: the readout by ridge regression
   | { type: 'cliff'; id: number } // the cliff figure of the live network (core/figures/cliff.ts)
-  | { type: 'cancelCliff' }; // stops the cliff being computed (it answers with error 'cancelled')
+  | { type: 'cancelCliff'; id: number }; // stops cliff `id` (queued or computing): it answers with error 'cancelled'
 
 export type FromWorker =
   | { type: 'ready'; engine: EngineInfo; step: number; rebuilt: boolean }

@@ -120,18 +120,22 @@ const CLIFF_BATCH_SEED = 0xc11ff;
  */
 export class CliffFigures {
   private abort: AbortController | null = null;
+  private running = 0; // the id being computed
+  private cancelledUpTo = 0; // requests up to this id are cancelled (a Cancel can arrive before its request runs)
 
-  cancel(): void {
-    this.abort?.abort();
+  cancel(id: number): void {
+    this.cancelledUpTo = Math.max(this.cancelledUpTo, id);
+    if (this.running <= id) this.abort?.abort();
   }
 
   async answer(trainer: Trainer | null, config: Config | null, id: number, post: (message: FromWorker) => void): Promise<FromWorker> {
     if (!trainer || !config) return { type: 'cliff', id, step: 0, result: null, error: NOT_READY };
     const problem = cliffProblem(trainer.spec, config.T, config.B);
     if (problem) return { type: 'cliff', id, step: trainer.step, result: null, error: problem };
-    this.abort?.abort();
+    if (id <= this.cancelledUpTo) return { type: 'cliff', id, step: trainer.step, result: null, error: 'cancelled' };
     const abort = new AbortController();
     this.abort = abort;
+    this.running = id;
     const engine = trainer.engine;
     const original = await engine.readParams();
     try {

@@ -113,7 +113,7 @@ export class TrainingSession {
         // queued: the figure's evaluations never interleave with a training step, and the weights are back after it
         return enqueue(async () => this.post(await this.cliffs.answer(this.trainer, this.config, msg.id, (m) => this.post(m))));
       case 'cancelCliff':
-        this.cliffs.cancel(); // at once, not queued behind the figure it cancels
+        this.cliffs.cancel(msg.id); // at once, not queued behind the figure it cancels
         return;
     }
   }

@@ -7,7 +7,9 @@ import { Rng } from '../../src/core/rng';
 import { createTask } from '../../src/core/tasks';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine';
 import { engineEvaluator } from '../../src/train/replies';
+import type { FromWorker } from '../../src/train/protocol';
 import { stepOptionsFromConfig, Trainer } from '../../src/train/trainer';
+import { startWorker, stopWorker, waitFor } from './workerHarness';
 
 async function clippingRun() {
   const config = lessonConfig(lessonById('clipping')!);
@@ -100,4 +102,40 @@ describe("the single unit x_t = w·σ(x_{t−1}) + b", () => {
     expect(Math.abs(singleUnitState(2, -5.5) - singleUnitState(2, -5.75))).toBeLessThan(0.5);
     expect(singleUnitLoss(10, -5.75) - singleUnitLoss(10, -5.5)).toBeGreaterThan(20);
   });
+});
+
+describe('the training worker: "Compute the cliff"', () => {
+  type Cliff = Extract<FromWorker, { type: 'cliff' }>;
+  type Saved = Extract<FromWorker, { type: 'checkpoint' }>;
+
+  it('answers with the curve and its progress, leaves the weights as they were, and a cancelled one says so', async () => {
+    const config = { ...lessonConfig(lessonById('clipping')!), engine: 'cpu' as const };
+    const worker = await startWorker();
+    try {
+      worker.post({ type: 'init', config, data: {} });
+      await waitFor('the model', () => worker.sent.some((m) => m.type === 'ready'));
+      worker.post({ type: 'checkpoint', id: 10 });
+      worker.post({ type: 'cliff', id: 1 });
+      worker.post({ type: 'checkpoint', id: 11 });
+      const answer = await waitFor('the cliff', () => worker.sent.find((m): m is Cliff => m.type === 'cliff' && m.id === 1));
+      expect(answer.error).toBeNull();
+      expect(answer.result!.points).toHaveLength(60);
+      expect(answer.result!.current.from.sigmaMax).toBeCloseTo(2, 4);
+      const progress = worker.sent.filter((m) => m.type === 'cliffProgress' && m.id === 1);
+      expect(progress).toHaveLength(63);
+      const saved = await waitFor('both checkpoints', () => {
+        const c = worker.sent.filter((m): m is Saved => m.type === 'checkpoint' && (m.id === 10 || m.id === 11));
+        return c.length === 2 && c;
+      });
+      expect(Array.from(saved[1].checkpoint!.params)).toEqual(Array.from(saved[0].checkpoint!.params));
+
+      worker.post({ type: 'cliff', id: 2 });
+      worker.post({ type: 'cancelCliff', id: 2 });
+      const cancelled = await waitFor('the cancelled cliff', () => worker.sent.find((m): m is Cliff => m.type === 'cliff' && m.id === 2));
+      expect(cancelled.error).toBe('cancelled');
+      expect(cancelled.result).toBeNull();
+    } finally {
+      await stopWorker(worker).catch(() => undefined);
+    }
+  }, 30_000);
 });
