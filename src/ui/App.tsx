@@ -12,6 +12,7 @@ import { Banners } from './Banners';
 import { LessonCard, useLessonHighlight } from './LessonCard';
 import { Controls, ReservoirControls, useHidden } from './Controls';
 import { ExportSection } from './ExportSection';
+import { CliffFigure } from './figures/CliffChart';
 import { GradientFlow } from './GradientFlow';
 import { Header } from './Header';
 import { Heatmap } from './Heatmap';
@@ -86,6 +87,7 @@ export function App() {
           </div>
           {!embed && (
             <div className="sections">
+              <CliffFigure />
               <InsideSection initialRace={race} />
               <ExportSection />
             </div>
