@@ -1,5 +1,6 @@
 // The papers' figures, live: the cliff (Pascanu et al. 2013) opens from its link, is computed in the training
 // worker on the page's engine, draws ≥ 40 points, exports its numbers, and leaves the run as it was.
+import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -36,6 +37,20 @@ test('figures: ?lesson=clipping&figure=cliff opens the cliff; Compute draws it f
   const rows = csv.trim().split('\n');
   expect(rows[0]).toBe('kind,sigma_max,loss,grad_norm');
   expect(rows.filter((r) => r.startsWith('curve,'))).toHaveLength(points);
+
+  const svgFile = page.waitForEvent('download');
+  await page.getByTestId('cliff-svg').click();
+  const svg = await readFile(await (await svgFile).path(), 'utf8');
+  expect(svg).toMatch(/^<\?xml[^]*<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  expect(svg).toContain('σ_max(W_rec), log scale');
+  const pngFile = page.waitForEvent('download');
+  await page.getByTestId('cliff-png').click();
+  const png = await readFile(await (await pngFile).path());
+  expect([...png.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+
+  // the figure passes axe (serious and critical) as the rest of the page does
+  const audit = await new AxeBuilder({ page }).include('[data-testid="cliff-figure"]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  expect(audit.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 
   mkdirSync(shotDir, { recursive: true });
   await figure.screenshot({ path: join(shotDir, 'figure-cliff.png') });

@@ -35,13 +35,13 @@ export function svgDocument(svg: SVGSVGElement): string {
   live.forEach((el, i) => {
     const style = getComputedStyle(el);
     const copy = copies[i];
-    // Computed values replace the element's own style (which may use CSS variables the file will not have).
-    const declarations: string[] = [];
+    // Computed values replace the element's own style (which may use CSS variables the file will not have), as
+    // presentation attributes: setting a style attribute is inline style, which the page's CSP (style-src 'self') blocks.
+    copy.removeAttribute('style');
     for (const property of INLINED_SVG_PROPERTIES) {
       const value = style.getPropertyValue(property);
-      if (value) declarations.push(`${property}:${value}`);
+      if (value) copy.setAttribute(property, value);
     }
-    copy.setAttribute('style', declarations.join(';'));
     copy.removeAttribute('class');
   });
   const box = svg.getBoundingClientRect();
