@@ -65,8 +65,10 @@ describe('the cliff along σ_max(W_rec)', () => {
     expect(params).toEqual(before);
   });
 
-  it('refuses what is over its budget, naming the limit, and an echo-state network', async () => {
-    const { trainer } = await clippingRun();
+  it('refuses what is over its budget, naming the limit, an echo-state network, and diverged weights', async () => {
+    const { config, trainer, evaluate, params } = await clippingRun();
+    params[0] = NaN;
+    await expect(cliffCurve(evaluate, trainer.spec, params, { lr: config.lr, clipAt: config.clipAt })).rejects.toThrow(/not finite \(the run diverged\)/);
     expect(cliffProblem(trainer.spec, 50, 16)).toBeNull();
     expect(cliffProblem({ ...trainer.spec, hiddenSize: 1024 }, 1000, 1024)).toMatch(/over its limit of 2e\+10: lower H, T, B or layers/);
     expect(cliffProblem({ ...trainer.spec, cell: 'esn' }, 50, 16)).toMatch(/reservoir is fixed/);

@@ -110,6 +110,7 @@ function bottomSigma(params: Float32Array, spec: ModelSpec): number {
 export async function cliffCurve(evaluate: EvaluateParams, spec: ModelSpec, params: Float32Array, options: CliffOptions): Promise<CliffResult> {
   if (params.length !== paramLayout(spec).size) throw new Error(`expected ${paramLayout(spec).size} parameters for this model, got ${params.length}`);
   if (cellInfo(spec.cell).reservoir) throw new Error('an echo-state network’s reservoir is fixed: it has no W_rec scale to train along');
+  if (!params.every(Number.isFinite)) throw new Error('the weights are not finite (the run diverged): rewind or reset first');
   if (!(bottomSigma(params, spec) > 0)) throw new Error('W_rec is zero: there is no direction to rescale it along');
   if (!(options.lr > 0 && options.clipAt > 0)) throw new Error(`the step needs lr > 0 and a clip threshold > 0, got ${options.lr}, ${options.clipAt}`);
   const scales = cliffScales(options.points);
