@@ -90,6 +90,23 @@ export function computeCliff(onProgress: (done: number, total: number) => void):
   return { reply, cancel };
 }
 
+/**
+ * "Compute" of the gate saturation figure (core/figures/saturation.ts) in the worker: the live network and a fresh
+ * copy of it over the validation text, with progress (forward passes done of both).
+ */
+export function computeSaturation(onProgress: (done: number, total: number) => void): Promise<ReplyOf<'saturation'>> {
+  let askedId = -1;
+  const unsubscribe = client.listen((msg) => {
+    if (msg.type === 'saturationProgress' && msg.id === askedId) onProgress(msg.done, msg.total);
+  });
+  const reply = client.request('saturation', (id) => {
+    askedId = id;
+    return { type: 'saturation', id };
+  });
+  reply.then(unsubscribe, unsubscribe);
+  return reply;
+}
+
 /** Resumes a saved run (its Config was set first): the weights into the worker, then its history into the charts. */
 export function resumeRun(run: { checkpoint: SavedCheckpoint; step: number; metrics: readonly MetricRecord[]; name: string }): void {
   charts.expectResume(run.step, run.metrics, run.name);

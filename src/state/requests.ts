@@ -3,7 +3,7 @@
 import type { FromWorker, ToWorker } from '../train/protocol';
 
 /** The worker's replies to a request. */
-export type WorkerReply = Extract<FromWorker, { type: 'forwardResult' | 'model' | 'checkpoint' | 'inspection' | 'cliff' }>;
+export type WorkerReply = Extract<FromWorker, { type: 'forwardResult' | 'model' | 'checkpoint' | 'inspection' | 'cliff' | 'saturation' }>;
 export type ReplyOf<T extends WorkerReply['type']> = Extract<WorkerReply, { type: T }>;
 
 interface Waiting {

@@ -4,6 +4,7 @@
 import type { Batch } from '../core/batch';
 import type { Config } from '../core/config';
 import type { CliffResult } from '../core/figures/cliff';
+import type { SaturationFigure } from '../core/figures/saturation';
 import type { Verdict } from '../core/lessons';
 import type { TaskData } from '../core/tasks/task';
 import type { InspectRequest, InspectSnapshot } from '../core/inspect/snapshot';
@@ -68,7 +69,8 @@ export type ToWorker =
   | { type: 'inspect'; id: number; request: InspectRequest } // "inside the cell"; older requests are dropped
   | { type: 'fitReadout' } // ESN: the readout by ridge regression
   | { type: 'cliff'; id: number } // the cliff figure of the live network (core/figures/cliff.ts)
-  | { type: 'cancelCliff'; id: number }; // stops cliff `id` (queued or computing): it answers with error 'cancelled'
+  | { type: 'cancelCliff'; id: number } // stops cliff `id` (queued or computing): it answers with error 'cancelled'
+  | { type: 'saturation'; id: number }; // gate saturation of the live network and a fresh copy (core/figures/saturation.ts)
 
 export type FromWorker =
   | { type: 'ready'; engine: EngineInfo; step: number; rebuilt: boolean }
@@ -94,6 +96,8 @@ export type FromWorker =
   | { type: 'inspectProgress'; id: number; done: number; total: number } // connectivity passes of a long inspection
   | { type: 'cliff'; id: number; step: number; result: CliffResult | null; error: string | null }
   | { type: 'cliffProgress'; id: number; done: number; total: number } // evaluations of the cliff so far
+  | { type: 'saturation'; id: number; step: number; result: SaturationFigure | null; error: string | null }
+  | { type: 'saturationProgress'; id: number; done: number; total: number } // forward passes of both networks so far
   | { type: 'error'; message: string };
 
 /** At most this many frame messages per second reach the page. */

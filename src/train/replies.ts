@@ -1,15 +1,18 @@
 // The session's answers to the page's requests (a forward pass, the weights as a file, a checkpoint, an
-// inspection, the cliff figure): each is matched to its request by id, and carries an error in words instead of throwing.
+// inspection, the cliff figure, the gate saturation figure): each is matched to its request by id, and carries an error in words instead of throwing.
 import type { Batch } from '../core/batch';
 import type { Config } from '../core/config';
 import { cliffCurve, cliffProblem, type EvaluateParams } from '../core/figures/cliff';
+import { gateSaturation, saturationProblem, SATURATION_WINDOW, validationWindows } from '../core/figures/saturation';
 import { CancelledError } from '../core/inspect/connectivity';
 import type { InspectRequest } from '../core/inspect/snapshot';
 import { Rng } from '../core/rng';
+import { CharTask } from '../core/tasks/text';
+import { CpuEngine } from '../engine/cpu/cpuEngine';
 import type { Engine, StepOptions } from '../engine/engine';
 import { errorText } from './engineChoice';
 import type { FromWorker } from './protocol';
-import { stepOptionsFromConfig, type Trainer } from './trainer';
+import { stepOptionsFromConfig, Trainer } from './trainer';
 
 const NOT_READY = 'the model is not ready';
 
@@ -154,5 +157,34 @@ export class CliffFigures {
       await engine.writeParams(original);
       if (this.abort === abort) this.abort = null;
     }
+  }
+}
+
+/**
+ * "Compute" of the gate saturation figure (core/figures/saturation.ts): the live network on the page's engine (the
+ * shipped checkpoint while the char lesson has just opened) and the same network freshly initialised — a Trainer
+ * of the run's Config and seed, so exactly the weights Reset gives — on a CPU engine of its own in the worker.
+ */
+export async function saturationReply(trainer: Trainer | null, config: Config | null, id: number, post: (message: FromWorker) => void): Promise<Reply> {
+  const answer = (result: FromWorker & { type: 'saturation' }): Reply => ({ message: result, transfer: [] });
+  if (!trainer || !config) return answer({ type: 'saturation', id, step: 0, result: null, error: NOT_READY });
+  const step = trainer.step;
+  const problem = saturationProblem(trainer.spec);
+  if (problem) return answer({ type: 'saturation', id, step, result: null, error: problem });
+  if (!(trainer.task instanceof CharTask)) return answer({ type: 'saturation', id, step, result: null, error: 'the saturation plot reads the validation text of a character model (task char)' });
+  let fresh: Trainer | null = null;
+  try {
+    const batches = validationWindows(trainer.task);
+    const total = 2 * batches.length;
+    const trained = await gateSaturation((b) => trainer.forward(b), trainer.spec, batches, { onProgress: (done) => post({ type: 'saturationProgress', id, done, total }) });
+    fresh = await Trainer.create(new CpuEngine(), config, trainer.task);
+    const freshEngine = fresh.engine;
+    const untrained = await gateSaturation((b) => freshEngine.forward(b), fresh.spec, batches, { onProgress: (done) => post({ type: 'saturationProgress', id, done: batches.length + done, total }) });
+    const figure = { trained, fresh: untrained, engines: { trained: trainer.engine.kind, fresh: freshEngine.kind }, windows: batches.reduce((n, b) => n + b.B, 0), windowLength: batches[0]?.T ?? SATURATION_WINDOW };
+    return answer({ type: 'saturation', id, step, result: figure, error: null });
+  } catch (e) {
+    return answer({ type: 'saturation', id, step, result: null, error: errorText(e) });
+  } finally {
+    fresh?.dispose();
   }
 }

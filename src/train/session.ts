@@ -13,7 +13,7 @@ import { CpuEngine } from '../engine/cpu/cpuEngine';
 import { buildTrainer, describeEngine, errorText, pickEngine } from './engineChoice';
 import { PendingFrames, WeightsVersions } from './frames';
 import { MAX_FRAMES_PER_SECOND, type EngineInfo, type FromWorker, type RunStatus, type SavedCheckpoint, type ToWorker } from './protocol';
-import { checkpointReply, CliffFigures, forwardReply, Inspections, modelReply, type Reply } from './replies';
+import { checkpointReply, CliffFigures, forwardReply, Inspections, modelReply, saturationReply, type Reply } from './replies';
 import { SerialQueue } from './serialQueue';
 import { stepOptionsFromConfig, type Trainer } from './trainer';
 
@@ -115,6 +115,9 @@ export class TrainingSession {
       case 'cancelCliff':
         this.cliffs.cancel(msg.id); // at once, not queued behind the figure it cancels
         return;
+      case 'saturation':
+        // queued: the forward passes never interleave with a training step
+        return enqueue(async () => this.reply(await saturationReply(this.trainer, this.config, msg.id, (m) => this.post(m))));
     }
   }
 

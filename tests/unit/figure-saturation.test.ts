@@ -13,11 +13,19 @@ import { createTask } from '../../src/core/tasks';
 import { loadCorpusFromDisk } from '../../src/cli/corpus';
 import type { CharTask } from '../../src/core/tasks/text';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine';
+import type { FromWorker } from '../../src/train/protocol';
 import { Trainer } from '../../src/train/trainer';
+import { startWorker, stopWorker, waitFor } from './workerHarness';
 
 const config: Config = { ...lessonConfig(charRnn), seed: 1 };
 const text = loadCorpusFromDisk(config.corpus);
 const task = createTask(config, { text }) as CharTask;
+
+function readCheckpoint() {
+  const read = importModel(new Uint8Array(readFileSync(join('public', CHAR_CHECKPOINT))));
+  if (!read.ok) throw new Error(read.error);
+  return read.model;
+}
 
 describe('gate saturation (Karpathy et al. 2015, Fig. 4)', () => {
   test('counts per unit: left below 0.1, right above 0.9, the forget gate first', () => {
@@ -42,13 +50,12 @@ describe('gate saturation (Karpathy et al. 2015, Fig. 4)', () => {
   });
 
   test('the shipped checkpoint has forget gates right-saturated more than half the time; the fresh network has fewer', async () => {
-    const read = importModel(new Uint8Array(readFileSync(join('public', CHAR_CHECKPOINT))));
-    if (!read.ok) throw new Error(read.error);
+    const read = readCheckpoint();
     const engine = new CpuEngine();
-    await engine.init(read.model.spec, read.model.params);
+    await engine.init(read.spec, read.params);
     const batches = validationWindows(task);
     const t0 = performance.now();
-    const trained = await gateSaturation((b) => engine.forward(b), read.model.spec, batches);
+    const trained = await gateSaturation((b) => engine.forward(b), read.spec, batches);
     const fresh = await Trainer.create(new CpuEngine(), config, task);
     const untrained = await gateSaturation((b) => fresh.engine.forward(b), fresh.spec, batches);
     const report = (r: typeof trained) =>
@@ -63,5 +70,31 @@ describe('gate saturation (Karpathy et al. 2015, Fig. 4)', () => {
     expect(unitsRightSaturated(untrained, 'f', 0.5)).toBeLessThan(unitsRightSaturated(trained, 'f', 0.5) / 4);
     engine.dispose();
     fresh.dispose();
+  }, 30_000);
+});
+
+describe('the training worker: the saturation figure', () => {
+  type Saturation = Extract<FromWorker, { type: 'saturation' }>;
+
+  test('answers for the loaded checkpoint and a fresh copy (CPU), with progress over both', async () => {
+    const worker = await startWorker();
+    try {
+      worker.post({ type: 'init', config: { ...config, engine: 'cpu' }, data: { text } });
+      await waitFor('the model', () => worker.sent.some((m) => m.type === 'ready'));
+      const model = readCheckpoint();
+      worker.post({ type: 'loadModel', params: model.params, step: model.step ?? 0 });
+      worker.post({ type: 'saturation', id: 1 });
+      const answer = await waitFor('the figure', () => worker.sent.find((m): m is Saturation => m.type === 'saturation' && m.id === 1));
+      expect(answer.error).toBeNull();
+      const figure = answer.result!;
+      expect(figure.engines).toEqual({ trained: 'cpu', fresh: 'cpu' });
+      expect(figure.windowLength).toBe(500);
+      expect(unitsRightSaturated(figure.trained, 'f', 0.5)).toBeGreaterThanOrEqual(17);
+      expect(unitsRightSaturated(figure.fresh, 'f', 0.5)).toBeLessThanOrEqual(2);
+      const passes = Math.ceil(figure.windows / 8);
+      expect(worker.sent.filter((m) => m.type === 'saturationProgress' && m.id === 1)).toHaveLength(2 * passes);
+    } finally {
+      await stopWorker(worker).catch(() => undefined);
+    }
   }, 30_000);
 });
