@@ -3,7 +3,9 @@
 // final metric against the value, one curve per cell. Runs one after another as a cancellable queue with
 // progress callbacks (a sweep is long; the page must stay responsive and the user must be able to stop it).
 // Every point is also scored against chance (gap closed), so a sweep of the lag T can ask "how far back can
-// each cell remember?" and stop each run once it is solved (the task view's lag sweep).
+// each cell remember?" and stop each run once it is solved (the task view's lag sweep). With `seeds` > 1 every
+// (cell, value) is trained k times from seeds base, base + 1, …, so a point becomes a fraction of runs solved
+// (core/figures/successVsLength.ts).
 import { CONFIG_FIELDS, type Config } from '../config';
 import type { Task, TaskMetric } from '../tasks/task';
 import { contestantLabel, raceConfigs, type Contestant, type MakeTrainer } from './race';
@@ -79,6 +81,8 @@ export interface SweepPlan {
   solvedCheckEvery?: number;
   /** 'contestant' (default): each curve's values in turn; 'value': the contestants interleaved per value, so every curve grows together. */
   order?: 'contestant' | 'value';
+  /** Runs per (contestant, value), from seeds base.seed, base.seed + 1, …; absent, one run from base.seed. */
+  seeds?: number;
 }
 
 export interface SweepPoint {
@@ -125,10 +129,29 @@ export interface SweepOptions {
 /** The task for one run: a sweep of T changes the task (its length), so tasks are built per run. */
 export type MakeTask = (config: Config) => Task;
 
-/** The runs of a plan in the order they train: index into plan.contestants, and the value. */
-export function sweepRuns(plan: Pick<SweepPlan, 'contestants' | 'values' | 'order'>): { contestant: number; value: number }[] {
+export interface SweepRun {
+  contestant: number; // index into plan.contestants
+  value: number;
+  seedIndex: number; // 0 … seeds − 1: the run trains from base.seed + seedIndex
+}
+
+/** How many runs train per (contestant, value). */
+export function sweepSeeds(plan: Pick<SweepPlan, 'seeds'>): number {
+  const seeds = plan.seeds ?? 1;
+  if (!(Number.isInteger(seeds) && seeds >= 1)) throw new Error(`a sweep needs a whole number of seeds ≥ 1, got ${seeds}`);
+  return seeds;
+}
+
+/**
+ * The runs of a plan in the order they train. 'value': per value, per seed, every contestant in turn (every
+ * curve grows together); 'contestant': per contestant, per value, its seeds in turn.
+ */
+export function sweepRuns(plan: Pick<SweepPlan, 'contestants' | 'values' | 'order' | 'seeds'>): SweepRun[] {
   const ks = plan.contestants.map((_, k) => k);
-  return plan.order === 'value' ? plan.values.flatMap((value) => ks.map((contestant) => ({ contestant, value }))) : ks.flatMap((contestant) => plan.values.map((value) => ({ contestant, value })));
+  const seeds = Array.from({ length: sweepSeeds(plan) }, (_, i) => i);
+  return plan.order === 'value'
+    ? plan.values.flatMap((value) => seeds.flatMap((seedIndex) => ks.map((contestant) => ({ contestant, value, seedIndex }))))
+    : ks.flatMap((contestant) => plan.values.flatMap((value) => seeds.map((seedIndex) => ({ contestant, value, seedIndex }))));
 }
 
 /** Runs every (contestant, value) pair in sweepRuns' order, values ascending. */
@@ -146,7 +169,8 @@ export async function runSweep(plan: SweepPlan, makeTask: MakeTask, makeTrainer:
     curves: contestants.map((c) => ({ contestant: c, label: contestantLabel(c), points: [] })),
     cancelled: false,
   };
-  const runsTotal = contestants.length * values.length;
+  const runs = sweepRuns(plan);
+  const runsTotal = runs.length;
   const yieldMs = options.yieldMs ?? 30;
   let lastYield = clock();
   let runsDone = 0;
@@ -158,12 +182,12 @@ export async function runSweep(plan: SweepPlan, makeTask: MakeTask, makeTrainer:
   const checkEvery = plan.solvedCheckEvery;
   if (checkEvery !== undefined && !(Number.isInteger(checkEvery) && checkEvery >= 1)) throw new Error(`a sweep checks for solved runs every whole number of steps ≥ 1, got ${checkEvery}`);
 
-  for (const { contestant: k, value } of sweepRuns(plan)) {
+  for (const { contestant: k, value, seedIndex } of runs) {
     if (options.signal?.aborted) {
       result.cancelled = true;
       break;
     }
-    const config = withSetting(configs[k], setting, value);
+    const config = { ...withSetting(configs[k], setting, value), seed: configs[k].seed + seedIndex };
     const label = result.curves[k].label;
     const trainer = await makeTrainer(config, makeTask(config));
     result.engine = trainer.engine.description;
