@@ -13,6 +13,8 @@ import { LessonCard, useLessonHighlight } from './LessonCard';
 import { Controls, ReservoirControls, useHidden } from './Controls';
 import { ExportSection } from './ExportSection';
 import { CliffFigure } from './figures/CliffChart';
+import { SaturationFigure } from './figures/SaturationChart';
+import { SuccessFigure } from './figures/SuccessChart';
 import { GradientFlow } from './GradientFlow';
 import { Header } from './Header';
 import { Heatmap } from './Heatmap';
@@ -88,6 +90,8 @@ export function App() {
           {!embed && (
             <div className="sections">
               <CliffFigure />
+              <SaturationFigure />
+              <SuccessFigure />
               <InsideSection initialRace={race} />
               <ExportSection />
             </div>

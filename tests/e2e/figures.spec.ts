@@ -73,3 +73,99 @@ test('figures: Cancel stops the cliff, one over its limit is refused by name, an
   await figure.locator('summary').click();
   await expect.poll(() => page.url()).not.toContain('figure=cliff');
 });
+
+test('figures: ?lesson=char&figure=saturation opens gate saturation; Compute draws the checkpoint beside a fresh network', async ({ page }) => {
+  // steps=2000: the lesson opens from its checkpoint at step 2000 and stays there, so the figure is of the shipped weights
+  await openLab(page, '?lesson=char&figure=saturation&engine=cpu&steps=2000');
+  const figure = page.getByTestId('saturation-figure');
+  await expect(figure).toHaveAttribute('open', '');
+  await expect.poll(async () => { const s = await readState(page); return `${s.status} ${s.step}`; }, { timeout: 30_000 }).toBe('paused 2000');
+
+  await figure.scrollIntoViewIfNeeded();
+  await page.getByTestId('saturation-compute').click();
+  const chart = page.getByTestId('saturation-chart');
+  await expect(chart).toBeVisible({ timeout: 60_000 });
+  for (const network of ['trained', 'fresh']) {
+    for (const gate of ['f', 'i', 'o']) await expect(page.getByTestId(`saturation-panel-${network}-${gate}`).locator('circle')).toHaveCount(64);
+  }
+  // the counts in words (the text alternative): the checkpoint has always-remembering units, the fresh network none
+  const label = (await chart.getAttribute('aria-label'))!;
+  const remembering = (part: string) => Number(/forget gate: (\d+) of 64 units above 0.9/.exec(part)![1]);
+  const [trained, fresh] = label.split('Fresh network');
+  expect(remembering(trained)).toBeGreaterThanOrEqual(17);
+  expect(remembering(fresh)).toBeLessThanOrEqual(2);
+  expect((await readState(page)).step, 'computing the figure trains nothing').toBe(2000);
+
+  const download = page.waitForEvent('download');
+  await page.getByTestId('saturation-csv').click();
+  const rows = (await readFile(await (await download).path(), 'utf8')).trim().split('\n');
+  expect(rows[0]).toBe('network,layer,gate,unit,fraction_left_saturated,fraction_right_saturated');
+  expect(rows).toHaveLength(1 + 2 * 3 * 64);
+  const svgFile = page.waitForEvent('download');
+  await page.getByTestId('saturation-svg').click();
+  expect(await readFile(await (await svgFile).path(), 'utf8')).toContain('forget gate');
+  const pngFile = page.waitForEvent('download');
+  await page.getByTestId('saturation-png').click();
+  expect([...(await readFile(await (await pngFile).path())).subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+
+  const audit = await new AxeBuilder({ page }).include('[data-testid="saturation-figure"]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  expect(audit.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+
+  mkdirSync(shotDir, { recursive: true });
+  await figure.screenshot({ path: join(shotDir, 'figure-saturation.png') });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await figure.scrollIntoViewIfNeeded();
+  await figure.screenshot({ path: join(shotDir, 'figure-saturation-phone.png') });
+});
+
+test('figures: ?lesson=vanishing&figure=success runs a tiny plan in the lab worker and draws the fraction solved per T', async ({ page }) => {
+  await openLab(page, '?lesson=vanishing&figure=success&engine=cpu');
+  const figure = page.getByTestId('success-figure');
+  await expect(figure).toHaveAttribute('open', '');
+  await expect(figure).toContainText('Bengio, Simard & Frasconi 1994');
+  await figure.scrollIntoViewIfNeeded();
+
+  // 2 Ts × 2 seeds × 2 cells, 300 steps at most each (the LSTM solves T = 5 in about 200): seconds on the CPU
+  await page.getByTestId('success-lags').fill('5, 10');
+  await page.getByTestId('success-seeds').fill('2');
+  await page.getByTestId('success-steps').selectOption('300');
+  await page.getByTestId('success-start').click();
+  await expect(page.getByTestId('success-progress')).toBeVisible();
+  const chart = page.getByTestId('success-chart');
+  await expect(chart).toHaveAttribute('data-runs', '8', { timeout: 120_000 });
+  await expect(page.getByTestId('success-start')).toBeVisible();
+  await expect(chart).toHaveAttribute('aria-label', /^Fraction of runs solved within 300 steps against the lag T\. RNN \(tanh\): T = 5, \d of 2 solved .*; T = 10, \d of 2 solved .*LSTM: T = 5/);
+  await expect(chart).toHaveAttribute('tabindex', '0');
+  for (const cell of ['rnn_tanh', 'lstm']) await expect(page.getByTestId(`success-line-${cell}`).locator('circle')).toHaveCount(2);
+  await expect(figure.getByRole('alert')).toHaveCount(0);
+
+  const download = page.waitForEvent('download');
+  await page.getByTestId('success-csv').click();
+  const rows = (await readFile(await (await download).path(), 'utf8')).trim().split('\n');
+  expect(rows[0]).toBe('cell,T,runs,solved,fraction,steps_to_solve,diverged');
+  expect(rows.slice(1).map((r) => r.split(',').slice(0, 3).join(','))).toEqual(['rnn_tanh,5,2', 'rnn_tanh,10,2', 'lstm,5,2', 'lstm,10,2']);
+  const svgFile = page.waitForEvent('download');
+  await page.getByTestId('success-svg').click();
+  expect(await readFile(await (await svgFile).path(), 'utf8')).toContain('fraction solved');
+  const pngFile = page.waitForEvent('download');
+  await page.getByTestId('success-png').click();
+  expect([...(await readFile(await (await pngFile).path())).subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+
+  const audit = await new AxeBuilder({ page }).include('[data-testid="success-figure"]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  expect(audit.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+
+  mkdirSync(shotDir, { recursive: true });
+  await figure.screenshot({ path: join(shotDir, 'figure-success.png') });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await figure.scrollIntoViewIfNeeded();
+  await figure.screenshot({ path: join(shotDir, 'figure-success-phone.png') });
+  await page.setViewportSize({ width: 1440, height: 900 });
+
+  // a second start with a long plan, cancelled: the runs stop and no error shows
+  await page.getByTestId('success-steps').selectOption('2000');
+  await page.getByTestId('success-lags').fill('200');
+  await page.getByTestId('success-start').click();
+  await page.getByTestId('success-cancel').click();
+  await expect(page.getByTestId('success-start')).toBeVisible({ timeout: 30_000 });
+  await expect(figure.getByRole('alert')).toHaveCount(0);
+});

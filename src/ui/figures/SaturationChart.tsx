@@ -1,0 +1,211 @@
+// The papers' figure 4, live: Karpathy, Johnson & Fei-Fei 2015's gate saturation, in the char lesson. "Compute" asks
+// the training worker (computeSaturation) for, per unit, the fraction of the validation text each gate spends below
+// 0.1 and above 0.9, for the live network (the shipped checkpoint when the lesson opens) and the same network
+// freshly initialised; one scatter panel per gate (forget, input, output), the trained row above the fresh one.
+// Pure view logic in saturationView.ts. Which figure is open is the Config's `figure` key, so a link shares it.
+import { useRef, useState } from 'react';
+import { unitsRightSaturated, type SaturationFigure as Figure, type SaturationResult } from '../../core/figures/saturation';
+import { SATURATION_HIGH, SATURATION_LOW } from '../../core/inspect/gates';
+import { PAPERS } from '../../core/lessons/papers';
+import { computeSaturation, setConfig } from '../../state/controller';
+import { useStore } from '../../state/store';
+import { chartPng, download, svgDocument } from '../export/chartExport';
+import { runFileStem } from '../export/chartFiles';
+import { LAYER_COLORS } from '../palette';
+import { useWidth } from '../useWidth';
+import { describeSaturation, dotsOf, MOSTLY, panelSize, saturationCsv } from './saturationView';
+import './figures.css';
+
+/** The lessons the figure belongs to: the char-RNN lesson (its shipped checkpoint is the trained network). */
+const SATURATION_LESSONS = ['char'];
+
+const LEFT = 44; // room for the y ticks and label
+const GAP = 22;
+const ROW_TITLE = 38; // the row's title, then the panels' titles
+const ROW_BOTTOM = 40; // x ticks and label
+const ROW_GAP = 10;
+
+/** The figure's section: open when the link says figure=saturation; shown in its lesson, or whenever it is open. */
+export function SaturationFigure() {
+  const open = useStore((s) => s.config.figure === 'saturation');
+  const inLesson = useStore((s) => SATURATION_LESSONS.includes(s.config.preset));
+  if (!open && !inLesson) return null;
+  return (
+    <details
+      className="section saturation-figure"
+      open={open}
+      onToggle={(e) => (e.currentTarget.open !== open ? setConfig({ figure: e.currentTarget.open ? 'saturation' : 'none' }) : undefined)}
+      data-testid="saturation-figure"
+    >
+      <summary>
+        <span className="section-title">The paper’s figure: gate saturation</span>
+        <span className="muted"> {PAPERS.karpathy2015b.cite}, from this network</span>
+      </summary>
+      {open && <SaturationLive />}
+    </details>
+  );
+}
+
+function SaturationLive() {
+  const [figure, setFigure] = useState<Figure | null>(null);
+  const [step, setStep] = useState(0);
+  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const busy = progress !== null;
+
+  const compute = () => {
+    setError(null);
+    setProgress({ done: 0, total: 1 });
+    computeSaturation((done, total) => setProgress({ done, total })).then(
+      (msg) => {
+        setProgress(null);
+        if (msg.result) {
+          setFigure(msg.result);
+          setStep(msg.step);
+        } else setError(msg.error);
+      },
+      (e: Error) => {
+        setProgress(null);
+        setError(e.message);
+      },
+    );
+  };
+
+  return (
+    <div className="cliff-body">
+      <p className="cliff-finding">
+        {PAPERS.karpathy2015b.cite} found that a trained LSTM has units whose forget gate is right-saturated (above {SATURATION_HIGH}) most of the time: cells that remember their
+        content for long stretches, which a network at initialisation does not have (
+        <a href={PAPERS.karpathy2015b.url} target="_blank" rel="noopener noreferrer" title={PAPERS.karpathy2015b.title}>
+          {PAPERS.karpathy2015b.title}
+        </a>
+        , Fig. 4).
+      </p>
+      <div className="cliff-actions">
+        <button type="button" className="primary" onClick={compute} disabled={busy} data-testid="saturation-compute">
+          Compute gate saturation
+        </button>
+        {busy && <progress max={progress.total} value={progress.done} aria-label="Gate saturation: forward passes done" data-testid="saturation-progress" />}
+        {error && (
+          <span className="cliff-error" role="alert">
+            {error}
+          </span>
+        )}
+      </div>
+      {figure ? (
+        <SaturationChart figure={figure} step={step} />
+      ) : (
+        <p className="muted cliff-empty">This network and the same one freshly initialised, over the validation text: press Compute (training waits meanwhile).</p>
+      )}
+    </div>
+  );
+}
+
+/** Two rows (trained, fresh) of one square scatter panel per gate: x = fraction left-saturated, y = right-saturated. */
+export function SaturationChart({ figure, step }: { figure: Figure; step: number }) {
+  const [ref, width] = useWidth<HTMLDivElement>();
+  const svgRef = useRef<SVGSVGElement>(null);
+  const task = useStore((s) => s.config.task);
+  const cell = useStore((s) => s.config.cell);
+  const size = panelSize(width, GAP, LEFT);
+  const rowHeight = ROW_TITLE + size + ROW_BOTTOM;
+  const height = 2 * rowHeight + ROW_GAP;
+  const svgWidth = LEFT + 3 * size + 2 * GAP + 8;
+  const stem = `${runFileStem(task, cell, step)}-gate-saturation`;
+  const rows: { name: string; title: string; result: SaturationResult }[] = [
+    { name: 'trained', title: `Trained: this network, step ${step} (${figure.engines.trained.toUpperCase()})`, result: figure.trained },
+    { name: 'fresh', title: `Fresh: same seed, untrained (${figure.engines.fresh.toUpperCase()})`, result: figure.fresh },
+  ];
+  const layers = figure.trained.layers.length;
+
+  const exportPng = async () => {
+    if (svgRef.current) download(await chartPng({ title: 'gate saturation', element: svgRef.current }), `${stem}.png`, 'image/png');
+  };
+  const exportSvg = () => svgRef.current && download(svgDocument(svgRef.current), `${stem}.svg`, 'image/svg+xml');
+  const exportCsv = () => download(saturationCsv(figure), `${stem}.csv`, 'text/csv');
+
+  return (
+    <figure className="saturation-chart-figure">
+      <div ref={ref} className="svg-chart saturation-chart" role="img" tabIndex={0} aria-label={describeSaturation(figure)} data-testid="saturation-chart">
+        <svg ref={svgRef} width={svgWidth} height={height} aria-hidden="true">
+          {rows.map((row, r) => (
+            <g key={row.name} transform={`translate(0,${r * (rowHeight + ROW_GAP)})`} data-testid={`saturation-row-${row.name}`}>
+              <text x={LEFT} y={14} className="row-title">
+                {row.title}
+              </text>
+              {row.result.layers[0].gates.map((g, k) => (
+                <g key={g.gate} transform={`translate(${LEFT + k * (size + GAP)},${ROW_TITLE})`} data-testid={`saturation-panel-${row.name}-${g.gate}`}>
+                  <rect x={0} y={0} width={size} height={size} fill="none" className="axis" />
+                  {/* a unit cannot be saturated both ways more than all of the time: the dots stay below x + y = 1 */}
+                  <line x1={0} y1={0} x2={size} y2={size} className="grid" />
+                  <line x1={0} x2={size} y1={(1 - MOSTLY) * size} y2={(1 - MOSTLY) * size} className="guide" />
+                  {row.result.layers.map((layer) =>
+                    dotsOf(layer.gates[k], size).map((d) => <circle key={`${layer.layer}-${d.unit}`} cx={d.x} cy={d.y} r={3} fill={LAYER_COLORS[layer.layer % LAYER_COLORS.length]} fillOpacity={0.7} />),
+                  )}
+                  <text x={size / 2} y={-6} className="panel-title" textAnchor="middle">
+                    {g.label}
+                  </text>
+                  <text x={0} y={size + 13} className="tick">
+                    0
+                  </text>
+                  <text x={size} y={size + 13} className="tick" textAnchor="end">
+                    1
+                  </text>
+                  <text x={size / 2} y={size + 28} className="axis-label" textAnchor="middle">
+                    {`left (< ${SATURATION_LOW})`}
+                  </text>
+                  {k === 0 && (
+                    <>
+                      <text x={-5} y={8} className="tick" textAnchor="end">
+                        1
+                      </text>
+                      <text x={-5} y={size} className="tick" textAnchor="end">
+                        0
+                      </text>
+                      <text transform={`translate(-18,${size / 2}) rotate(-90)`} className="axis-label" textAnchor="middle">
+                        {`right (> ${SATURATION_HIGH})`}
+                      </text>
+                    </>
+                  )}
+                </g>
+              ))}
+            </g>
+          ))}
+        </svg>
+        <p className="saturation-count">
+          Forget gate above {SATURATION_HIGH} more than {Math.round(MOSTLY * 100)}% of the time: {unitsRightSaturated(figure.trained, 'f', MOSTLY)} of {figure.trained.H} units trained,{' '}
+          {unitsRightSaturated(figure.fresh, 'f', MOSTLY)} fresh.
+        </p>
+        <div className="legend">
+          <span className="legend-item">one dot per unit: the fraction of the time its gate is below {SATURATION_LOW} (x) and above {SATURATION_HIGH} (y)</span>
+          <span className="legend-item saturation-guide-legend">
+            - - - right-saturated {Math.round(MOSTLY * 100)}% of the time
+          </span>
+          {layers > 1 &&
+            figure.trained.layers.map((l) => (
+              <span key={l.layer} className="legend-item">
+                <svg width="10" height="10" aria-hidden="true">
+                  <circle cx="5" cy="5" r="4" fill={LAYER_COLORS[l.layer % LAYER_COLORS.length]} />
+                </svg>
+                layer {l.layer + 1}
+              </span>
+            ))}
+        </div>
+      </div>
+      <figcaption className="cliff-export">
+        <span className="muted">
+          Step {step}, {figure.windows} windows of {figure.windowLength} characters:
+        </span>
+        <button type="button" onClick={() => void exportPng()} data-testid="saturation-png">
+          PNG
+        </button>
+        <button type="button" onClick={exportSvg} data-testid="saturation-svg">
+          SVG
+        </button>
+        <button type="button" onClick={exportCsv} data-testid="saturation-csv">
+          CSV
+        </button>
+      </figcaption>
+    </figure>
+  );
+}
