@@ -1,0 +1,265 @@
+// The papers' figures, live: Bengio, Simard & Frasconi 1994's success against sequence length. "Start" trains k
+// fresh models per cell and lag T on the adding problem (core/figures/successVsLength.ts: one sweep of T with seeds,
+// each run stopped once solved) in the lab worker (src/train/labWorker.ts), on the engine the page runs, and draws
+// the fraction solved per T as the runs finish. Pure view logic in successView.ts. Which figure is open is the
+// Config's `figure` key, so a link shares it.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { DEFAULT_SUCCESS_LAGS, DEFAULT_SUCCESS_SEEDS, DEFAULT_SUCCESS_STEPS, MAX_SUCCESS_SEEDS, MIN_SUCCESS_SEEDS, successConfig, successPlan, successSummary, SUCCESS_SETTINGS } from '../../core/figures/successVsLength';
+import type { FromLab, ToLab } from '../../core/inspect/lab';
+import { MAX_SWEEP_VALUES, SOLVED_GAP, type SweepPlan, type SweepProgress, type SweepResult } from '../../core/inspect/sweep';
+import { PAPERS } from '../../core/lessons/papers';
+import type { CellKind } from '../../core/spec';
+import { setConfig } from '../../state/controller';
+import { useStore } from '../../state/store';
+import { chartPng, download, svgDocument } from '../export/chartExport';
+import { parseLags } from '../tasks/lagSweepPlan';
+import { useWidth } from '../useWidth';
+import { describeSuccess, successCsv, successGeometry } from './successView';
+import './figures.css';
+
+/** The lessons the figure belongs to: vanishing gradients (its cause) and the LSTM (its remedy). */
+const SUCCESS_LESSONS = ['vanishing', 'lstm'];
+
+const CELL_CHOICES: { cell: CellKind; label: string }[] = [
+  { cell: 'rnn_tanh', label: 'tanh RNN' },
+  { cell: 'gru', label: 'GRU' },
+  { cell: 'lstm', label: 'LSTM' },
+];
+const BUDGETS = [100, 300, 1000, 2000];
+const MAX_LAG = 500;
+const MARGIN = { left: 52, right: 16, top: 12, bottom: 44 };
+const PLOT_HEIGHT = 220;
+/** The one job this figure's worker runs at a time. */
+const JOB_ID = 1;
+
+/** The figure's section: open when the link says figure=success; shown in its lessons, or whenever it is open. */
+export function SuccessFigure() {
+  const open = useStore((s) => s.config.figure === 'success');
+  const inLesson = useStore((s) => SUCCESS_LESSONS.includes(s.config.preset));
+  if (!open && !inLesson) return null;
+  return (
+    <details className="section success-figure" open={open} onToggle={(e) => (e.currentTarget.open !== open ? setConfig({ figure: e.currentTarget.open ? 'success' : 'none' }) : undefined)} data-testid="success-figure">
+      <summary>
+        <span className="section-title">The paper’s figure: success against sequence length</span>
+        <span className="muted"> {PAPERS.bengio1994.cite}, from runs on this machine</span>
+      </summary>
+      {open && <SuccessLive />}
+    </details>
+  );
+}
+
+function SuccessLive() {
+  const seed = useStore((s) => s.config.seed);
+  const pageEngine = useStore((s) => s.config.engine);
+  const activeEngine = useStore((s) => s.engine?.kind);
+  const [cells, setCells] = useState<CellKind[]>(['rnn_tanh', 'lstm']);
+  const [lagText, setLagText] = useState(DEFAULT_SUCCESS_LAGS.join(', '));
+  const [seeds, setSeeds] = useState(DEFAULT_SUCCESS_SEEDS);
+  const [steps, setSteps] = useState(DEFAULT_SUCCESS_STEPS);
+  const [plan, setPlan] = useState<SweepPlan | null>(null);
+  const [result, setResult] = useState<SweepResult | null>(null);
+  const [progress, setProgress] = useState<SweepProgress | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const worker = useRef<Worker | null>(null);
+  const running = progress !== null;
+  useEffect(() => () => worker.current?.terminate(), []);
+
+  const finish = () => {
+    worker.current?.terminate();
+    worker.current = null;
+    setProgress(null);
+  };
+
+  const start = () => {
+    let next: SweepPlan;
+    try {
+      const lags = parseLags(lagText, 1, MAX_LAG);
+      if (new Set(lags).size > MAX_SWEEP_VALUES) throw new Error(`At most ${MAX_SWEEP_VALUES} lags.`);
+      // the runs train where the page's own run does ('auto' resolved by the page once it has an engine)
+      next = successPlan(successConfig({ engine: activeEngine ?? pageEngine, seed }), { cells: CELL_CHOICES.map((c) => c.cell).filter((c) => cells.includes(c)), lags, seeds, steps });
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+      return;
+    }
+    setError(null);
+    finish();
+    setPlan(next);
+    setResult(null);
+    setProgress({ runsDone: 0, runsTotal: next.values.length * next.contestants.length * seeds, fraction: 0, current: null });
+    const w = new Worker(new URL('../../train/labWorker.ts', import.meta.url), { type: 'module', name: 'rnnlab-success-figure' });
+    worker.current = w;
+    w.onmessage = (event: MessageEvent<FromLab>) => {
+      const m = event.data;
+      if (m.type === 'sweep') {
+        setResult(m.result);
+        setProgress(m.progress);
+        if (m.done) finish();
+      } else if (m.type === 'error') {
+        setError(`The runs stopped: ${m.message}`);
+        finish();
+      }
+    };
+    w.onerror = (e) => {
+      setError(`The runs stopped: ${e.message || 'the worker failed'}`);
+      finish();
+    };
+    const message: ToLab = { type: 'sweep', id: JOB_ID, plan: next };
+    w.postMessage(message);
+  };
+
+  // the sweep stops between steps and posts what finished (a cut-short run is left out)
+  const cancel = () => worker.current?.postMessage({ type: 'cancel', id: JOB_ID } satisfies ToLab);
+  const current = progress?.current ?? null;
+
+  return (
+    <div className="success-body">
+      <p className="success-finding">
+        {PAPERS.bengio1994.cite} showed that the longer the span of a dependency, the less often gradient descent learns it: the error signal from far back vanishes, and a
+        tanh network’s chance of solving the task within a fixed budget of training falls to zero as T grows. The LSTM’s cell state ({PAPERS.hochreiter1997.cite}) keeps its success up (
+        <a href={PAPERS.bengio1994.url} target="_blank" rel="noopener noreferrer" title={PAPERS.bengio1994.title}>
+          {PAPERS.bengio1994.title}
+        </a>
+        ).
+      </p>
+      <p className="muted success-settings">
+        Each run: a fresh model on the adding problem, H = {SUCCESS_SETTINGS.H}, Adam at lr {SUCCESS_SETTINGS.lr}, clipped at {SUCCESS_SETTINGS.clipAt}, LSTM forget gates chrono-initialised;
+        seeds {seed} to {seed + seeds - 1}; solved when it closes {SOLVED_GAP * 100}% of the gap between chance and perfect, checked every 25 steps.
+      </p>
+      <div className="success-actions">
+        {CELL_CHOICES.map((c) => (
+          <label key={c.cell}>
+            <input type="checkbox" checked={cells.includes(c.cell)} disabled={running} onChange={(e) => setCells((cs) => (e.target.checked ? [...cs, c.cell] : cs.filter((x) => x !== c.cell)))} />
+            {c.label}
+          </label>
+        ))}
+        <label>
+          T <input type="text" value={lagText} disabled={running} onChange={(e) => setLagText(e.target.value)} aria-label="lags T to try" data-testid="success-lags" size={16} />
+        </label>
+        <label>
+          seeds{' '}
+          <input type="number" min={MIN_SUCCESS_SEEDS} max={MAX_SUCCESS_SEEDS} value={seeds} disabled={running} onChange={(e) => setSeeds(Number(e.target.value))} data-testid="success-seeds" />
+        </label>
+        <label>
+          steps per run{' '}
+          <select value={steps} disabled={running} onChange={(e) => setSteps(Number(e.target.value))} data-testid="success-steps">
+            {BUDGETS.map((b) => (
+              <option key={b} value={b}>
+                {b}
+              </option>
+            ))}
+          </select>
+        </label>
+        {running ? (
+          <button type="button" onClick={cancel} data-testid="success-cancel">
+            Cancel
+          </button>
+        ) : (
+          <button type="button" className="primary" onClick={start} data-testid="success-start">
+            Start
+          </button>
+        )}
+      </div>
+      {running && (
+        <div className="success-progress">
+          <progress max={1} value={progress.fraction} aria-label="Success figure: runs done" data-testid="success-progress" />
+          <span className="muted">
+            run {Math.min(progress.runsDone + 1, progress.runsTotal)} of {progress.runsTotal}
+            {current && `: ${current.label} at T = ${current.value}, step ${current.step} of ${steps}`}
+          </span>
+        </div>
+      )}
+      {error && (
+        <p className="inline-error" role="alert">
+          {error}
+        </p>
+      )}
+      {plan && result && result.curves.some((c) => c.points.length > 0) ? (
+        <SuccessChart plan={plan} result={result} />
+      ) : (
+        !running && <p className="muted">Press Start: {seeds} runs per cell and T, up to {steps} steps each (minutes on the CPU; pausing the main run makes it faster).</p>
+      )}
+    </div>
+  );
+}
+
+/** The fraction of runs solved against T (log axis at the sweep's Ts), one line per cell. */
+export function SuccessChart({ plan, result }: { plan: SweepPlan; result: SweepResult }) {
+  const [ref, width] = useWidth<HTMLDivElement>();
+  const svgRef = useRef<SVGSVGElement>(null);
+  const plotW = Math.max(80, width - MARGIN.left - MARGIN.right);
+  const curves = useMemo(() => successSummary(result, plan.values), [result, plan]);
+  const g = useMemo(() => successGeometry(curves, plan.values, plotW, PLOT_HEIGHT), [curves, plan, plotW]);
+  const height = MARGIN.top + PLOT_HEIGHT + MARGIN.bottom;
+  const runs = result.curves.reduce((n, c) => n + c.points.length, 0);
+  const stem = `rnnlab-success-vs-length-${plan.seeds}seeds-${plan.steps}steps`;
+
+  const exportPng = async () => {
+    if (svgRef.current) download(await chartPng({ title: 'success against sequence length', element: svgRef.current }), `${stem}.png`, 'image/png');
+  };
+  const exportSvg = () => svgRef.current && download(svgDocument(svgRef.current), `${stem}.svg`, 'image/svg+xml');
+  const exportCsv = () => download(successCsv(curves), `${stem}.csv`, 'text/csv');
+
+  return (
+    <figure className="success-chart-figure">
+      <div ref={ref} className="svg-chart success-chart" role="img" tabIndex={0} aria-label={describeSuccess(curves, plan.steps)} data-testid="success-chart" data-runs={runs}>
+        <svg ref={svgRef} width={width} height={height} aria-hidden="true">
+          <g transform={`translate(${MARGIN.left},${MARGIN.top})`}>
+            {g.yTicks.map((t) => (
+              <g key={t.value}>
+                <line x1={0} x2={plotW} y1={t.y} y2={t.y} className="grid" />
+                <text x={-8} y={t.y} className="tick" textAnchor="end" dominantBaseline="middle">
+                  {t.value}
+                </text>
+              </g>
+            ))}
+            <line x1={0} x2={plotW} y1={PLOT_HEIGHT} y2={PLOT_HEIGHT} className="axis" />
+            <line x1={0} x2={0} y1={0} y2={PLOT_HEIGHT} className="axis" />
+            {g.xTicks.map((t) => (
+              <text key={t.T} x={t.x} y={PLOT_HEIGHT + 18} className="tick" textAnchor="middle">
+                {t.T}
+              </text>
+            ))}
+            <text x={plotW / 2} y={PLOT_HEIGHT + 38} className="axis-label" textAnchor="middle">
+              lag T (log scale)
+            </text>
+            <text transform={`translate(${-MARGIN.left + 14},${PLOT_HEIGHT / 2}) rotate(-90)`} className="axis-label" textAnchor="middle">
+              fraction solved
+            </text>
+            {g.series.map((s) => (
+              <g key={s.cell} data-testid={`success-line-${s.cell}`}>
+                <path d={s.line} fill="none" stroke={s.color} strokeWidth={2.25} />
+                {s.dots.map((d) => (
+                  <circle key={d.T} cx={d.x} cy={d.y} r={4.5} fill={s.color} />
+                ))}
+              </g>
+            ))}
+          </g>
+        </svg>
+        <div className="legend">
+          {g.series.map((s) => (
+            <span key={s.cell} className="legend-item">
+              <svg width="22" height="10" aria-hidden="true">
+                <line x1="1" x2="21" y1="5" y2="5" stroke={s.color} strokeWidth="3" />
+              </svg>{' '}
+              {s.label}
+            </span>
+          ))}
+        </div>
+      </div>
+      <figcaption className="success-export">
+        <span className="muted">
+          {runs} of {plan.values.length * plan.contestants.length * (plan.seeds ?? 1)} runs, {plan.seeds} seeds, up to {plan.steps} steps{result.cancelled ? ' (cancelled)' : ''}:
+        </span>
+        <button type="button" onClick={() => void exportPng()} data-testid="success-png">
+          PNG
+        </button>
+        <button type="button" onClick={exportSvg} data-testid="success-svg">
+          SVG
+        </button>
+        <button type="button" onClick={exportCsv} data-testid="success-csv">
+          CSV
+        </button>
+      </figcaption>
+    </figure>
+  );
+}
