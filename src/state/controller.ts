@@ -76,17 +76,9 @@ export function requestFromWorker<T extends WorkerReply['type']>(type: T, build:
  * evaluations (the reply then says 'cancelled'). The worker writes the live weights back either way.
  */
 export function computeCliff(onProgress: (done: number, total: number) => void): { reply: Promise<ReplyOf<'cliff'>>; cancel: () => void } {
-  let askedId = -1;
-  const unsubscribe = client.listen((msg) => {
-    if (msg.type === 'cliffProgress' && msg.id === askedId) onProgress(msg.done, msg.total);
-  });
-  const reply = client.request('cliff', (id) => {
-    askedId = id;
-    return { type: 'cliff', id };
-  });
-  reply.then(unsubscribe, unsubscribe);
+  const { reply, id } = requestWithProgress('cliff', 'cliffProgress', onProgress);
   // at once once the request is sent (the worker cancels it whether queued there or running); before that, right after it
-  const cancel = () => (askedId > 0 ? client.post({ type: 'cancelCliff', id: askedId }) : client.queue(() => client.post({ type: 'cancelCliff', id: askedId })));
+  const cancel = () => (id() > 0 ? client.post({ type: 'cancelCliff', id: id() }) : client.queue(() => client.post({ type: 'cancelCliff', id: id() })));
   return { reply, cancel };
 }
 
@@ -95,16 +87,28 @@ export function computeCliff(onProgress: (done: number, total: number) => void):
  * copy of it over the validation text, with progress (forward passes done of both).
  */
 export function computeSaturation(onProgress: (done: number, total: number) => void): Promise<ReplyOf<'saturation'>> {
+  return requestWithProgress('saturation', 'saturationProgress', onProgress).reply;
+}
+
+/**
+ * A figure's request ({ type, id }) whose worker posts progress messages of `progressType` with the same id before
+ * the reply; `id()` is the id once the request has been sent (−1 before).
+ */
+function requestWithProgress<T extends 'cliff' | 'saturation'>(
+  type: T,
+  progressType: 'cliffProgress' | 'saturationProgress',
+  onProgress: (done: number, total: number) => void,
+): { reply: Promise<ReplyOf<T>>; id: () => number } {
   let askedId = -1;
   const unsubscribe = client.listen((msg) => {
-    if (msg.type === 'saturationProgress' && msg.id === askedId) onProgress(msg.done, msg.total);
+    if (msg.type === progressType && msg.id === askedId) onProgress(msg.done, msg.total);
   });
-  const reply = client.request('saturation', (id) => {
+  const reply = client.request(type, (id) => {
     askedId = id;
-    return { type: 'saturation', id };
+    return { type, id } as ToWorker;
   });
   reply.then(unsubscribe, unsubscribe);
-  return reply;
+  return { reply, id: () => askedId };
 }
 
 /** Resumes a saved run (its Config was set first): the weights into the worker, then its history into the charts. */

@@ -6,7 +6,7 @@
 import { useMemo, useRef, useState } from 'react';
 import { singleUnitSurface, SINGLE_UNIT, SURFACE_GRID, type CliffResult } from '../../core/figures/cliff';
 import { PAPERS } from '../../core/lessons/papers';
-import { computeCliff, setConfig } from '../../state/controller';
+import { computeCliff } from '../../state/controller';
 import { useStore } from '../../state/store';
 import { powerOfTenLabel } from '../axes';
 import { buildLut } from '../colormap';
@@ -16,6 +16,7 @@ import { formatValue } from '../format';
 import { PALETTE } from '../palette';
 import { useWidth } from '../useWidth';
 import { cliffCsv, cliffGeometry, describeCliff, surfaceCells, xOf, yOf, type Panel, type PanelPoint } from './cliffView';
+import { FigureExports, FigureSection } from './FigureSection';
 import './figures.css';
 
 /** The lessons the cliff belongs to: clipping (its remedy) and exploding gradients (where the wall is). */
@@ -28,17 +29,10 @@ const PANEL_GAP = 26;
 
 /** The figure's section: open when the link says figure=cliff; shown in its lessons, or whenever it is open. */
 export function CliffFigure() {
-  const open = useStore((s) => s.config.figure === 'cliff');
-  const inLesson = useStore((s) => CLIFF_LESSONS.includes(s.config.preset));
-  if (!open && !inLesson) return null;
   return (
-    <details className="section cliff-figure" open={open} onToggle={(e) => (e.currentTarget.open !== open ? setConfig({ figure: e.currentTarget.open ? 'cliff' : 'none' }) : undefined)} data-testid="cliff-figure">
-      <summary>
-        <span className="section-title">The paper’s figure: the cliff</span>
-        <span className="muted"> {PAPERS.pascanu2013.cite}, from this network</span>
-      </summary>
-      {open && <CliffLive />}
-    </details>
+    <FigureSection figure="cliff" lessons={CLIFF_LESSONS} title="the cliff" source={`${PAPERS.pascanu2013.cite}, from this network`}>
+      <CliffLive />
+    </FigureSection>
   );
 }
 
@@ -167,18 +161,9 @@ export function CliffChart({ result, step }: { result: CliffResult; step: number
           </span>
         </div>
       </div>
-      <figcaption className="cliff-export">
-        <span className="muted">Step {step}, {result.points.length} points:</span>
-        <button type="button" onClick={() => void exportPng()} data-testid="cliff-png">
-          PNG
-        </button>
-        <button type="button" onClick={exportSvg} data-testid="cliff-svg">
-          SVG
-        </button>
-        <button type="button" onClick={exportCsv} data-testid="cliff-csv">
-          CSV
-        </button>
-      </figcaption>
+      <FigureExports figure="cliff" png={exportPng} svg={exportSvg} csv={exportCsv}>
+        Step {step}, {result.points.length} points:
+      </FigureExports>
     </figure>
   );
 }

@@ -7,13 +7,14 @@ import { useRef, useState } from 'react';
 import { unitsRightSaturated, type SaturationFigure as Figure, type SaturationResult } from '../../core/figures/saturation';
 import { SATURATION_HIGH, SATURATION_LOW } from '../../core/inspect/gates';
 import { PAPERS } from '../../core/lessons/papers';
-import { computeSaturation, setConfig } from '../../state/controller';
+import { computeSaturation } from '../../state/controller';
 import { useStore } from '../../state/store';
 import { chartPng, download, svgDocument } from '../export/chartExport';
 import { runFileStem } from '../export/chartFiles';
 import { LAYER_COLORS } from '../palette';
 import { useWidth } from '../useWidth';
 import { describeSaturation, dotsOf, MOSTLY, panelSize, saturationCsv } from './saturationView';
+import { FigureExports, FigureSection } from './FigureSection';
 import './figures.css';
 
 /** The lessons the figure belongs to: the char-RNN lesson (its shipped checkpoint is the trained network). */
@@ -27,22 +28,10 @@ const ROW_GAP = 10;
 
 /** The figure's section: open when the link says figure=saturation; shown in its lesson, or whenever it is open. */
 export function SaturationFigure() {
-  const open = useStore((s) => s.config.figure === 'saturation');
-  const inLesson = useStore((s) => SATURATION_LESSONS.includes(s.config.preset));
-  if (!open && !inLesson) return null;
   return (
-    <details
-      className="section saturation-figure"
-      open={open}
-      onToggle={(e) => (e.currentTarget.open !== open ? setConfig({ figure: e.currentTarget.open ? 'saturation' : 'none' }) : undefined)}
-      data-testid="saturation-figure"
-    >
-      <summary>
-        <span className="section-title">The paper’s figure: gate saturation</span>
-        <span className="muted"> {PAPERS.karpathy2015b.cite}, from this network</span>
-      </summary>
-      {open && <SaturationLive />}
-    </details>
+    <FigureSection figure="saturation" lessons={SATURATION_LESSONS} title="gate saturation" source={`${PAPERS.karpathy2015b.cite}, from this network`}>
+      <SaturationLive />
+    </FigureSection>
   );
 }
 
@@ -192,20 +181,9 @@ export function SaturationChart({ figure, step }: { figure: Figure; step: number
             ))}
         </div>
       </div>
-      <figcaption className="cliff-export">
-        <span className="muted">
+      <FigureExports figure="saturation" png={exportPng} svg={exportSvg} csv={exportCsv}>
           Step {step}, {figure.windows} windows of {figure.windowLength} characters:
-        </span>
-        <button type="button" onClick={() => void exportPng()} data-testid="saturation-png">
-          PNG
-        </button>
-        <button type="button" onClick={exportSvg} data-testid="saturation-svg">
-          SVG
-        </button>
-        <button type="button" onClick={exportCsv} data-testid="saturation-csv">
-          CSV
-        </button>
-      </figcaption>
+      </FigureExports>
     </figure>
   );
 }

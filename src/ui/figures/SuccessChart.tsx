@@ -9,12 +9,12 @@ import type { FromLab, ToLab } from '../../core/inspect/lab';
 import { MAX_SWEEP_VALUES, SOLVED_GAP, type SweepPlan, type SweepProgress, type SweepResult } from '../../core/inspect/sweep';
 import { PAPERS } from '../../core/lessons/papers';
 import type { CellKind } from '../../core/spec';
-import { setConfig } from '../../state/controller';
 import { useStore } from '../../state/store';
 import { chartPng, download, svgDocument } from '../export/chartExport';
 import { parseLags } from '../tasks/lagSweepPlan';
 import { useWidth } from '../useWidth';
 import { describeSuccess, successCsv, successGeometry } from './successView';
+import { FigureExports, FigureSection } from './FigureSection';
 import './figures.css';
 
 /** The lessons the figure belongs to: vanishing gradients (its cause) and the LSTM (its remedy). */
@@ -34,17 +34,10 @@ const JOB_ID = 1;
 
 /** The figure's section: open when the link says figure=success; shown in its lessons, or whenever it is open. */
 export function SuccessFigure() {
-  const open = useStore((s) => s.config.figure === 'success');
-  const inLesson = useStore((s) => SUCCESS_LESSONS.includes(s.config.preset));
-  if (!open && !inLesson) return null;
   return (
-    <details className="section success-figure" open={open} onToggle={(e) => (e.currentTarget.open !== open ? setConfig({ figure: e.currentTarget.open ? 'success' : 'none' }) : undefined)} data-testid="success-figure">
-      <summary>
-        <span className="section-title">The paper’s figure: success against sequence length</span>
-        <span className="muted"> {PAPERS.bengio1994.cite}, from runs on this machine</span>
-      </summary>
-      {open && <SuccessLive />}
-    </details>
+    <FigureSection figure="success" lessons={SUCCESS_LESSONS} title="success against sequence length" source={`${PAPERS.bengio1994.cite}, from runs on this machine`}>
+      <SuccessLive />
+    </FigureSection>
   );
 }
 
@@ -246,20 +239,9 @@ export function SuccessChart({ plan, result }: { plan: SweepPlan; result: SweepR
           ))}
         </div>
       </div>
-      <figcaption className="success-export">
-        <span className="muted">
+      <FigureExports figure="success" png={exportPng} svg={exportSvg} csv={exportCsv}>
           {runs} of {plan.values.length * plan.contestants.length * (plan.seeds ?? 1)} runs, {plan.seeds} seeds, up to {plan.steps} steps{result.cancelled ? ' (cancelled)' : ''}:
-        </span>
-        <button type="button" onClick={() => void exportPng()} data-testid="success-png">
-          PNG
-        </button>
-        <button type="button" onClick={exportSvg} data-testid="success-svg">
-          SVG
-        </button>
-        <button type="button" onClick={exportCsv} data-testid="success-csv">
-          CSV
-        </button>
-      </figcaption>
+      </FigureExports>
     </figure>
   );
 }

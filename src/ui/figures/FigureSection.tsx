@@ -1,0 +1,47 @@
+// What every paper's figure shares: a collapsible section that is open when the link's `figure` names it (opening
+// or closing it writes the link), shown in its lessons or whenever it is open; and the row of export buttons.
+import type { ReactNode } from 'react';
+import type { Config } from '../../core/config';
+import { setConfig } from '../../state/controller';
+import { useStore } from '../../state/store';
+import './figures.css';
+
+type FigureId = Exclude<Config['figure'], 'none'>;
+
+export function FigureSection({ figure, lessons, title, source, children }: { figure: FigureId; lessons: readonly string[]; title: string; source: string; children: ReactNode }) {
+  const open = useStore((s) => s.config.figure === figure);
+  const inLesson = useStore((s) => lessons.includes(s.config.preset));
+  if (!open && !inLesson) return null;
+  return (
+    <details
+      className={`section ${figure}-figure`}
+      open={open}
+      onToggle={(e) => (e.currentTarget.open !== open ? setConfig({ figure: e.currentTarget.open ? figure : 'none' }) : undefined)}
+      data-testid={`${figure}-figure`}
+    >
+      <summary>
+        <span className="section-title">The paper’s figure: {title}</span>
+        <span className="muted"> {source}</span>
+      </summary>
+      {open && children}
+    </details>
+  );
+}
+
+/** The caption under a computed figure: what it shows, then PNG, SVG and CSV (test ids `<figure>-png` …). */
+export function FigureExports({ figure, children, png, svg, csv }: { figure: FigureId; children: ReactNode; png: () => Promise<void>; svg: () => void; csv: () => void }) {
+  return (
+    <figcaption className="figure-export">
+      <span className="muted">{children}</span>
+      <button type="button" onClick={() => void png()} data-testid={`${figure}-png`}>
+        PNG
+      </button>
+      <button type="button" onClick={svg} data-testid={`${figure}-svg`}>
+        SVG
+      </button>
+      <button type="button" onClick={csv} data-testid={`${figure}-csv`}>
+        CSV
+      </button>
+    </figcaption>
+  );
+}
