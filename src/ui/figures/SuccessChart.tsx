@@ -3,15 +3,15 @@
 // each run stopped once solved) in the lab worker (src/train/labWorker.ts), on the engine the page runs, and draws
 // the fraction solved per T as the runs finish. Pure view logic in successView.ts. Which figure is open is the
 // Config's `figure` key, so a link shares it.
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { DEFAULT_SUCCESS_LAGS, DEFAULT_SUCCESS_SEEDS, DEFAULT_SUCCESS_STEPS, MAX_SUCCESS_SEEDS, MIN_SUCCESS_SEEDS, successConfig, successPlan, successSummary, SUCCESS_SETTINGS } from '../../core/figures/successVsLength';
-import type { FromLab, ToLab } from '../../core/inspect/lab';
-import { MAX_SWEEP_VALUES, SOLVED_GAP, type SweepPlan, type SweepProgress, type SweepResult } from '../../core/inspect/sweep';
+import { MAX_SWEEP_VALUES, SOLVED_GAP, type SweepPlan, type SweepResult } from '../../core/inspect/sweep';
 import { PAPERS } from '../../core/lessons/papers';
 import type { CellKind } from '../../core/spec';
 import { useStore } from '../../state/store';
 import { chartPng, download, svgDocument } from '../export/chartExport';
 import { parseLags } from '../tasks/lagSweepPlan';
+import { useSweepWorker } from '../useSweepWorker';
 import { useWidth } from '../useWidth';
 import { describeSuccess, successCsv, successGeometry } from './successView';
 import { FigureExports, FigureSection } from './FigureSection';
@@ -29,8 +29,6 @@ const BUDGETS = [100, 300, 1000, 2000];
 const MAX_LAG = 500;
 const MARGIN = { left: 52, right: 16, top: 12, bottom: 44 };
 const PLOT_HEIGHT = 220;
-/** The one job this figure's worker runs at a time. */
-const JOB_ID = 1;
 
 /** The figure's section: open when the link says figure=success; shown in its lessons, or whenever it is open. */
 export function SuccessFigure() {
@@ -49,19 +47,7 @@ function SuccessLive() {
   const [lagText, setLagText] = useState(DEFAULT_SUCCESS_LAGS.join(', '));
   const [seeds, setSeeds] = useState(DEFAULT_SUCCESS_SEEDS);
   const [steps, setSteps] = useState(DEFAULT_SUCCESS_STEPS);
-  const [plan, setPlan] = useState<SweepPlan | null>(null);
-  const [result, setResult] = useState<SweepResult | null>(null);
-  const [progress, setProgress] = useState<SweepProgress | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const worker = useRef<Worker | null>(null);
-  const running = progress !== null;
-  useEffect(() => () => worker.current?.terminate(), []);
-
-  const finish = () => {
-    worker.current?.terminate();
-    worker.current = null;
-    setProgress(null);
-  };
+  const { plan, result, progress, error, setError, running, start: startSweep, cancel } = useSweepWorker('rnnlab-success-figure', 'The runs');
 
   const start = () => {
     let next: SweepPlan;
@@ -74,34 +60,9 @@ function SuccessLive() {
       setError(e instanceof Error ? e.message : String(e));
       return;
     }
-    setError(null);
-    finish();
-    setPlan(next);
-    setResult(null);
-    setProgress({ runsDone: 0, runsTotal: next.values.length * next.contestants.length * seeds, fraction: 0, current: null });
-    const w = new Worker(new URL('../../train/labWorker.ts', import.meta.url), { type: 'module', name: 'rnnlab-success-figure' });
-    worker.current = w;
-    w.onmessage = (event: MessageEvent<FromLab>) => {
-      const m = event.data;
-      if (m.type === 'sweep') {
-        setResult(m.result);
-        setProgress(m.progress);
-        if (m.done) finish();
-      } else if (m.type === 'error') {
-        setError(`The runs stopped: ${m.message}`);
-        finish();
-      }
-    };
-    w.onerror = (e) => {
-      setError(`The runs stopped: ${e.message || 'the worker failed'}`);
-      finish();
-    };
-    const message: ToLab = { type: 'sweep', id: JOB_ID, plan: next };
-    w.postMessage(message);
+    startSweep(next);
   };
 
-  // the sweep stops between steps and posts what finished (a cut-short run is left out)
-  const cancel = () => worker.current?.postMessage({ type: 'cancel', id: JOB_ID } satisfies ToLab);
   const current = progress?.current ?? null;
 
   return (
@@ -152,7 +113,7 @@ function SuccessLive() {
           </button>
         )}
       </div>
-      {running && (
+      {running && progress && (
         <div className="success-progress">
           <progress max={1} value={progress.fraction} aria-label="Success figure: runs done" data-testid="success-progress" />
           <span className="muted">

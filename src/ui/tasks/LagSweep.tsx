@@ -2,14 +2,14 @@
 // of its own (src/train/labWorker.ts), with a progress bar and cancel. It reproduces the classic picture — a
 // tanh RNN fails beyond a few dozen steps, an LSTM bridges 100+ — on this task, with the page's other settings
 // (H, optimiser, learning rate…).
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Config } from '../../core/config';
-import type { FromLab, ToLab } from '../../core/inspect/lab';
-import { SOLVED_GAP, type SweepPlan, type SweepProgress, type SweepResult } from '../../core/inspect/sweep';
+import { SOLVED_GAP } from '../../core/inspect/sweep';
 import type { CellKind } from '../../core/spec';
 import { formatValue } from '../format';
 import { PALETTE } from '../palette';
+import { useSweepWorker } from '../useSweepWorker';
 import { ChartFrame } from '../SvgChart';
 import { DEFAULT_LAGS, lagChartRows, lagRuns, lagSweepPlan, LAG_SWEEP_TASKS, parseLags, type LagSweepTask } from './lagSweepPlan';
 import { CHART_FONT } from './viewLogic';
@@ -30,9 +30,6 @@ function describeLagSweep(runs: ReturnType<typeof lagRuns>, cells: { cell: CellK
   return `Gap closed against lag T (${formatValue(SOLVED_GAP)} is solved): ${perCell.join('; ')}`;
 }
 
-/** The one sweep this view's worker runs at a time. */
-const SWEEP_ID = 1;
-
 export function LagSweep({ config }: { config: Config }) {
   const taskName = (LAG_SWEEP_TASKS as readonly string[]).includes(config.task) ? (config.task as LagSweepTask) : 'adding';
   const [cells, setCells] = useState<CellKind[]>(['rnn_tanh', 'lstm']);
@@ -40,14 +37,7 @@ export function LagSweep({ config }: { config: Config }) {
   // 2,000 steps per trial: at 600 the LSTM (default biases) fails at T = 80 and 120, which it solves in about
   // 775 and 1,525 steps (measured with the page's defaults), so 600 would contradict the LSTM lesson
   const [budget, setBudget] = useState(2000);
-  const [result, setResult] = useState<SweepResult | null>(null);
-  const [plan, setPlan] = useState<SweepPlan | null>(null);
-  const [progress, setProgress] = useState<SweepProgress | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const worker = useRef<Worker | null>(null);
-  // whether a worker is on (the ref holds it for the handlers; render reads this state instead)
-  const [workerOn, setWorkerOn] = useState(false);
-  const running = workerOn && progress !== null;
+  const { plan, result, progress, error, setError, running, start: startSweep, stop } = useSweepWorker('rnnlab-lag-sweep', 'The sweep');
 
   // another task brings its own default lags
   const [lagsTask, setLagsTask] = useState(taskName);
@@ -55,15 +45,6 @@ export function LagSweep({ config }: { config: Config }) {
     setLagsTask(taskName);
     setLagText(DEFAULT_LAGS[taskName].join(', '));
   }
-  useEffect(() => () => worker.current?.terminate(), []);
-
-  function stop() {
-    worker.current?.terminate();
-    worker.current = null;
-    setWorkerOn(false);
-    setProgress(null);
-  }
-
   function start() {
     let lags: number[];
     try {
@@ -76,32 +57,7 @@ export function LagSweep({ config }: { config: Config }) {
       setError('Choose at least one cell.');
       return;
     }
-    setError(null);
-    stop();
-    const next = lagSweepPlan(config, taskName, cells, lags, budget);
-    setPlan(next);
-    setResult(null);
-    setProgress({ runsDone: 0, runsTotal: next.values.length * next.contestants.length, fraction: 0, current: null });
-    const w = new Worker(new URL('../../train/labWorker.ts', import.meta.url), { type: 'module', name: 'rnnlab-lag-sweep' });
-    worker.current = w;
-    setWorkerOn(true);
-    w.onmessage = (event: MessageEvent<FromLab>) => {
-      const m = event.data;
-      if (m.type === 'sweep') {
-        setResult(m.result);
-        setProgress(m.progress);
-        if (m.done) stop();
-      } else if (m.type === 'error') {
-        setError(`The sweep stopped: ${m.message}`);
-        stop();
-      }
-    };
-    w.onerror = (e) => {
-      setError(`The sweep stopped: ${e.message || 'the worker failed'}`);
-      stop();
-    };
-    const message: ToLab = { type: 'sweep', id: SWEEP_ID, plan: next };
-    w.postMessage(message);
+    startSweep(lagSweepPlan(config, taskName, cells, lags, budget));
   }
 
   const planned = plan?.contestants.map((c) => c.cell) ?? [];
