@@ -17,8 +17,12 @@ export const ENGINES = ['auto', 'webgpu', 'cpu'] as const;
 export const SHIPPED_CORPORA = ['code', 'grammar'] as const;
 export type ShippedCorpus = (typeof SHIPPED_CORPORA)[number];
 export const CORPORA = [...SHIPPED_CORPORA, 'user'] as const;
-/** The papers' figures the page can open beside a lesson (src/ui/figures): none, Pascanu et al.'s cliff, Karpathy et al.'s gate saturation, Bengio et al.'s success against sequence length. */
-export const FIGURES = ['none', 'cliff', 'saturation', 'success'] as const;
+/**
+ * The papers' figures the page can open beside a lesson (src/ui/figures): none, Pascanu et al.'s cliff, Karpathy et al.'s
+ * gate saturation, Bengio et al.'s success against sequence length, Hochreiter & Schmidhuber's long-lag table, Greff
+ * et al.'s LSTM variants compared.
+ */
+export const FIGURES = ['none', 'cliff', 'saturation', 'success', 'longlag', 'variants'] as const;
 
 type FieldSpec =
   | { kind: 'int'; def: number; min: number; max: number }

@@ -15,6 +15,7 @@ import { useSweepWorker } from '../useSweepWorker';
 import { useWidth } from '../useWidth';
 import { describeSuccess, successCsv, successGeometry } from './successView';
 import { FigureExports, FigureSection } from './FigureSection';
+import { SweepStartButton, SweepStatus } from './SweepFigureRun';
 import './figures.css';
 
 /** The lessons the figure belongs to: vanishing gradients (its cause) and the LSTM (its remedy). */
@@ -47,7 +48,8 @@ function SuccessLive() {
   const [lagText, setLagText] = useState(DEFAULT_SUCCESS_LAGS.join(', '));
   const [seeds, setSeeds] = useState(DEFAULT_SUCCESS_SEEDS);
   const [steps, setSteps] = useState(DEFAULT_SUCCESS_STEPS);
-  const { plan, result, progress, error, setError, running, start: startSweep, cancel } = useSweepWorker('rnnlab-success-figure', 'The runs');
+  const sweep = useSweepWorker('rnnlab-success-figure', 'The runs');
+  const { plan, result, setError, running } = sweep;
 
   const start = () => {
     let next: SweepPlan;
@@ -60,10 +62,8 @@ function SuccessLive() {
       setError(e instanceof Error ? e.message : String(e));
       return;
     }
-    startSweep(next);
+    sweep.start(next);
   };
-
-  const current = progress?.current ?? null;
 
   return (
     <div className="success-body">
@@ -103,30 +103,9 @@ function SuccessLive() {
             ))}
           </select>
         </label>
-        {running ? (
-          <button type="button" onClick={cancel} data-testid="success-cancel">
-            Cancel
-          </button>
-        ) : (
-          <button type="button" className="primary" onClick={start} data-testid="success-start">
-            Start
-          </button>
-        )}
+        <SweepStartButton figure="success" sweep={sweep} onStart={start} />
       </div>
-      {running && progress && (
-        <div className="success-progress">
-          <progress max={1} value={progress.fraction} aria-label="Success figure: runs done" data-testid="success-progress" />
-          <span className="muted">
-            run {Math.min(progress.runsDone + 1, progress.runsTotal)} of {progress.runsTotal}
-            {current && `: ${current.label} at T = ${current.value}, step ${current.step} of ${steps}`}
-          </span>
-        </div>
-      )}
-      {error && (
-        <p className="inline-error" role="alert">
-          {error}
-        </p>
-      )}
+      <SweepStatus figure="success" sweep={sweep} label="Success figure: runs done" />
       {plan && result && result.curves.some((c) => c.points.length > 0) ? (
         <SuccessChart plan={plan} result={result} />
       ) : (
