@@ -15,6 +15,7 @@ import { ExportSection } from './ExportSection';
 import { CliffFigure } from './figures/CliffChart';
 import { SaturationFigure } from './figures/SaturationChart';
 import { SuccessFigure } from './figures/SuccessChart';
+import { LongLagFigure } from './figures/LongLagTable';
 import { GradientFlow } from './GradientFlow';
 import { Header } from './Header';
 import { Heatmap } from './Heatmap';
@@ -92,6 +93,7 @@ export function App() {
               <CliffFigure />
               <SaturationFigure />
               <SuccessFigure />
+              <LongLagFigure />
               <InsideSection initialRace={race} />
               <ExportSection />
             </div>

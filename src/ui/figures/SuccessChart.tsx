@@ -4,28 +4,21 @@
 // the fraction solved per T as the runs finish. Pure view logic in successView.ts. Which figure is open is the
 // Config's `figure` key, so a link shares it.
 import { useMemo, useRef, useState } from 'react';
-import { DEFAULT_SUCCESS_LAGS, DEFAULT_SUCCESS_SEEDS, DEFAULT_SUCCESS_STEPS, MAX_SUCCESS_SEEDS, MIN_SUCCESS_SEEDS, successConfig, successPlan, successSummary, SUCCESS_SETTINGS } from '../../core/figures/successVsLength';
-import { MAX_SWEEP_VALUES, SOLVED_GAP, type SweepPlan, type SweepResult } from '../../core/inspect/sweep';
+import { DEFAULT_SUCCESS_LAGS, DEFAULT_SUCCESS_SEEDS, DEFAULT_SUCCESS_STEPS, successConfig, successPlan, successSummary, SUCCESS_SETTINGS } from '../../core/figures/successVsLength';
+import { SOLVED_GAP, type SweepPlan, type SweepResult } from '../../core/inspect/sweep';
 import { PAPERS } from '../../core/lessons/papers';
-import type { CellKind } from '../../core/spec';
 import { useStore } from '../../state/store';
 import { chartPng, download, svgDocument } from '../export/chartExport';
-import { parseLags } from '../tasks/lagSweepPlan';
 import { useSweepWorker } from '../useSweepWorker';
 import { useWidth } from '../useWidth';
 import { describeSuccess, successCsv, successGeometry } from './successView';
 import { FigureExports, FigureSection } from './FigureSection';
-import { SweepStartButton, SweepStatus } from './SweepFigureRun';
+import { choiceLags, LagSweepControls, SweepStartButton, SweepStatus, type LagSweepChoice } from './SweepFigureRun';
 import './figures.css';
 
 /** The lessons the figure belongs to: vanishing gradients (its cause) and the LSTM (its remedy). */
 const SUCCESS_LESSONS = ['vanishing', 'lstm'];
 
-const CELL_CHOICES: { cell: CellKind; label: string }[] = [
-  { cell: 'rnn_tanh', label: 'tanh RNN' },
-  { cell: 'gru', label: 'GRU' },
-  { cell: 'lstm', label: 'LSTM' },
-];
 const BUDGETS = [100, 300, 1000, 2000];
 const MAX_LAG = 500;
 const MARGIN = { left: 52, right: 16, top: 12, bottom: 44 };
@@ -44,20 +37,17 @@ function SuccessLive() {
   const seed = useStore((s) => s.config.seed);
   const pageEngine = useStore((s) => s.config.engine);
   const activeEngine = useStore((s) => s.engine?.kind);
-  const [cells, setCells] = useState<CellKind[]>(['rnn_tanh', 'lstm']);
-  const [lagText, setLagText] = useState(DEFAULT_SUCCESS_LAGS.join(', '));
-  const [seeds, setSeeds] = useState(DEFAULT_SUCCESS_SEEDS);
-  const [steps, setSteps] = useState(DEFAULT_SUCCESS_STEPS);
+  const [choice, setChoice] = useState<LagSweepChoice>({ cells: ['rnn_tanh', 'lstm'], lagText: DEFAULT_SUCCESS_LAGS.join(', '), seeds: DEFAULT_SUCCESS_SEEDS, steps: DEFAULT_SUCCESS_STEPS });
+  const { seeds, steps } = choice;
   const sweep = useSweepWorker('rnnlab-success-figure', 'The runs');
   const { plan, result, setError, running } = sweep;
 
   const start = () => {
     let next: SweepPlan;
     try {
-      const lags = parseLags(lagText, 1, MAX_LAG);
-      if (new Set(lags).size > MAX_SWEEP_VALUES) throw new Error(`At most ${MAX_SWEEP_VALUES} lags.`);
+      const lags = choiceLags(choice, MAX_LAG);
       // the runs train where the page's own run does ('auto' resolved by the page once it has an engine)
-      next = successPlan(successConfig({ engine: activeEngine ?? pageEngine, seed }), { cells: CELL_CHOICES.map((c) => c.cell).filter((c) => cells.includes(c)), lags, seeds, steps });
+      next = successPlan(successConfig({ engine: activeEngine ?? pageEngine, seed }), { cells: choice.cells, lags, seeds, steps });
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
       return;
@@ -80,29 +70,7 @@ function SuccessLive() {
         seeds {seed} to {seed + seeds - 1}; solved when it closes {SOLVED_GAP * 100}% of the gap between chance and perfect, checked every 25 steps.
       </p>
       <div className="success-actions">
-        {CELL_CHOICES.map((c) => (
-          <label key={c.cell}>
-            <input type="checkbox" checked={cells.includes(c.cell)} disabled={running} onChange={(e) => setCells((cs) => (e.target.checked ? [...cs, c.cell] : cs.filter((x) => x !== c.cell)))} />
-            {c.label}
-          </label>
-        ))}
-        <label>
-          T <input type="text" value={lagText} disabled={running} onChange={(e) => setLagText(e.target.value)} aria-label="lags T to try" data-testid="success-lags" size={16} />
-        </label>
-        <label>
-          seeds{' '}
-          <input type="number" min={MIN_SUCCESS_SEEDS} max={MAX_SUCCESS_SEEDS} value={seeds} disabled={running} onChange={(e) => setSeeds(Number(e.target.value))} data-testid="success-seeds" />
-        </label>
-        <label>
-          steps per run{' '}
-          <select value={steps} disabled={running} onChange={(e) => setSteps(Number(e.target.value))} data-testid="success-steps">
-            {BUDGETS.map((b) => (
-              <option key={b} value={b}>
-                {b}
-              </option>
-            ))}
-          </select>
-        </label>
+        <LagSweepControls figure="success" choice={choice} onChange={setChoice} budgets={BUDGETS} disabled={running} />
         <SweepStartButton figure="success" sweep={sweep} onStart={start} />
       </div>
       <SweepStatus figure="success" sweep={sweep} label="Success figure: runs done" />

@@ -1,7 +1,11 @@
 // What the figures that train fresh runs share (the success figure, the long-lag table, the variants compared):
-// Start / Cancel, the progress of the sweep ("run 3 of 20: LSTM at T = 50, step 120 of 1000") and its error.
+// the cells, lags, seeds and budget of a sweep of T; Start / Cancel, the progress of the sweep ("run 3 of 20: LSTM at T = 50, step 120 of 1000") and its error.
 // The sweep itself runs in a lab worker (useSweepWorker).
 import type { Config } from '../../core/config';
+import { MAX_SUCCESS_SEEDS, MIN_SUCCESS_SEEDS } from '../../core/figures/successVsLength';
+import { MAX_SWEEP_VALUES } from '../../core/inspect/sweep';
+import type { CellKind } from '../../core/spec';
+import { parseLags } from '../tasks/lagSweepPlan';
 import type { SweepWorker } from '../useSweepWorker';
 
 type SweepFigure = Extract<Config['figure'], 'success' | 'longlag' | 'variants'>;
@@ -41,4 +45,62 @@ export function SweepStatus({ figure, sweep, label }: { figure: SweepFigure; swe
       )}
     </>
   );
+}
+
+export const CELL_CHOICES: { cell: CellKind; label: string }[] = [
+  { cell: 'rnn_tanh', label: 'tanh RNN' },
+  { cell: 'gru', label: 'GRU' },
+  { cell: 'lstm', label: 'LSTM' },
+];
+
+/** What a sweep of T over cells asks for: the cells, the lags, the seeds per point and the step budget per run. */
+export interface LagSweepChoice {
+  cells: CellKind[];
+  lagText: string;
+  seeds: number;
+  steps: number;
+}
+
+/** The cells' checkboxes, the lags, seeds and steps per run (test ids `<figure>-lags`, `-seeds`, `-steps`). */
+export function LagSweepControls({ figure, choice, onChange, budgets, disabled }: { figure: SweepFigure; choice: LagSweepChoice; onChange: (next: LagSweepChoice) => void; budgets: readonly number[]; disabled: boolean }) {
+  const set = (patch: Partial<LagSweepChoice>) => onChange({ ...choice, ...patch });
+  return (
+    <>
+      {CELL_CHOICES.map((c) => (
+        <label key={c.cell}>
+          <input
+            type="checkbox"
+            checked={choice.cells.includes(c.cell)}
+            disabled={disabled}
+            onChange={(e) => set({ cells: CELL_CHOICES.map((x) => x.cell).filter((x) => (x === c.cell ? e.target.checked : choice.cells.includes(x))) })}
+          />
+          {c.label}
+        </label>
+      ))}
+      <label>
+        T <input type="text" value={choice.lagText} disabled={disabled} onChange={(e) => set({ lagText: e.target.value })} aria-label="lags T to try" data-testid={`${figure}-lags`} size={16} />
+      </label>
+      <label>
+        seeds{' '}
+        <input type="number" min={MIN_SUCCESS_SEEDS} max={MAX_SUCCESS_SEEDS} value={choice.seeds} disabled={disabled} onChange={(e) => set({ seeds: Number(e.target.value) })} data-testid={`${figure}-seeds`} />
+      </label>
+      <label>
+        steps per run{' '}
+        <select value={choice.steps} disabled={disabled} onChange={(e) => set({ steps: Number(e.target.value) })} data-testid={`${figure}-steps`}>
+          {budgets.map((b) => (
+            <option key={b} value={b}>
+              {b}
+            </option>
+          ))}
+        </select>
+      </label>
+    </>
+  );
+}
+
+/** The lags of a choice, checked: whole numbers from 1 to `maxLag`, at most MAX_SWEEP_VALUES of them (throws with a message). */
+export function choiceLags(choice: LagSweepChoice, maxLag: number): number[] {
+  const lags = parseLags(choice.lagText, 1, maxLag);
+  if (new Set(lags).size > MAX_SWEEP_VALUES) throw new Error(`At most ${MAX_SWEEP_VALUES} lags.`);
+  return lags;
 }
