@@ -169,3 +169,68 @@ test('figures: ?lesson=vanishing&figure=success runs a tiny plan in the lab work
   await expect(page.getByTestId('success-start')).toBeVisible({ timeout: 30_000 });
   await expect(figure.getByRole('alert')).toHaveCount(0);
 });
+
+test("figures: ?lesson=lstm&figure=longlag runs a tiny plan and puts the runs' steps beside the paper's Table 9, with a verdict", async ({ page }) => {
+  await openLab(page, '?lesson=lstm&figure=longlag&engine=cpu');
+  const figure = page.getByTestId('longlag-figure');
+  await expect(figure).toHaveAttribute('open', '');
+  await expect(figure).toContainText('Hochreiter & Schmidhuber 1997, Tables 7 and 9');
+  await figure.scrollIntoViewIfNeeded();
+
+  // bad lags get a message, and nothing starts
+  await page.getByTestId('longlag-lags').fill('10, ten');
+  await page.getByTestId('longlag-start').click();
+  await expect(figure.getByRole('alert')).toContainText('"ten" is not a whole number from 1 to 1000.');
+
+  // temporal order, 2 Ts × 2 seeds × 2 cells, 500 steps at most each (the LSTM solves T = 10 in about 100): seconds
+  await page.getByTestId('longlag-task').selectOption('temporal_order');
+  await figure.getByRole('checkbox', { name: 'GRU' }).uncheck();
+  await page.getByTestId('longlag-lags').fill('10, 20');
+  await page.getByTestId('longlag-seeds').fill('2');
+  await page.getByTestId('longlag-steps').selectOption('500');
+  await page.getByTestId('longlag-start').click();
+  await expect(figure.getByRole('alert')).toHaveCount(0);
+  await expect(page.getByTestId('longlag-progress')).toBeVisible();
+  const chart = page.getByTestId('longlag-chart');
+  await expect(chart).toHaveAttribute('data-runs', '8', { timeout: 120_000 });
+  await expect(page.getByTestId('longlag-start')).toBeVisible();
+
+  // the rows: the two Ts run here, then the paper's T = 100 (31 390 sequences), not run here
+  const table = page.getByTestId('longlag-table');
+  await expect(table.locator('tbody tr')).toHaveCount(3);
+  await expect(page.getByTestId('longlag-row-10')).toContainText('2 of 2 solved');
+  await expect(page.getByTestId('longlag-row-100')).toContainText(/31\u2009390\s*sequences/);
+  await expect(page.getByTestId('longlag-row-100')).toContainText('not run');
+  await expect(page.getByTestId('longlag-series-paper').locator('rect')).toHaveCount(1);
+  // the verdict is read from the runs: at T = 20 here
+  await expect(page.getByTestId('longlag-verdict')).toHaveText(/^(Agrees|Differs) .*at T = 20 the LSTM solved \d of 2 runs \(RNN \(tanh\) \d of 2\)/);
+  await expect(chart).toHaveAttribute('aria-label', /ours beside Table 9 of the paper\. T = 10: RNN \(tanh\) solved \d of 2.*the paper's LSTM 31\u2009390 sequences/);
+
+  const download = page.waitForEvent('download');
+  await page.getByTestId('longlag-csv').click();
+  const rows = (await readFile(await (await download).path(), 'utf8')).trim().split('\n');
+  expect(rows[0]).toBe('source,task,T,cell,runs,solved,mean_steps,mean_sequences,steps_to_solve');
+  expect(rows.slice(1).map((r) => r.split(',').slice(0, 5).join(','))).toEqual([
+    'this page,temporal_order,10,rnn_tanh,2', 'this page,temporal_order,10,lstm,2', 'this page,temporal_order,20,rnn_tanh,2', 'this page,temporal_order,20,lstm,2',
+    'Hochreiter & Schmidhuber 1997 Table 9,temporal_order,100,lstm,20',
+  ]);
+  const svgFile = page.waitForEvent('download');
+  await page.getByTestId('longlag-svg').click();
+  expect(await readFile(await (await svgFile).path(), 'utf8')).toContain('sequences to solve');
+  const pngFile = page.waitForEvent('download');
+  await page.getByTestId('longlag-png').click();
+  expect([...(await readFile(await (await pngFile).path())).subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+
+  const audit = await new AxeBuilder({ page }).include('[data-testid="longlag-figure"]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  expect(audit.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+
+  mkdirSync(shotDir, { recursive: true });
+  await figure.screenshot({ path: join(shotDir, 'figure-longlag.png') });
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await figure.scrollIntoViewIfNeeded();
+  await figure.screenshot({ path: join(shotDir, 'figure-longlag-presenter.png') });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await figure.scrollIntoViewIfNeeded();
+  await figure.screenshot({ path: join(shotDir, 'figure-longlag-phone.png') });
+  await page.setViewportSize({ width: 1440, height: 900 });
+});

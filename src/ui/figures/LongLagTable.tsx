@@ -135,11 +135,10 @@ function LongLagResults({ plan, rows, cancelled }: { plan: SweepPlan; rows: Long
         {verdict.text}
       </p>
       <div className="longlag-views">
-        <div className="table-scroll">
+        <div className="table-scroll" tabIndex={0} role="region" aria-label="The long-lag table">
           <table className="longlag-table" data-testid="longlag-table">
             <caption className="muted">
-              {TASK_NAMES[paper.task]}: runs solved of runs, and the mean steps and sequences (steps × {plan.base.B}) the solved runs took; the paper’s LSTM from Table {paper.table}, means of {paper.trials}{' '}
-              trials
+              Runs solved of runs; the mean steps and sequences (steps × {plan.base.B}) of the solved runs. The paper: Table {paper.table}, means of {paper.trials} trials.
             </caption>
             <thead>
               <tr>
@@ -161,14 +160,16 @@ function LongLagResults({ plan, rows, cancelled }: { plan: SweepPlan; rows: Long
                     return (
                       <td key={e.cell} className={e.runs === 0 ? 'muted' : undefined}>
                         <span className="longlag-solved">{t.solved}</span>
-                        {t.cost && <span className="longlag-cost muted">{t.cost}</span>}
+                        {t.steps && <span className="longlag-cost muted">{t.steps}</span>}
+                        {t.sequences && <span className="longlag-cost muted">{t.sequences}</span>}
                       </td>
                     );
                   })}
                   <td className={r.paper ? undefined : 'muted'}>
                     {r.paper ? (
                       <>
-                        <span className="longlag-solved">{formatSteps(r.paper.sequences)} sequences</span>
+                        <span className="longlag-solved">{formatSteps(r.paper.sequences)}</span>
+                        <span className="longlag-cost muted">sequences</span>
                         <span className="longlag-cost muted">minimal lag {r.paper.minimalLag}</span>
                       </>
                     ) : (

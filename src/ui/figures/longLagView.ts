@@ -7,12 +7,12 @@ import { formatSteps } from '../format';
 import { PALETTE } from '../palette';
 import { CELL_COLORS } from './successView';
 
-/** "5 of 5" and, when any solved, "325 steps · 5 200 sequences" (means over the solved runs); "not run" with none. */
-export function entryText(e: LongLagEntry): { solved: string; cost: string } {
-  if (e.runs === 0) return { solved: 'not run', cost: '' };
-  const solved = `${e.solved} of ${e.runs}`;
-  if (e.meanSteps === null || e.meanSequences === null) return { solved, cost: 'none solved' };
-  return { solved, cost: `${formatSteps(e.meanSteps)} steps · ${formatSteps(e.meanSequences)} sequences` };
+/** "5 of 5 solved" and, when any solved, "325 steps" and "5 200 sequences" (means over the solved runs); "not run" with none. */
+export function entryText(e: LongLagEntry): { solved: string; steps: string; sequences: string } {
+  if (e.runs === 0) return { solved: 'not run', steps: '', sequences: '' };
+  const solved = `${e.solved} of ${e.runs} solved`;
+  if (e.meanSteps === null || e.meanSequences === null) return { solved, steps: 'none solved', sequences: '' };
+  return { solved, steps: `${formatSteps(e.meanSteps)} steps`, sequences: `${formatSteps(e.meanSequences)} sequences` };
 }
 
 export interface LongLagDot {
@@ -72,7 +72,7 @@ export function describeLongLag(rows: readonly LongLagRow[], paper: PaperTable):
   const parts = rows.map((r) => {
     const ours = r.entries.filter((e) => e.runs > 0).map((e) => {
       const t = entryText(e);
-      return `${e.label} solved ${t.solved}${t.cost && t.cost !== 'none solved' ? `, ${t.cost}` : ''}`;
+      return `${e.label} solved ${e.solved} of ${e.runs}${t.sequences ? `, ${t.steps} · ${t.sequences}` : ''}`;
     });
     const theirs = r.paper ? `the paper's LSTM ${formatSteps(r.paper.sequences)} sequences` : null;
     return `T = ${r.T}: ${[...ours, ...(theirs ? [theirs] : [])].join('; ') || 'not run'}`;
