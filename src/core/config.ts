@@ -23,6 +23,10 @@ export const CORPORA = [...SHIPPED_CORPORA, 'user'] as const;
  * et al.'s LSTM variants compared.
  */
 export const FIGURES = ['none', 'cliff', 'saturation', 'success', 'longlag', 'variants'] as const;
+/** The tasks of the long-lag table: Hochreiter & Schmidhuber's adding (Table 7) and temporal order (Table 9) problems. */
+export const FIGURE_TASKS = ['adding', 'temporal_order'] as const;
+/** A figure's parameters in the link, at their defaults: opening or closing a figure resets them. */
+export const FIGURE_PARAM_KEYS = ['figT', 'figCells', 'figSeeds', 'figSteps', 'figTask'] as const;
 
 type FieldSpec =
   | { kind: 'int'; def: number; min: number; max: number }
@@ -71,6 +75,12 @@ export const CONFIG_FIELDS = {
   presenter: { kind: 'bool', def: false },
   hide: { kind: 'text', def: '', maxLength: 200 },
   figure: { kind: 'enum', def: 'none', options: FIGURES }, // the paper's figure open on the page, so a link shares it
+  // The open figure's runs, written when they start so that a link shares them; '' and 0 mean the figure's own default.
+  figT: { kind: 'text', def: '', maxLength: 80 }, // the lags T, "5, 10, 20"
+  figCells: { kind: 'text', def: '', maxLength: 120 }, // the cells ("rnn_tanh,lstm") or LSTM variants ("vanilla,nfg")
+  figSeeds: { kind: 'int', def: 5, min: 2, max: 20 }, // runs per point
+  figSteps: { kind: 'int', def: 0, min: 0, max: 100_000 }, // the step budget of each run
+  figTask: { kind: 'enum', def: 'adding', options: FIGURE_TASKS }, // the long-lag table's task
 } as const satisfies Record<string, FieldSpec>;
 
 type Fields = typeof CONFIG_FIELDS;

@@ -134,6 +134,7 @@ test('figures: ?lesson=vanishing&figure=success runs a tiny plan in the lab work
   const chart = page.getByTestId('success-chart');
   await expect(chart).toHaveAttribute('data-runs', '8', { timeout: 120_000 });
   await expect(page.getByTestId('success-start')).toBeVisible();
+  expect(page.url(), 'the link says what ran').toContain('figT=5%2C10&figCells=rnn_tanh%2Clstm&figSeeds=2&figSteps=300');
   await expect(chart).toHaveAttribute('aria-label', /^Fraction of runs solved within 300 steps against the lag T\. RNN \(tanh\): T = 5, \d of 2 solved .*; T = 10, \d of 2 solved .*LSTM: T = 5/);
   await expect(chart).toHaveAttribute('tabindex', '0');
   for (const cell of ['rnn_tanh', 'lstm']) await expect(page.getByTestId(`success-line-${cell}`).locator('circle')).toHaveCount(2);
@@ -233,4 +234,22 @@ test("figures: ?lesson=lstm&figure=longlag runs a tiny plan and puts the runs' s
   await figure.scrollIntoViewIfNeeded();
   await figure.screenshot({ path: join(shotDir, 'figure-longlag-phone.png') });
   await page.setViewportSize({ width: 1440, height: 900 });
+
+  // the link carries what ran; opened elsewhere, it fills the figure's controls (a cell it does not offer is named)
+  const url = new URL(page.url());
+  expect(Object.fromEntries(['figT', 'figCells', 'figSeeds', 'figSteps', 'figTask'].map((k) => [k, url.searchParams.get(k)]))).toEqual({
+    figT: '10,20', figCells: 'rnn_tanh,lstm', figSeeds: '2', figSteps: '500', figTask: 'temporal_order',
+  });
+  url.searchParams.set('figCells', 'rnn_tanh,lstm,transformer');
+  await openLab(page, url.search);
+  await expect(page.getByTestId('longlag-task')).toHaveValue('temporal_order');
+  await expect(page.getByTestId('longlag-lags')).toHaveValue('10,20');
+  await expect(page.getByTestId('longlag-seeds')).toHaveValue('2');
+  await expect(page.getByTestId('longlag-steps')).toHaveValue('500');
+  await expect(figure.getByRole('checkbox', { name: 'GRU' })).not.toBeChecked();
+  await expect(figure.getByRole('checkbox', { name: 'LSTM' })).toBeChecked();
+  await expect(figure.getByRole('status')).toContainText('figCells names "transformer"');
+  // closing the figure takes it and its parameters out of the link
+  await figure.locator('summary').click();
+  await expect.poll(() => page.url()).not.toMatch(/figure=|figT=|figCells=/);
 });

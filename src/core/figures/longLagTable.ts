@@ -4,11 +4,11 @@
 // user's own runs needed: for each lag T and cell, how many of k fresh runs solved the task, and the steps (and
 // sequences: steps × B) the solved ones took. The runs are the success figure's sweep (successVsLength.ts) on the
 // chosen task, so the two figures train alike.
-import type { Config } from '../config';
+import { FIGURE_TASKS, type Config } from '../config';
 import type { SweepPlan } from '../inspect/sweep';
 import { successConfig, successPlan, type SuccessCurve, type SuccessSettings } from './successVsLength';
 
-export const LONG_LAG_TASKS = ['adding', 'temporal_order'] as const;
+export const LONG_LAG_TASKS = FIGURE_TASKS;
 export type LongLagTask = (typeof LONG_LAG_TASKS)[number];
 
 /** One row of the paper's table: the LSTM's result at one length. */

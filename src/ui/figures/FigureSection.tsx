@@ -1,7 +1,8 @@
 // What every paper's figure shares: a collapsible section that is open when the link's `figure` names it (opening
-// or closing it writes the link), shown in its lessons or whenever it is open; and the row of export buttons.
+// or closing it writes the link, and resets the figure parameters there), shown in its lessons or whenever it is open; and the row of export buttons.
 import type { ReactNode } from 'react';
 import type { Config } from '../../core/config';
+import { figureParamDefaults } from '../../core/figures/params';
 import { setConfig } from '../../state/controller';
 import { useStore } from '../../state/store';
 import './figures.css';
@@ -16,7 +17,7 @@ export function FigureSection({ figure, lessons, title, source, children }: { fi
     <details
       className={`section ${figure}-figure`}
       open={open}
-      onToggle={(e) => (e.currentTarget.open !== open ? setConfig({ figure: e.currentTarget.open ? figure : 'none' }) : undefined)}
+      onToggle={(e) => (e.currentTarget.open !== open ? setConfig({ figure: e.currentTarget.open ? figure : 'none', ...figureParamDefaults() }) : undefined)}
       data-testid={`${figure}-figure`}
     >
       <summary>

@@ -15,7 +15,7 @@ import { useSweepWorker } from '../useSweepWorker';
 import { useWidth } from '../useWidth';
 import { FigureExports, FigureSection } from './FigureSection';
 import { describeLongLag, entryText, longLagCsv, longLagGeometry } from './longLagView';
-import { choiceLags, LagSweepControls, SweepStartButton, SweepStatus, type LagSweepChoice } from './SweepFigureRun';
+import { CELL_KINDS, choiceLags, LagSweepControls, LinkNotice, SweepStartButton, SweepStatus, useLinkedChoice } from './SweepFigureRun';
 import './figures.css';
 
 /** The lesson the table belongs to: the LSTM's constant error carousel. */
@@ -41,8 +41,8 @@ function LongLagLive() {
   const seed = useStore((s) => s.config.seed);
   const pageEngine = useStore((s) => s.config.engine);
   const activeEngine = useStore((s) => s.engine?.kind);
-  const [task, setTask] = useState<LongLagTask>('adding');
-  const [choice, setChoice] = useState<LagSweepChoice>({ cells: ['rnn_tanh', 'gru', 'lstm'], lagText: DEFAULT_LONG_LAGS.adding.join(', '), seeds: DEFAULT_SUCCESS_SEEDS, steps: DEFAULT_LONG_LAG_STEPS });
+  const [task, setTask] = useState<LongLagTask>(() => useStore.getState().config.figTask);
+  const { choice, setChoice, notice, share } = useLinkedChoice(CELL_KINDS, { cells: ['rnn_tanh', 'gru', 'lstm'], lagText: DEFAULT_LONG_LAGS[task].join(', '), seeds: DEFAULT_SUCCESS_SEEDS, steps: DEFAULT_LONG_LAG_STEPS });
   const sweep = useSweepWorker('rnnlab-long-lag-figure', 'The runs');
   const { plan, result, setError, running } = sweep;
   const paper = PAPER_TABLES[(plan?.base.task as LongLagTask | undefined) ?? task];
@@ -56,6 +56,7 @@ function LongLagLive() {
       setError(e instanceof Error ? e.message : String(e));
       return;
     }
+    share(next.values, { figTask: task });
     sweep.start(next);
   };
 
@@ -77,6 +78,7 @@ function LongLagLive() {
         {SUCCESS_SETTINGS.clipAt}, LSTM forget gates chrono-initialised; seeds {seed} to {seed + choice.seeds - 1}; solved when it closes {SOLVED_GAP * 100}% of the gap between chance and perfect on
         the validation batch, checked every 25 steps. {PAPER_TABLES[task].setup}
       </p>
+      <LinkNotice notice={notice} />
       <div className="success-actions">
         <label>
           task{' '}

@@ -3,7 +3,7 @@
 // each run stopped once solved) in the lab worker (src/train/labWorker.ts), on the engine the page runs, and draws
 // the fraction solved per T as the runs finish. Pure view logic in successView.ts. Which figure is open is the
 // Config's `figure` key, so a link shares it.
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useRef } from 'react';
 import { DEFAULT_SUCCESS_LAGS, DEFAULT_SUCCESS_SEEDS, DEFAULT_SUCCESS_STEPS, successConfig, successPlan, successSummary, SUCCESS_SETTINGS } from '../../core/figures/successVsLength';
 import { SOLVED_GAP, type SweepPlan, type SweepResult } from '../../core/inspect/sweep';
 import { PAPERS } from '../../core/lessons/papers';
@@ -13,7 +13,7 @@ import { useSweepWorker } from '../useSweepWorker';
 import { useWidth } from '../useWidth';
 import { describeSuccess, successCsv, successGeometry } from './successView';
 import { FigureExports, FigureSection } from './FigureSection';
-import { choiceLags, LagSweepControls, SweepStartButton, SweepStatus, type LagSweepChoice } from './SweepFigureRun';
+import { CELL_KINDS, choiceLags, LagSweepControls, LinkNotice, SweepStartButton, SweepStatus, useLinkedChoice } from './SweepFigureRun';
 import './figures.css';
 
 /** The lessons the figure belongs to: vanishing gradients (its cause) and the LSTM (its remedy). */
@@ -37,7 +37,7 @@ function SuccessLive() {
   const seed = useStore((s) => s.config.seed);
   const pageEngine = useStore((s) => s.config.engine);
   const activeEngine = useStore((s) => s.engine?.kind);
-  const [choice, setChoice] = useState<LagSweepChoice>({ cells: ['rnn_tanh', 'lstm'], lagText: DEFAULT_SUCCESS_LAGS.join(', '), seeds: DEFAULT_SUCCESS_SEEDS, steps: DEFAULT_SUCCESS_STEPS });
+  const { choice, setChoice, notice, share } = useLinkedChoice(CELL_KINDS, { cells: ['rnn_tanh', 'lstm'], lagText: DEFAULT_SUCCESS_LAGS.join(', '), seeds: DEFAULT_SUCCESS_SEEDS, steps: DEFAULT_SUCCESS_STEPS });
   const { seeds, steps } = choice;
   const sweep = useSweepWorker('rnnlab-success-figure', 'The runs');
   const { plan, result, setError, running } = sweep;
@@ -52,6 +52,7 @@ function SuccessLive() {
       setError(e instanceof Error ? e.message : String(e));
       return;
     }
+    share(next.values);
     sweep.start(next);
   };
 
@@ -69,6 +70,7 @@ function SuccessLive() {
         Each run: a fresh model on the adding problem, H = {SUCCESS_SETTINGS.H}, Adam at lr {SUCCESS_SETTINGS.lr}, clipped at {SUCCESS_SETTINGS.clipAt}, LSTM forget gates chrono-initialised;
         seeds {seed} to {seed + seeds - 1}; solved when it closes {SOLVED_GAP * 100}% of the gap between chance and perfect, checked every 25 steps.
       </p>
+      <LinkNotice notice={notice} />
       <div className="success-actions">
         <LagSweepControls figure="success" choice={choice} onChange={setChoice} budgets={BUDGETS} disabled={running} />
         <SweepStartButton figure="success" sweep={sweep} onStart={start} />

@@ -1,11 +1,15 @@
 // What the figures that train fresh runs share (the success figure, the long-lag table, the variants compared):
 // the cells, lags, seeds and budget of a sweep of T; Start / Cancel, the progress of the sweep ("run 3 of 20: LSTM at T = 50, step 120 of 1000") and its error.
 // The sweep itself runs in a lab worker (useSweepWorker).
+import { useState } from 'react';
 import type { Config } from '../../core/config';
+import { budgetsWith, choiceFromLink, choiceToLink, type SweepChoice } from '../../core/figures/params';
 import { MAX_SUCCESS_SEEDS, MIN_SUCCESS_SEEDS } from '../../core/figures/successVsLength';
 import { MAX_SWEEP_VALUES } from '../../core/inspect/sweep';
 import type { CellKind } from '../../core/spec';
 import { parseLags } from '../tasks/lagSweepPlan';
+import { setConfig } from '../../state/controller';
+import { useStore } from '../../state/store';
 import type { SweepWorker } from '../useSweepWorker';
 
 type SweepFigure = Extract<Config['figure'], 'success' | 'longlag' | 'variants'>;
@@ -52,14 +56,10 @@ export const CELL_CHOICES: { cell: CellKind; label: string }[] = [
   { cell: 'gru', label: 'GRU' },
   { cell: 'lstm', label: 'LSTM' },
 ];
+export const CELL_KINDS = CELL_CHOICES.map((c) => c.cell);
 
 /** What a sweep of T over cells asks for: the cells, the lags, the seeds per point and the step budget per run. */
-export interface LagSweepChoice {
-  cells: CellKind[];
-  lagText: string;
-  seeds: number;
-  steps: number;
-}
+export type LagSweepChoice = SweepChoice<CellKind>;
 
 /** The cells' checkboxes, the lags, seeds and steps per run (test ids `<figure>-lags`, `-seeds`, `-steps`). */
 export function LagSweepControls({ figure, choice, onChange, budgets, disabled }: { figure: SweepFigure; choice: LagSweepChoice; onChange: (next: LagSweepChoice) => void; budgets: readonly number[]; disabled: boolean }) {
@@ -87,7 +87,7 @@ export function LagSweepControls({ figure, choice, onChange, budgets, disabled }
       <label>
         steps per run{' '}
         <select value={choice.steps} disabled={disabled} onChange={(e) => set({ steps: Number(e.target.value) })} data-testid={`${figure}-steps`}>
-          {budgets.map((b) => (
+          {budgetsWith(budgets, choice.steps).map((b) => (
             <option key={b} value={b}>
               {b}
             </option>
@@ -103,4 +103,24 @@ export function choiceLags(choice: LagSweepChoice, maxLag: number): number[] {
   const lags = parseLags(choice.lagText, 1, maxLag);
   if (new Set(lags).size > MAX_SWEEP_VALUES) throw new Error(`At most ${MAX_SWEEP_VALUES} lags.`);
   return lags;
+}
+
+/**
+ * A sweep figure's choice, first read from the link (on the figure's defaults; the notice names what the link asked
+ * for that the figure does not offer), and `share`, which writes a started choice back into the link.
+ */
+export function useLinkedChoice<C extends string>(offered: readonly C[], defaults: SweepChoice<C>) {
+  const [linked] = useState(() => choiceFromLink(useStore.getState().config, offered, defaults));
+  const [choice, setChoice] = useState(linked.choice);
+  const share = (lags: readonly number[], extra: Partial<Config> = {}) => setConfig({ ...choiceToLink(choice, lags), ...extra });
+  return { choice, setChoice, notice: linked.notice, share };
+}
+
+/** The notice of a link's figure parameters that were left out. */
+export function LinkNotice({ notice }: { notice: string | null }) {
+  return notice ? (
+    <p className="muted" role="status">
+      {notice}
+    </p>
+  ) : null;
 }
