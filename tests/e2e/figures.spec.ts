@@ -182,6 +182,12 @@ test("figures: ?lesson=lstm&figure=longlag runs a tiny plan and puts the runs' s
   await page.getByTestId('longlag-lags').fill('10, ten');
   await page.getByTestId('longlag-start').click();
   await expect(figure.getByRole('alert')).toContainText('"ten" is not a whole number from 1 to 1000.');
+  // a plan over the figures' limit is refused with the limit named
+  await page.getByTestId('longlag-lags').fill('100, 500, 1000');
+  await page.getByTestId('longlag-steps').selectOption('5000');
+  await page.getByTestId('longlag-start').click();
+  await expect(figure.getByRole('alert')).toContainText("over the figure's limit of 2e+12: fewer or shorter lags, seeds, cells or steps");
+  await expect(page.getByTestId('longlag-progress')).toHaveCount(0);
 
   // temporal order, 2 Ts × 2 seeds × 2 cells, 500 steps at most each (the LSTM solves T = 10 in about 100): seconds
   await page.getByTestId('longlag-task').selectOption('temporal_order');

@@ -79,3 +79,17 @@ describe('Hochreiter & Schmidhuber 1997 on the CPU engine', () => {
     expect(longLagVerdict(rows, 5)).toMatchObject({ status: 'agrees', text: 'Agrees with the paper: at T = 100 the LSTM solved 5 of 5 runs (RNN (tanh) 0 of 5).' });
   }, 180_000);
 });
+
+describe('a plan over the limit', () => {
+  test('is refused before anything runs, naming the limit and what to lower; the default plans are within it', () => {
+    const page = { engine: 'cpu', seed: 1 } as const;
+    const cells = ['rnn_tanh', 'gru', 'lstm'] as const;
+    // temporal order at T = 100, 500 and 1000, 5 seeds, 5,000 steps each: about 6e12 multiply-adds at the full budget
+    expect(() => longLagPlan(page, 'temporal_order', { cells: [...cells], lags: [100, 500, 1000], seeds: 5, steps: 5000 })).toThrow(
+      /^Not started: 45 runs of up to 5000 steps need up to about \d\.\de\+12 multiply-adds, over the figure's limit of 2e\+12: fewer or shorter lags, seeds, cells or steps\.$/,
+    );
+    for (const task of ['adding', 'temporal_order'] as const) expect(() => longLagPlan(page, task, { cells: [...cells], lags: DEFAULT_LONG_LAGS[task], seeds: 5, steps: 5000 })).not.toThrow();
+    // the task's own limits are named too
+    expect(() => longLagPlan(page, 'temporal_order', { cells: ['lstm'], lags: [2], seeds: 2, steps: 10 })).toThrow('temporal order needs T ≥ 4 (got 2)');
+  });
+});

@@ -13,7 +13,8 @@ import { clipGradients } from '../clip';
 import { recurrentStats, rescaleRecurrent } from '../init';
 import { CancelledError } from '../inspect/connectivity';
 import { clock, yieldToEventLoop } from '../inspect/timing';
-import { cellInfo, gateCount, paramLayout, type ModelSpec } from '../spec';
+import { cellInfo, paramLayout, type ModelSpec } from '../spec';
+import { passMultiplyAdds } from '../work';
 
 /** The σ_max values of the curve: `points` of them, log-spaced from `lo` to `hi`. */
 export const CLIFF_POINTS = 60;
@@ -69,11 +70,7 @@ export const CLIFF_MAX_MULTIPLY_ADDS = 2e10;
 
 /** Multiply-adds of the figure: (points + 3) forward-and-backward passes of (T, B) through every layer. */
 export function cliffWork(spec: ModelSpec, T: number, B: number, points = CLIFF_POINTS): number {
-  const GH = gateCount(spec.cell) * spec.hiddenSize;
-  let perStep = 0;
-  for (let l = 0; l < spec.numLayers; l++) perStep += GH * ((l === 0 ? spec.inputSize : spec.hiddenSize) + spec.hiddenSize);
-  perStep += spec.hiddenSize * spec.outputSize;
-  return (points + 3) * 3 * T * B * perStep; // forward ≈ 1, backward ≈ 2
+  return (points + 3) * passMultiplyAdds(spec, T, B);
 }
 
 /** Why the cliff of this network cannot be computed here (naming the limit), or null. */

@@ -4,7 +4,8 @@
 // to never; an LSTM (Hochreiter & Schmidhuber 1997) keeps solving it. The lag sweep made statistical: one sweep of T
 // (core/inspect/sweep.ts), each run stopped once solved, k seeds per (cell, T).
 import { defaultConfig, type Config } from '../config';
-import type { SweepPlan, SweepResult } from '../inspect/sweep';
+import { sweepFigureProblem, type SweepPlan, type SweepResult } from '../inspect/sweep';
+import { createTask } from '../tasks';
 import type { CellKind } from '../spec';
 
 /** The fewest seeds per (cell, T) that make a fraction worth drawing. */
@@ -38,14 +39,17 @@ export function successConfig(page: Pick<Config, 'engine' | 'seed'>): Config {
   return { ...defaultConfig(), ...SUCCESS_SETTINGS, engine: page.engine, seed: page.seed };
 }
 
-/** The sweep of the figure: lags ascending, seeds and cells interleaved, each run up to `steps`, stopped once solved. */
+/**
+ * The sweep of the figure: lags ascending, seeds and cells interleaved, each run up to `steps`, stopped once solved.
+ * Throws, naming the limit, when the plan is over the figures' budget (sweepFigureProblem).
+ */
 export function successPlan(config: Config, settings: SuccessSettings): SweepPlan {
   const { cells, seeds, steps } = settings;
   if (cells.length === 0) throw new Error('the figure needs at least one cell');
   if (!(Number.isInteger(seeds) && seeds >= MIN_SUCCESS_SEEDS && seeds <= MAX_SUCCESS_SEEDS)) throw new Error(`the figure needs ${MIN_SUCCESS_SEEDS}–${MAX_SUCCESS_SEEDS} seeds per point, got ${seeds}`);
   const values = [...new Set(settings.lags)].sort((a, b) => a - b);
   if (values.length === 0 || !values.every((T) => Number.isInteger(T) && T >= 1)) throw new Error('the figure needs at least one whole-number T ≥ 1');
-  return {
+  const plan: SweepPlan = {
     base: config,
     setting: 'T',
     values,
@@ -55,6 +59,9 @@ export function successPlan(config: Config, settings: SuccessSettings): SweepPla
     order: 'value',
     seeds,
   };
+  const problem = sweepFigureProblem(plan, (c) => createTask(c)); // a task's own limits (temporal order's T ≥ 4) throw here too
+  if (problem) throw new Error(`Not started: ${problem}.`);
+  return plan;
 }
 
 /** One (cell, T) of the figure. */

@@ -7,6 +7,8 @@
 // (cell, value) is trained k times from seeds base, base + 1, …, so a point becomes a fraction of runs solved
 // (core/figures/successVsLength.ts).
 import { CONFIG_FIELDS, type Config } from '../config';
+import { specFromConfig } from '../modelConfig';
+import { passMultiplyAdds } from '../work';
 import type { Task, TaskMetric } from '../tasks/task';
 import { contestantLabel, raceConfigs, type Contestant, type MakeTrainer } from './race';
 import { clock, yieldToEventLoop } from './timing';
@@ -152,6 +154,31 @@ export function sweepRuns(plan: Pick<SweepPlan, 'contestants' | 'values' | 'orde
   return plan.order === 'value'
     ? plan.values.flatMap((value) => seeds.flatMap((seedIndex) => ks.map((contestant) => ({ contestant, value, seedIndex }))))
     : ks.flatMap((contestant) => plan.values.flatMap((value) => seeds.map((seedIndex) => ({ contestant, value, seedIndex }))));
+}
+
+/** Multiply-adds of a plan at its full budget: every run trains all its steps (one stopped once solved costs less). */
+export function sweepWork(plan: SweepPlan, makeTask: MakeTask): number {
+  const configs = raceConfigs(plan.base, plan.contestants);
+  let work = 0;
+  for (const { contestant, value } of sweepRuns(plan)) {
+    const config = withSetting(configs[contestant], plan.setting, value);
+    work += plan.steps * passMultiplyAdds(specFromConfig(config, makeTask(config)), config.T, config.B);
+  }
+  return work;
+}
+
+/**
+ * The most multiply-adds a figure's sweep may cost at its full budget: about an hour on the CPU engine (which trains
+ * some 5·10⁸ a second on this project's 2-core machine, tests/unit/figure-success.test.ts), minutes on a GPU.
+ */
+export const SWEEP_FIGURE_MAX_MULTIPLY_ADDS = 2e12;
+
+/** Why a figure's sweep is refused (naming its limit and what to lower), or null. */
+export function sweepFigureProblem(plan: SweepPlan, makeTask: MakeTask): string | null {
+  const work = sweepWork(plan, makeTask);
+  if (work <= SWEEP_FIGURE_MAX_MULTIPLY_ADDS) return null;
+  const runs = sweepRuns(plan).length;
+  return `${runs} runs of up to ${plan.steps} steps need up to about ${work.toExponential(1)} multiply-adds, over the figure's limit of ${SWEEP_FIGURE_MAX_MULTIPLY_ADDS.toExponential(0)}: fewer ${plan.setting === 'T' ? 'or shorter lags' : 'values'}, seeds, cells or steps`;
 }
 
 /** Runs every (contestant, value) pair in sweepRuns' order, values ascending. */
