@@ -14,6 +14,7 @@ import { formatSteps } from '../format';
 import { useSweepWorker } from '../useSweepWorker';
 import { useWidth } from '../useWidth';
 import { FigureExports, FigureSection } from './FigureSection';
+import { LineLegend, PlotAxes } from './PlotAxes';
 import { describeLongLag, entryText, longLagCsv, longLagGeometry } from './longLagView';
 import { CELL_KINDS, choiceLags, LagSweepControls, LinkNotice, SweepStartButton, SweepStatus, useLinkedChoice } from './SweepFigureRun';
 import './figures.css';
@@ -187,27 +188,15 @@ function LongLagResults({ plan, rows, cancelled }: { plan: SweepPlan; rows: Long
           <div className="svg-chart longlag-chart" role="img" tabIndex={0} aria-label={describeLongLag(rows, paper)} data-testid="longlag-chart" data-runs={runs}>
             <svg ref={svgRef} width={chartWidth} height={height} aria-hidden="true">
               <g transform={`translate(${MARGIN.left},${MARGIN.top})`}>
-                {g.yTicks.map((t) => (
-                  <g key={t.value}>
-                    <line x1={0} x2={plotW} y1={t.y} y2={t.y} className="grid" />
-                    <text x={-8} y={t.y} className="tick" textAnchor="end" dominantBaseline="middle">
-                      {t.label}
-                    </text>
-                  </g>
-                ))}
-                <line x1={0} x2={plotW} y1={PLOT_HEIGHT} y2={PLOT_HEIGHT} className="axis" />
-                <line x1={0} x2={0} y1={0} y2={PLOT_HEIGHT} className="axis" />
-                {g.xTicks.map((t) => (
-                  <text key={t.T} x={t.x} y={PLOT_HEIGHT + 18} className="tick" textAnchor="middle">
-                    {t.T}
-                  </text>
-                ))}
-                <text x={plotW / 2} y={PLOT_HEIGHT + 38} className="axis-label" textAnchor="middle">
-                  T (log scale)
-                </text>
-                <text transform={`translate(${-MARGIN.left + 12},${PLOT_HEIGHT / 2}) rotate(-90)`} className="axis-label" textAnchor="middle">
-                  sequences to solve
-                </text>
+                <PlotAxes
+                  width={plotW}
+                  height={PLOT_HEIGHT}
+                  xTicks={g.xTicks.map((t) => ({ key: t.T, at: t.x, label: String(t.T) }))}
+                  yTicks={g.yTicks.map((t) => ({ key: t.value, at: t.y, label: t.label }))}
+                  xLabel="T (log scale)"
+                  yLabel="sequences to solve"
+                  yLabelX={-MARGIN.left + 12}
+                />
                 {g.series.map((s) => (
                   <g key={s.key} data-testid={`longlag-series-${s.key}`}>
                     <path d={s.line} fill="none" stroke={s.color} strokeWidth={s.paper ? 1.5 : 2.25} strokeDasharray={s.paper ? '5 4' : undefined} />
@@ -222,16 +211,7 @@ function LongLagResults({ plan, rows, cancelled }: { plan: SweepPlan; rows: Long
                 ))}
               </g>
             </svg>
-            <div className="legend">
-              {g.series.map((s) => (
-                <span key={s.key} className="legend-item">
-                  <svg width="22" height="10" aria-hidden="true">
-                    <line x1="1" x2="21" y1="5" y2="5" stroke={s.color} strokeWidth="3" strokeDasharray={s.paper ? '5 3' : undefined} />
-                  </svg>{' '}
-                  {s.label}
-                </span>
-              ))}
-            </div>
+            <LineLegend items={g.series.map((s) => ({ key: s.key, label: s.label, color: s.color, dashed: s.paper }))} />
           </div>
         </div>
       </div>

@@ -13,6 +13,7 @@ import { useSweepWorker } from '../useSweepWorker';
 import { useWidth } from '../useWidth';
 import { describeSuccess, successCsv, successGeometry } from './successView';
 import { FigureExports, FigureSection } from './FigureSection';
+import { LineLegend, PlotAxes } from './PlotAxes';
 import { CELL_KINDS, choiceLags, LagSweepControls, LinkNotice, SweepStartButton, SweepStatus, useLinkedChoice } from './SweepFigureRun';
 import './figures.css';
 
@@ -107,27 +108,15 @@ export function SuccessChart({ plan, result }: { plan: SweepPlan; result: SweepR
       <div ref={ref} className="svg-chart success-chart" role="img" tabIndex={0} aria-label={describeSuccess(curves, plan.steps)} data-testid="success-chart" data-runs={runs}>
         <svg ref={svgRef} width={width} height={height} aria-hidden="true">
           <g transform={`translate(${MARGIN.left},${MARGIN.top})`}>
-            {g.yTicks.map((t) => (
-              <g key={t.value}>
-                <line x1={0} x2={plotW} y1={t.y} y2={t.y} className="grid" />
-                <text x={-8} y={t.y} className="tick" textAnchor="end" dominantBaseline="middle">
-                  {t.value}
-                </text>
-              </g>
-            ))}
-            <line x1={0} x2={plotW} y1={PLOT_HEIGHT} y2={PLOT_HEIGHT} className="axis" />
-            <line x1={0} x2={0} y1={0} y2={PLOT_HEIGHT} className="axis" />
-            {g.xTicks.map((t) => (
-              <text key={t.T} x={t.x} y={PLOT_HEIGHT + 18} className="tick" textAnchor="middle">
-                {t.T}
-              </text>
-            ))}
-            <text x={plotW / 2} y={PLOT_HEIGHT + 38} className="axis-label" textAnchor="middle">
-              lag T (log scale)
-            </text>
-            <text transform={`translate(${-MARGIN.left + 14},${PLOT_HEIGHT / 2}) rotate(-90)`} className="axis-label" textAnchor="middle">
-              fraction solved
-            </text>
+            <PlotAxes
+              width={plotW}
+              height={PLOT_HEIGHT}
+              xTicks={g.xTicks.map((t) => ({ key: t.T, at: t.x, label: String(t.T) }))}
+              yTicks={g.yTicks.map((t) => ({ key: t.value, at: t.y, label: String(t.value) }))}
+              xLabel="lag T (log scale)"
+              yLabel="fraction solved"
+              yLabelX={-MARGIN.left + 14}
+            />
             {g.series.map((s) => (
               <g key={s.cell} data-testid={`success-line-${s.cell}`}>
                 <path d={s.line} fill="none" stroke={s.color} strokeWidth={2.25} />
@@ -138,16 +127,7 @@ export function SuccessChart({ plan, result }: { plan: SweepPlan; result: SweepR
             ))}
           </g>
         </svg>
-        <div className="legend">
-          {g.series.map((s) => (
-            <span key={s.cell} className="legend-item">
-              <svg width="22" height="10" aria-hidden="true">
-                <line x1="1" x2="21" y1="5" y2="5" stroke={s.color} strokeWidth="3" />
-              </svg>{' '}
-              {s.label}
-            </span>
-          ))}
-        </div>
+        <LineLegend items={g.series.map((s) => ({ key: s.cell, label: s.label, color: s.color }))} />
       </div>
       <FigureExports figure="success" png={exportPng} svg={exportSvg} csv={exportCsv}>
           {runs} of {plan.values.length * plan.contestants.length * (plan.seeds ?? 1)} runs, {plan.seeds} seeds, up to {plan.steps} steps{result.cancelled ? ' (cancelled)' : ''}:
