@@ -16,6 +16,7 @@ import { CliffFigure } from './figures/CliffChart';
 import { SaturationFigure } from './figures/SaturationChart';
 import { SuccessFigure } from './figures/SuccessChart';
 import { LongLagFigure } from './figures/LongLagTable';
+import { VariantsFigure } from './figures/VariantsChart';
 import { GradientFlow } from './GradientFlow';
 import { Header } from './Header';
 import { Heatmap } from './Heatmap';
@@ -94,6 +95,7 @@ export function App() {
               <SaturationFigure />
               <SuccessFigure />
               <LongLagFigure />
+              <VariantsFigure />
               <InsideSection initialRace={race} />
               <ExportSection />
             </div>
