@@ -134,6 +134,7 @@ test('figures: ?lesson=vanishing&figure=success runs a tiny plan in the lab work
   const chart = page.getByTestId('success-chart');
   await expect(chart).toHaveAttribute('data-runs', '8', { timeout: 120_000 });
   await expect(page.getByTestId('success-start')).toBeVisible();
+  await expect(page.getByTestId('success-verdict')).toHaveText(/^(Agrees with the paper|Not the paper's picture yet|Differs from the paper), at T = 10: RNN \(tanh\) \d of 2, LSTM \d of 2/);
   expect(page.url(), 'the link says what ran').toContain('figT=5%2C10&figCells=rnn_tanh%2Clstm&figSeeds=2&figSteps=300');
   await expect(chart).toHaveAttribute('aria-label', /^Fraction of runs solved within 300 steps against the lag T\. RNN \(tanh\): T = 5, \d of 2 solved .*; T = 10, \d of 2 solved .*LSTM: T = 5/);
   await expect(chart).toHaveAttribute('tabindex', '0');

@@ -2,7 +2,7 @@
 // hand-made shapes, and the paper's finding on the CPU engine with fixed seeds.
 import { describe, expect, test } from 'vitest';
 import { defaultConfig, type Config } from '../../src/core/config';
-import { DEFAULT_SUCCESS_STEPS, successAtLongest, successConfig, successPlan, successSummary, SUCCESS_CHECK_EVERY, SUCCESS_SETTINGS } from '../../src/core/figures/successVsLength';
+import { DEFAULT_SUCCESS_STEPS, successAtLongest, successConfig, successPlan, successSummary, successVerdict, SUCCESS_CHECK_EVERY, SUCCESS_SETTINGS } from '../../src/core/figures/successVsLength';
 import type { MakeTrainer } from '../../src/core/inspect/race';
 import { runSweep, sweepRuns, type SweepPoint, type SweepResult } from '../../src/core/inspect/sweep';
 import { createTask } from '../../src/core/tasks';
@@ -61,6 +61,23 @@ describe('the summary', () => {
     expect(successAtLongest([rnn, lstm], 'lstm')?.T).toBe(5);
     expect(successAtLongest([rnn, lstm], 'gru')).toBeNull();
   });
+
+  test('the verdict is read at the longest T where every cell finished its runs', () => {
+    const [rnn, lstm] = successSummary(result, [40, 5]);
+    // the LSTM has no run at T = 40: read at T = 5, where the tanh RNN still solves 2 of 3
+    expect(successVerdict([rnn, lstm], 2)).toEqual({ status: 'differs', text: "Not the paper's picture yet, at T = 5: RNN (tanh) 2 of 3, LSTM 2 of 2: the tanh RNN still solves this lag; add longer ones." });
+    expect(successVerdict([rnn, lstm], 4).status).toBe('pending');
+    const at40 = (solvedTanh: number, solvedLstm: number) =>
+      successVerdict(
+        [
+          { ...rnn, points: [{ T: 40, runs: 2, solved: solvedTanh, fraction: solvedTanh / 2, stepsToSolve: [], diverged: 0 }] },
+          { ...lstm, points: [{ T: 40, runs: 2, solved: solvedLstm, fraction: solvedLstm / 2, stepsToSolve: [], diverged: 0 }] },
+        ],
+        2,
+      );
+    expect(at40(0, 2)).toEqual({ status: 'agrees', text: 'Agrees with the paper, at T = 40: RNN (tanh) 0 of 2, LSTM 2 of 2.' });
+    expect(at40(0, 1)).toMatchObject({ status: 'differs', text: expect.stringMatching(/the LSTM's success fell too/) });
+  });
 });
 
 describe('Bengio, Simard & Frasconi 1994 on the CPU engine', () => {
@@ -75,5 +92,6 @@ describe('Bengio, Simard & Frasconi 1994 on the CPU engine', () => {
     expect(successAtLongest(curves, 'rnn_tanh')).toMatchObject({ T: 80, runs: 5, fraction: 0 });
     expect(successAtLongest(curves, 'lstm')).toMatchObject({ T: 80, runs: 5 });
     expect(lstm.points[1].fraction).toBeGreaterThanOrEqual(0.8);
+    expect(successVerdict(curves, 5)).toEqual({ status: 'agrees', text: 'Agrees with the paper, at T = 80: RNN (tanh) 0 of 5, LSTM 5 of 5.' });
   }, 180_000);
 });

@@ -6,7 +6,7 @@
 // chosen task, so the two figures train alike.
 import { FIGURE_TASKS, type Config } from '../config';
 import type { SweepPlan } from '../inspect/sweep';
-import { successConfig, successPlan, type SuccessCurve, type SuccessSettings } from './successVsLength';
+import { successConfig, successPlan, type FigureVerdict, type SuccessCurve, type SuccessSettings } from './successVsLength';
 
 export const LONG_LAG_TASKS = FIGURE_TASKS;
 export type LongLagTask = (typeof LONG_LAG_TASKS)[number];
@@ -115,16 +115,11 @@ export function longLagRows(curves: readonly SuccessCurve[], paper: PaperTable, 
 /** The LSTM solves at least this fraction of its runs at the longest lag for the runs to agree with the paper. */
 export const LSTM_SOLVES = 0.8;
 
-export interface LongLagVerdict {
-  status: 'pending' | 'agrees' | 'differs';
-  text: string;
-}
-
 /**
  * What the user's runs say of the paper's finding — the LSTM solves the task at every lag it was given — read at
  * the longest T at which the LSTM has finished all its runs.
  */
-export function longLagVerdict(rows: readonly LongLagRow[], seeds: number): LongLagVerdict {
+export function longLagVerdict(rows: readonly LongLagRow[], seeds: number): FigureVerdict {
   const lstmAt = rows.map((r) => ({ T: r.T, e: r.entries.find((e) => e.cell === 'lstm') })).filter((x) => x.e && x.e.runs >= seeds);
   const longest = lstmAt.at(-1);
   if (!longest?.e) return { status: 'pending', text: 'not yet: the LSTM has not finished its runs at any T' };

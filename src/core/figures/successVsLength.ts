@@ -107,3 +107,33 @@ export function successAtLongest(curves: readonly SuccessCurve[], cell: CellKind
   const points = curves.find((c) => c.cell === cell)?.points.filter((p) => p.runs > 0) ?? [];
   return points.at(-1) ?? null;
 }
+
+/** What a figure's runs say of the paper's finding, shown under it: pending until the runs can tell. */
+export interface FigureVerdict {
+  status: 'pending' | 'agrees' | 'differs';
+  text: string;
+}
+
+/** The tanh RNN solves at most this fraction, and the LSTM at least SUCCESS_LSTM_SOLVES, at the longest T for the runs to agree with the paper. */
+export const SUCCESS_TANH_FAILS = 0;
+export const SUCCESS_LSTM_SOLVES = 0.8;
+
+/**
+ * The runs against the paper's finding — the tanh RNN's success falls to 0 as T grows, the LSTM's does not — read
+ * at the longest T where every chosen cell has finished all its `seeds` runs.
+ */
+export function successVerdict(curves: readonly SuccessCurve[], seeds: number): FigureVerdict {
+  const Ts = curves[0]?.points.map((p) => p.T) ?? [];
+  const done = Ts.filter((T) => curves.every((c) => (c.points.find((p) => p.T === T)?.runs ?? 0) >= seeds));
+  const T = done.at(-1);
+  if (T === undefined) return { status: 'pending', text: 'not yet: waiting for every cell to finish its runs at one T' };
+  const at = (cell: CellKind) => curves.find((c) => c.cell === cell)?.points.find((p) => p.T === T) ?? null;
+  const tanh = at('rnn_tanh');
+  const lstm = at('lstm');
+  const counts = curves.map((c) => c.points.find((p) => p.T === T)!).map((p, i) => `${curves[i].label} ${p.solved} of ${p.runs}`).join(', ');
+  const where = `at T = ${T}: ${counts}`;
+  if (tanh && tanh.fraction > SUCCESS_TANH_FAILS) return { status: 'differs', text: `Not the paper's picture yet, ${where}: the tanh RNN still solves this lag; add longer ones.` };
+  if (lstm && lstm.fraction < SUCCESS_LSTM_SOLVES) return { status: 'differs', text: `Differs from the paper, ${where}: the LSTM's success fell too.` };
+  if (!tanh && !lstm) return { status: 'pending', text: `${where}; choose the tanh RNN or the LSTM to compare with the paper` };
+  return { status: 'agrees', text: `Agrees with the paper, ${where}.` };
+}

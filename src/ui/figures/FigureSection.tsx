@@ -3,6 +3,7 @@
 import type { ReactNode } from 'react';
 import type { Config } from '../../core/config';
 import { figureParamDefaults } from '../../core/figures/params';
+import type { FigureVerdict } from '../../core/figures/successVsLength';
 import { setConfig } from '../../state/controller';
 import { useStore } from '../../state/store';
 import './figures.css';
@@ -44,5 +45,17 @@ export function FigureExports({ figure, children, png, svg, csv }: { figure: Fig
         CSV
       </button>
     </figcaption>
+  );
+}
+
+/** The lesson card's verdict colours: agrees as a claim that holds, differs as one contradicted. */
+const VERDICT_CLASS = { pending: '', agrees: 'verdict-holds', differs: 'verdict-contradicted' } as const;
+
+/** What the figure's runs say of the paper's finding (test id `<figure>-verdict`, its status in data-status). */
+export function FigureVerdictLine({ figure, verdict }: { figure: FigureId; verdict: FigureVerdict }) {
+  return (
+    <p className={`lesson-verdict figure-verdict ${VERDICT_CLASS[verdict.status]}`} data-testid={`${figure}-verdict`} data-status={verdict.status}>
+      {verdict.text}
+    </p>
   );
 }

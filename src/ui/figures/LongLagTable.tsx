@@ -13,7 +13,7 @@ import { chartPng, download, svgDocument } from '../export/chartExport';
 import { formatSteps } from '../format';
 import { useSweepWorker } from '../useSweepWorker';
 import { useWidth } from '../useWidth';
-import { FigureExports, FigureSection } from './FigureSection';
+import { FigureExports, FigureSection, FigureVerdictLine } from './FigureSection';
 import { LineLegend, PlotAxes } from './PlotAxes';
 import { describeLongLag, entryText, longLagCsv, longLagGeometry } from './longLagView';
 import { CELL_KINDS, choiceLags, LagSweepControls, LinkNotice, SweepStartButton, SweepStatus, useLinkedChoice } from './SweepFigureRun';
@@ -23,8 +23,6 @@ import './figures.css';
 const LONG_LAG_LESSONS = ['lstm'];
 const TASK_NAMES: Record<LongLagTask, string> = { adding: 'the adding problem', temporal_order: 'temporal order' };
 const BUDGETS = [500, 1000, 2000, 5000];
-/** The lesson card's verdict colours: agrees as a claim that holds, differs as one contradicted. */
-const VERDICT_CLASS = { pending: '', agrees: 'verdict-holds', differs: 'verdict-contradicted' } as const;
 const MAX_LAG = 1000;
 const MARGIN = { left: 58, right: 16, top: 12, bottom: 44 };
 const PLOT_HEIGHT = 200;
@@ -134,9 +132,7 @@ function LongLagResults({ plan, rows, cancelled }: { plan: SweepPlan; rows: Long
 
   return (
     <figure className="longlag-figure-body">
-      <p className={`lesson-verdict longlag-verdict ${VERDICT_CLASS[verdict.status]}`} data-testid="longlag-verdict" data-status={verdict.status}>
-        {verdict.text}
-      </p>
+      <FigureVerdictLine figure="longlag" verdict={verdict} />
       <div className="longlag-views">
         <div className="table-scroll" tabIndex={0} role="region" aria-label="The long-lag table">
           <table className="longlag-table" data-testid="longlag-table">

@@ -4,7 +4,7 @@
 // the fraction solved per T as the runs finish. Pure view logic in successView.ts. Which figure is open is the
 // Config's `figure` key, so a link shares it.
 import { useMemo, useRef } from 'react';
-import { DEFAULT_SUCCESS_LAGS, DEFAULT_SUCCESS_SEEDS, DEFAULT_SUCCESS_STEPS, successConfig, successPlan, successSummary, SUCCESS_SETTINGS } from '../../core/figures/successVsLength';
+import { DEFAULT_SUCCESS_LAGS, DEFAULT_SUCCESS_SEEDS, DEFAULT_SUCCESS_STEPS, successConfig, successPlan, successSummary, successVerdict, SUCCESS_SETTINGS } from '../../core/figures/successVsLength';
 import { SOLVED_GAP, type SweepPlan, type SweepResult } from '../../core/inspect/sweep';
 import { PAPERS } from '../../core/lessons/papers';
 import { useStore } from '../../state/store';
@@ -12,7 +12,7 @@ import { chartPng, download, svgDocument } from '../export/chartExport';
 import { useSweepWorker } from '../useSweepWorker';
 import { useWidth } from '../useWidth';
 import { describeSuccess, successCsv, successGeometry } from './successView';
-import { FigureExports, FigureSection } from './FigureSection';
+import { FigureExports, FigureSection, FigureVerdictLine } from './FigureSection';
 import { LineLegend, PlotAxes } from './PlotAxes';
 import { CELL_KINDS, choiceLags, LagSweepControls, LinkNotice, SweepStartButton, SweepStatus, useLinkedChoice } from './SweepFigureRun';
 import './figures.css';
@@ -105,6 +105,7 @@ export function SuccessChart({ plan, result }: { plan: SweepPlan; result: SweepR
 
   return (
     <figure className="success-chart-figure">
+      <FigureVerdictLine figure="success" verdict={successVerdict(curves, plan.seeds ?? 1)} />
       <div ref={ref} className="svg-chart success-chart" role="img" tabIndex={0} aria-label={describeSuccess(curves, plan.steps)} data-testid="success-chart" data-runs={runs}>
         <svg ref={svgRef} width={width} height={height} aria-hidden="true">
           <g transform={`translate(${MARGIN.left},${MARGIN.top})`}>
