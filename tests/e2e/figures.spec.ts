@@ -27,6 +27,7 @@ test('figures: ?lesson=clipping&figure=cliff opens the cliff; Compute draws it f
   const points = Number(await chart.getAttribute('data-points'));
   expect(points).toBeGreaterThanOrEqual(40);
   await expect(chart).toHaveAttribute('aria-label', /rises .*-fold/);
+  await expect(page.getByTestId('cliff-verdict')).toHaveText(/^Agrees with the paper: ‖∇L‖ is at most .* for σ_max ≤ 0\.5 and at least .* for σ_max ≥ 3, a rise/);
   expect((await page.getByTestId('cliff-grad-line').getAttribute('d'))!.match(/[ML]/g)!.length).toBe(points);
   expect((await readState(page)).step, 'computing the figure trains nothing').toBe(before);
   expect(page.url()).toContain('figure=cliff');
@@ -94,6 +95,7 @@ test('figures: ?lesson=char&figure=saturation opens gate saturation; Compute dra
   const [trained, fresh] = label.split('Fresh network');
   expect(remembering(trained)).toBeGreaterThanOrEqual(17);
   expect(remembering(fresh)).toBeLessThanOrEqual(2);
+  await expect(page.getByTestId('saturation-verdict')).toHaveText(/^Agrees with the paper: \d+ of 64 units of this network keep their forget gate above 0\.9/);
   expect((await readState(page)).step, 'computing the figure trains nothing').toBe(2000);
 
   const download = page.waitForEvent('download');

@@ -1,6 +1,6 @@
 // The cliff figure (core/figures/cliff.ts) on the CPU engine, with the clipping lesson's Config and seed.
 import { describe, expect, it } from 'vitest';
-import { cliffCurve, cliffProblem, cliffScales, singleUnitLoss, singleUnitState, singleUnitSurface, SURFACE_GRID } from '../../src/core/figures/cliff';
+import { cliffCurve, cliffProblem, cliffVerdict, cliffScales, singleUnitLoss, singleUnitState, singleUnitSurface, SURFACE_GRID } from '../../src/core/figures/cliff';
 import { CancelledError } from '../../src/core/inspect/connectivity';
 import { lessonById, lessonConfig } from '../../src/core/lessons';
 import { Rng } from '../../src/core/rng';
@@ -42,6 +42,7 @@ describe('the cliff along σ_max(W_rec)', () => {
     const above = points.filter((p) => p.sigmaMax >= 3).map((p) => p.gradNorm);
     expect(points.every((p) => p.finite && Number.isFinite(p.loss))).toBe(true);
     expect(Math.min(...above) / Math.max(...below)).toBeGreaterThanOrEqual(1e3);
+    expect(cliffVerdict(points)).toMatchObject({ status: 'agrees', text: expect.stringMatching(/^Agrees with the paper: ‖∇L‖ is at most 3\.\d for σ_max ≤ 0\.5 and at least 2\.\de5 for σ_max ≥ 3, a rise of \d\.\de\d+-fold across σ_max = 1\.$/) });
     // Measured: from σ_max = 2.00 (‖g‖ = 135, loss 1.25) the raw step (lr 0.1) lands at σ_max 6.34, loss 1.79;
     // the one clipped at 1 at σ_max 2.02, loss 1.30.
     expect(current.from.sigmaMax).toBeCloseTo(config.wrec, 4);
@@ -140,4 +141,13 @@ describe('the training worker: "Compute the cliff"', () => {
       await stopWorker(worker).catch(() => undefined);
     }
   }, 30_000);
+});
+
+describe('the verdict under the cliff', () => {
+  const at = (sigmaMax: number, gradNorm: number) => ({ sigmaMax, gradNorm, loss: 1, finite: Number.isFinite(gradNorm) });
+  it('differs when the rise across σ_max = 1 is under 10³, agrees on an overflow above, waits without both sides', () => {
+    expect(cliffVerdict([at(0.1, 2), at(0.5, 3), at(3, 90), at(10, 2000)])).toEqual({ status: 'differs', text: "Differs from the paper's wall: ‖∇L‖ is at most 3 for σ_max ≤ 0.5 and at least 90 for σ_max ≥ 3, only 30-fold (under 1000) for this network." });
+    expect(cliffVerdict([at(0.5, 3), at(3, Infinity)])).toMatchObject({ status: 'agrees', text: expect.stringContaining('at least an overflow for σ_max ≥ 3, a rise past what a float holds across σ_max = 1.') });
+    expect(cliffVerdict([at(1, 3)]).status).toBe('pending');
+  });
 });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { type Config } from '../../src/core/config';
 import { importModel } from '../../src/core/export/importModel';
-import { gateSaturation, SaturationCounter, saturationGates, unitsRightSaturated, validationWindows } from '../../src/core/figures/saturation';
+import { gateSaturation, SaturationCounter, saturationGates, saturationVerdict, unitsRightSaturated, validationWindows } from '../../src/core/figures/saturation';
 import { lessonConfig } from '../../src/core/lessons';
 import { CHAR_CHECKPOINT, charRnn } from '../../src/core/lessons/charRnn';
 import { createTask } from '../../src/core/tasks';
@@ -68,6 +68,13 @@ describe('gate saturation (Karpathy et al. 2015, Fig. 4)', () => {
     expect(Math.max(...trained.layers[0].gates[0].right)).toBeGreaterThan(0.9);
     expect(unitsRightSaturated(untrained, 'f', 0.5)).toBeLessThanOrEqual(2);
     expect(unitsRightSaturated(untrained, 'f', 0.5)).toBeLessThan(unitsRightSaturated(trained, 'f', 0.5) / 4);
+    // the verdict under the figure says so, with the numbers
+    expect(saturationVerdict({ trained, fresh: untrained })).toEqual({
+      status: 'agrees',
+      text: `Agrees with the paper: ${unitsRightSaturated(trained, 'f', 0.5)} of 64 units of this network keep their forget gate above 0.9 more than 50% of the time, ${unitsRightSaturated(untrained, 'f', 0.5)} of the fresh network's; training made the always-remembering units.`,
+    });
+    // and a fresh network against itself has none: the figure then says it differs
+    expect(saturationVerdict({ trained: untrained, fresh: untrained }).status).toBe('differs');
     engine.dispose();
     fresh.dispose();
   }, 30_000);

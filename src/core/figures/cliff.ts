@@ -15,6 +15,7 @@ import { CancelledError } from '../inspect/connectivity';
 import { clock, yieldToEventLoop } from '../inspect/timing';
 import { cellInfo, paramLayout, type ModelSpec } from '../spec';
 import { passMultiplyAdds } from '../work';
+import type { FigureVerdict } from './verdict';
 
 /** The σ_max values of the curve: `points` of them, log-spaced from `lo` to `hi`. */
 export const CLIFF_POINTS = 60;
@@ -201,4 +202,28 @@ export function singleUnitSurface(grid: { w: readonly [number, number] | readonl
   const loss = new Float64Array(b.length * w.length);
   for (let r = 0; r < b.length; r++) for (let c = 0; c < w.length; c++) loss[r * w.length + c] = singleUnitLoss(w[c], b[r], options);
   return { w, b, loss };
+}
+
+/** Well below and well above tanh's bifurcation at σ_max = 1: where the figure compares the gradient norm. */
+export const CLIFF_BELOW = 0.5;
+export const CLIFF_ABOVE = 3;
+/** The rise across σ_max = 1 that makes a wall (the paper's orders of magnitude). */
+export const CLIFF_RISE = 1e3;
+
+/**
+ * The curve against the paper's finding — the gradient norm rises by orders of magnitude across σ_max = 1 — as the
+ * smallest ‖∇L‖ at σ_max ≥ CLIFF_ABOVE over the largest at σ_max ≤ CLIFF_BELOW (an overflow above counts as a wall).
+ */
+export function cliffVerdict(points: readonly CliffPoint[]): FigureVerdict {
+  const below = points.filter((p) => p.sigmaMax <= CLIFF_BELOW && Number.isFinite(p.gradNorm)).map((p) => p.gradNorm);
+  const above = points.filter((p) => p.sigmaMax >= CLIFF_ABOVE).map((p) => (Number.isFinite(p.gradNorm) ? p.gradNorm : Infinity));
+  if (below.length === 0 || above.length === 0) return { status: 'pending', text: `not yet: the curve has no point at σ_max ≤ ${CLIFF_BELOW} or ≥ ${CLIFF_ABOVE}` };
+  const lo = Math.max(...below);
+  const hi = Math.min(...above);
+  const rise = hi / lo;
+  const two = (v: number) => (v >= 1e4 ? v.toExponential(1).replace('e+', 'e') : String(Number(v.toPrecision(2))));
+  const numbers = `‖∇L‖ is at most ${two(lo)} for σ_max ≤ ${CLIFF_BELOW} and at least ${Number.isFinite(hi) ? two(hi) : 'an overflow'} for σ_max ≥ ${CLIFF_ABOVE}`;
+  return rise >= CLIFF_RISE
+    ? { status: 'agrees', text: `Agrees with the paper: ${numbers}, ${Number.isFinite(rise) ? `a rise of ${two(rise)}-fold` : 'a rise past what a float holds'} across σ_max = 1.` }
+    : { status: 'differs', text: `Differs from the paper's wall: ${numbers}, only ${two(rise)}-fold (under ${two(CLIFF_RISE)}) for this network.` };
 }

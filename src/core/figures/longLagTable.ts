@@ -6,7 +6,8 @@
 // chosen task, so the two figures train alike.
 import { FIGURE_TASKS, type Config } from '../config';
 import type { SweepPlan } from '../inspect/sweep';
-import { successConfig, successPlan, type FigureVerdict, type SuccessCurve, type SuccessSettings } from './successVsLength';
+import { successConfig, successPlan, type SuccessCurve, type SuccessSettings } from './successVsLength';
+import type { FigureVerdict } from './verdict';
 
 export const LONG_LAG_TASKS = FIGURE_TASKS;
 export type LongLagTask = (typeof LONG_LAG_TASKS)[number];

@@ -11,6 +11,7 @@ import { CancelledError } from '../inspect/connectivity';
 import { gatesOf, SATURATION_HIGH, SATURATION_LOW } from '../inspect/gates';
 import { cellInfo, type CellKind, type ModelSpec } from '../spec';
 import type { CharTask } from '../tasks/text';
+import type { FigureVerdict } from './verdict';
 
 /** Characters per window (read from a zero state, like the unit view's passages). */
 export const SATURATION_WINDOW = 500;
@@ -175,4 +176,20 @@ export interface SaturationFigure {
   engines: { trained: 'cpu' | 'webgpu'; fresh: 'cpu' | 'webgpu' };
   windows: number;
   windowLength: number;
+}
+
+/** "Most of the time": a unit whose gate is saturated more than this fraction of the validation text. */
+export const SATURATION_MOSTLY = 0.5;
+
+/**
+ * The figure against the paper's finding — training creates units whose forget gate stays open (always-remembering
+ * units) — as the count of units with f > 0.9 more than half the time, trained against fresh.
+ */
+export function saturationVerdict(figure: Pick<SaturationFigure, 'trained' | 'fresh'>): FigureVerdict {
+  const trained = unitsRightSaturated(figure.trained, 'f', SATURATION_MOSTLY);
+  const fresh = unitsRightSaturated(figure.fresh, 'f', SATURATION_MOSTLY);
+  const numbers = `${trained} of ${figure.trained.H} units of this network keep their forget gate above ${SATURATION_HIGH} more than ${SATURATION_MOSTLY * 100}% of the time, ${fresh} of the fresh network's`;
+  return trained > 0 && trained > fresh
+    ? { status: 'agrees', text: `Agrees with the paper: ${numbers}; training made the always-remembering units.` }
+    : { status: 'differs', text: `Differs from the paper: ${numbers}; this network has not (yet) learned units that always remember.` };
 }

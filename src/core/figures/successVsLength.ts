@@ -6,6 +6,7 @@
 import { defaultConfig, type Config } from '../config';
 import { sweepFigureProblem, type SweepPlan, type SweepResult } from '../inspect/sweep';
 import { createTask } from '../tasks';
+import type { FigureVerdict } from './verdict';
 import type { CellKind } from '../spec';
 
 /** The fewest seeds per (cell, T) that make a fraction worth drawing. */
@@ -106,12 +107,6 @@ export function successSummary(result: SweepResult, lags: readonly number[]): Su
 export function successAtLongest(curves: readonly SuccessCurve[], cell: CellKind): SuccessPoint | null {
   const points = curves.find((c) => c.cell === cell)?.points.filter((p) => p.runs > 0) ?? [];
   return points.at(-1) ?? null;
-}
-
-/** What a figure's runs say of the paper's finding, shown under it: pending until the runs can tell. */
-export interface FigureVerdict {
-  status: 'pending' | 'agrees' | 'differs';
-  text: string;
 }
 
 /** The tanh RNN solves at most this fraction, and the LSTM at least SUCCESS_LSTM_SOLVES, at the longest T for the runs to agree with the paper. */

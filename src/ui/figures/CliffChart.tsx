@@ -4,7 +4,7 @@
 // land; beside it the paper's single-unit surface. Pure view logic in cliffView.ts. Which figure is open is the
 // Config's `figure` key, so a link shares it.
 import { useMemo, useRef, useState } from 'react';
-import { singleUnitSurface, SINGLE_UNIT, SURFACE_GRID, type CliffResult } from '../../core/figures/cliff';
+import { cliffVerdict, singleUnitSurface, SINGLE_UNIT, SURFACE_GRID, type CliffResult } from '../../core/figures/cliff';
 import { PAPERS } from '../../core/lessons/papers';
 import { computeCliff } from '../../state/controller';
 import { useStore } from '../../state/store';
@@ -16,7 +16,7 @@ import { formatValue } from '../format';
 import { PALETTE } from '../palette';
 import { useWidth } from '../useWidth';
 import { cliffCsv, cliffGeometry, describeCliff, surfaceCells, xOf, yOf, type Panel, type PanelPoint } from './cliffView';
-import { FigureExports, FigureSection } from './FigureSection';
+import { FigureExports, FigureSection, FigureVerdictLine } from './FigureSection';
 import './figures.css';
 
 /** The lessons the cliff belongs to: clipping (its remedy) and exploding gradients (where the wall is). */
@@ -122,6 +122,7 @@ export function CliffChart({ result, step }: { result: CliffResult; step: number
 
   return (
     <figure className="cliff-chart-figure">
+      <FigureVerdictLine figure="cliff" verdict={cliffVerdict(result.points)} />
       <div ref={ref} className="svg-chart cliff-chart" role="img" tabIndex={0} aria-label={label} data-testid="cliff-chart" data-points={result.points.length}>
         <svg ref={svgRef} width={width} height={height} aria-hidden="true">
           <g transform={`translate(${MARGIN.left},${MARGIN.top})`}>

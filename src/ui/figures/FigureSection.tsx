@@ -3,7 +3,7 @@
 import type { ReactNode } from 'react';
 import type { Config } from '../../core/config';
 import { figureParamDefaults } from '../../core/figures/params';
-import type { FigureVerdict } from '../../core/figures/successVsLength';
+import type { FigureVerdict } from '../../core/figures/verdict';
 import { setConfig } from '../../state/controller';
 import { useStore } from '../../state/store';
 import './figures.css';

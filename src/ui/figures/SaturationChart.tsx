@@ -4,7 +4,7 @@
 // freshly initialised; one scatter panel per gate (forget, input, output), the trained row above the fresh one.
 // Pure view logic in saturationView.ts. Which figure is open is the Config's `figure` key, so a link shares it.
 import { useRef, useState } from 'react';
-import { unitsRightSaturated, type SaturationFigure as Figure, type SaturationResult } from '../../core/figures/saturation';
+import { saturationVerdict, type SaturationFigure as Figure, type SaturationResult } from '../../core/figures/saturation';
 import { SATURATION_HIGH, SATURATION_LOW } from '../../core/inspect/gates';
 import { PAPERS } from '../../core/lessons/papers';
 import { computeSaturation } from '../../state/controller';
@@ -14,7 +14,7 @@ import { runFileStem } from '../export/chartFiles';
 import { LAYER_COLORS } from '../palette';
 import { useWidth } from '../useWidth';
 import { describeSaturation, dotsOf, MOSTLY, panelSize, saturationCsv } from './saturationView';
-import { FigureExports, FigureSection } from './FigureSection';
+import { FigureExports, FigureSection, FigureVerdictLine } from './FigureSection';
 import './figures.css';
 
 /** The lessons the figure belongs to: the char-RNN lesson (its shipped checkpoint is the trained network). */
@@ -115,6 +115,7 @@ export function SaturationChart({ figure, step }: { figure: Figure; step: number
 
   return (
     <figure className="saturation-chart-figure">
+      <FigureVerdictLine figure="saturation" verdict={saturationVerdict(figure)} />
       <div ref={ref} className="svg-chart saturation-chart" role="img" tabIndex={0} aria-label={describeSaturation(figure)} data-testid="saturation-chart">
         <svg ref={svgRef} width={svgWidth} height={height} aria-hidden="true">
           {rows.map((row, r) => (
@@ -161,10 +162,6 @@ export function SaturationChart({ figure, step }: { figure: Figure; step: number
             </g>
           ))}
         </svg>
-        <p className="saturation-count">
-          Forget gate above {SATURATION_HIGH} more than {Math.round(MOSTLY * 100)}% of the time: {unitsRightSaturated(figure.trained, 'f', MOSTLY)} of {figure.trained.H} units trained,{' '}
-          {unitsRightSaturated(figure.fresh, 'f', MOSTLY)} fresh.
-        </p>
         <div className="legend">
           <span className="legend-item">one dot per unit: the fraction of the time its gate is below {SATURATION_LOW} (x) and above {SATURATION_HIGH} (y)</span>
           <span className="legend-item saturation-guide-legend">

@@ -2,11 +2,11 @@
 // panel (x = fraction of the time left-saturated, y = right-saturated), the counts the figure is read by, the
 // figure in words, and its numbers as CSV.
 import type { GateSaturation, SaturationFigure, SaturationResult } from '../../core/figures/saturation';
-import { unitsRightSaturated } from '../../core/figures/saturation';
+import { SATURATION_MOSTLY, unitsRightSaturated } from '../../core/figures/saturation';
 import { SATURATION_HIGH, SATURATION_LOW } from '../../core/inspect/gates';
 
 /** "Most of the time": a unit counts as always remembering when its forget gate is right-saturated more than this. */
-export const MOSTLY = 0.5;
+export const MOSTLY = SATURATION_MOSTLY;
 
 export interface Dot {
   unit: number;
