@@ -89,17 +89,20 @@ export function App() {
               <TaskPanel />
             </Slot>
           </div>
-          {!embed && (
-            <div className="sections">
-              <CliffFigure />
-              <SaturationFigure />
-              <SuccessFigure />
-              <LongLagFigure />
-              <VariantsFigure />
-              <InsideSection initialRace={race} />
-              <ExportSection />
-            </div>
-          )}
+          {/* embedded, the page keeps only the figure its link opens */}
+          <div className="sections">
+            <CliffFigure />
+            <SaturationFigure />
+            <SuccessFigure />
+            <LongLagFigure />
+            <VariantsFigure />
+            {!embed && (
+              <>
+                <InsideSection initialRace={race} />
+                <ExportSection />
+              </>
+            )}
+          </div>
         </div>
       </main>
       {!embed && (

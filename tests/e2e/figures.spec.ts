@@ -57,6 +57,21 @@ test('figures: ?lesson=clipping&figure=cliff opens the cliff; Compute draws it f
   await figure.screenshot({ path: join(shotDir, 'figure-cliff.png') });
 });
 
+test('figures: an embedded page shows the figure its link opens and no other', async ({ page }) => {
+  await openLab(page, '?lesson=clipping&figure=cliff&engine=cpu&steps=1&embed=1');
+  await expect(page.getByTestId('cliff-figure')).toHaveAttribute('open', '');
+  await expect(page.getByTestId('export-section')).toHaveCount(0);
+  await page.getByTestId('cliff-compute').click();
+  await expect(page.getByTestId('cliff-verdict')).toHaveText(/^Agrees with the paper/, { timeout: 60_000 });
+  mkdirSync(shotDir, { recursive: true });
+  await page.screenshot({ path: join(shotDir, 'figure-cliff-embed.png'), fullPage: true });
+  // the lesson's other figure (the vanishing lesson's success figure) waits closed on the full page, not embedded
+  await openLab(page, '?lesson=vanishing&engine=cpu&embed=1');
+  await expect(page.getByTestId('success-figure')).toHaveCount(0);
+  await openLab(page, '?lesson=vanishing&engine=cpu');
+  await expect(page.getByTestId('success-figure')).not.toHaveAttribute('open');
+});
+
 test('figures: Cancel stops the cliff, one over its limit is refused by name, and closing the figure takes it out of the link', async ({ page }) => {
   // H = 128, T = 200: about 1e10 multiply-adds, seconds on the CPU engine (time to press Cancel)
   await openLab(page, '?lesson=exploding&figure=cliff&engine=cpu&H=128&T=200');

@@ -1,5 +1,6 @@
 // What every paper's figure shares: a collapsible section that is open when the link's `figure` names it (opening
-// or closing it writes the link, and resets the figure parameters there), shown in its lessons or whenever it is open; and the row of export buttons.
+// or closing it writes the link, and resets the figure parameters there), shown in its lessons or whenever it is
+// open (embedded: only when open); the row of export buttons; the verdict line.
 import type { ReactNode } from 'react';
 import type { Config } from '../../core/config';
 import { figureParamDefaults } from '../../core/figures/params';
@@ -12,7 +13,8 @@ type FigureId = Exclude<Config['figure'], 'none'>;
 
 export function FigureSection({ figure, lessons, title, source, children }: { figure: FigureId; lessons: readonly string[]; title: string; source: string; children: ReactNode }) {
   const open = useStore((s) => s.config.figure === figure);
-  const inLesson = useStore((s) => lessons.includes(s.config.preset));
+  // in its lessons a figure waits, closed, to be opened; an embedded page shows only the one its link opens
+  const inLesson = useStore((s) => lessons.includes(s.config.preset) && !s.config.embed);
   if (!open && !inLesson) return null;
   return (
     <details
