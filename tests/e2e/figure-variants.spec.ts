@@ -42,10 +42,11 @@ test('figures: ?lesson=greff&figure=variants runs a tiny plan in the lab worker 
   for (const v of ['vanilla', 'nfg', 'cifg']) await expect(page.getByTestId(`variants-box-${v}`).locator('circle')).toHaveCount(2);
   await expect(page.getByTestId('variants-band')).toHaveCount(1);
   await expect(page.getByTestId('variants-table').locator('tbody tr')).toHaveCount(3);
-  await expect(page.getByTestId('variants-row-nfg')).toContainText('worse');
+  await expect(page.getByTestId('variants-row-nfg')).toContainText(/worse.*median [\d.]+/);
   await expect(page.getByTestId('variants-row-vanilla')).toContainText('reference');
   // the verdict is read from these runs
   await expect(page.getByTestId('variants-verdict')).toHaveText(/^In our runs \(final validation loss; .*\): .*NFG.* That agrees with the paper on \d of 2/);
+  await expect(page.getByTestId('variants-verdict')).toHaveAttribute('data-status', /^(agrees|differs)$/);
 
   const download = page.waitForEvent('download');
   await page.getByTestId('variants-csv').click();

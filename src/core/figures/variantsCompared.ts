@@ -199,10 +199,16 @@ export function variantsSummary(result: SweepResult, plan: Pick<SweepPlan, 'base
   return boxes;
 }
 
-/** Our runs in a sentence (the live verdict): which variants came out worse, about the same or better than V, and how often that agrees with the paper. */
-export function variantsVerdict(boxes: readonly VariantBox[]): string {
+/** The live verdict: 'agrees' when every variant judged so far agrees with the paper (or in part), 'differs' when one does not. */
+export interface VariantsVerdict {
+  status: 'pending' | 'agrees' | 'differs';
+  text: string;
+}
+
+/** Our runs in a sentence: which variants came out worse, about the same or better than V, and how often that agrees with the paper. */
+export function variantsVerdict(boxes: readonly VariantBox[]): VariantsVerdict {
   const judged = boxes.filter((b) => b.ours !== 'pending' && b.ours !== 'reference');
-  if (judged.length === 0) return `not yet: each variant and V need ${MIN_RUNS_FOR_VERDICT} finished runs`;
+  if (judged.length === 0) return { status: 'pending', text: `Not yet: each variant and V need ${MIN_RUNS_FOR_VERDICT} finished runs.` };
   const names = (ours: OurVerdict) => judged.filter((b) => b.ours === ours).map((b) => b.name);
   const group = (ours: OurVerdict, words: string) => {
     const n = names(ours);
@@ -213,5 +219,8 @@ export function variantsVerdict(boxes: readonly VariantBox[]): string {
   const inPart = judged.filter((b) => b.agreement === 'in part').length;
   const disagrees = judged.filter((b) => b.agreement === 'disagrees').map((b) => b.name);
   const tally = `agrees with the paper on ${agrees} of ${judged.length}${inPart ? `, in part on ${inPart}` : ''}${disagrees.length ? `, not on ${disagrees.join(', ')}` : ''}`;
-  return `In our runs (final validation loss; worse or better when the middle halves of the seeds do not overlap): ${parts.join('; ')}. That ${tally}.`;
+  return {
+    status: disagrees.length ? 'differs' : 'agrees',
+    text: `In our runs (final validation loss; worse or better when the middle halves of the seeds do not overlap): ${parts.join('; ')}. That ${tally}.`,
+  };
 }

@@ -13,6 +13,7 @@ import { PAPERS } from '../../core/lessons/papers';
 import { useStore } from '../../state/store';
 import { chartPng, download, svgDocument } from '../export/chartExport';
 import { useSweepWorker } from '../useSweepWorker';
+import { formatValue } from '../format';
 import { useWidth } from '../useWidth';
 import { describeVariants, variantsCsv, variantsGeometry, VERDICT_COLORS } from './variantsView';
 import { FigureExports, FigureSection } from './FigureSection';
@@ -116,6 +117,8 @@ function VariantsLive() {
   );
 }
 
+/** The lesson card's verdict colours: agrees as a claim that holds, differs as one contradicted. */
+const VERDICT_CLASS = { pending: '', agrees: 'verdict-holds', differs: 'verdict-contradicted' } as const;
 const AGREEMENT_WORDS = { reference: '—', pending: '…', agrees: 'yes', 'in part': 'in part', disagrees: 'no' } as const;
 
 /** One box of final validation losses per variant, V's middle half as a band; beside it the paper's verdicts and ours. */
@@ -126,6 +129,7 @@ export function VariantsChart({ plan, result }: { plan: SweepPlan; result: Sweep
   const boxes = useMemo(() => variantsSummary(result, plan), [result, plan]);
   const g = useMemo(() => variantsGeometry(boxes, plotW), [boxes, plotW]);
   const height = MARGIN.top + g.height + MARGIN.bottom;
+  const verdict = useMemo(() => variantsVerdict(boxes), [boxes]);
   const runs = result.curves.reduce((n, c) => n + c.points.length, 0);
   const stem = `rnnlab-lstm-variants-${plan.seeds}seeds-${plan.steps}steps`;
 
@@ -137,8 +141,8 @@ export function VariantsChart({ plan, result }: { plan: SweepPlan; result: Sweep
 
   return (
     <figure className="variants-chart-figure">
-      <p className="variants-verdict" data-testid="variants-verdict">
-        {variantsVerdict(boxes)}
+      <p className={`lesson-verdict variants-verdict ${VERDICT_CLASS[verdict.status]}`} data-testid="variants-verdict" data-status={verdict.status}>
+        {verdict.text}
       </p>
       <div className="variants-views">
         <div ref={ref} className="svg-chart variants-chart" role="img" tabIndex={0} aria-label={describeVariants(boxes, plan.steps)} data-testid="variants-chart" data-runs={runs}>
@@ -223,7 +227,10 @@ function VerdictTable({ boxes }: { boxes: readonly VariantBox[] }) {
               {b.name}
             </th>
             <td>{b.paper === 'reference' ? 'reference' : b.paper}</td>
-            <td>{b.ours === 'reference' ? 'reference' : b.ours === 'pending' ? 'pending' : b.ours}</td>
+            <td>
+              {b.ours}
+              {b.box && <span className="muted variants-median">median {formatValue(b.box.median)}</span>}
+            </td>
             <td className={`agree-${b.agreement.replace(' ', '-')}`}>{AGREEMENT_WORDS[b.agreement]}</td>
           </tr>
         ))}
