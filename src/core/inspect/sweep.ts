@@ -77,7 +77,7 @@ export interface SweepPlan {
   base: Config;
   setting: SweepSetting;
   values: number[];
-  contestants: Contestant[]; // one curve each (1 to 4)
+  contestants: Contestant[]; // one curve each, any number (a race has at most 4; the variants figure sweeps 9)
   steps: number; // training steps per run (at most, with solvedCheckEvery)
   /** Validate every this many steps and end a run once it is solved; absent, every run trains all its steps. */
   solvedCheckEvery?: number;
