@@ -102,7 +102,7 @@ test('figures: a variants plan over the figures’ limit (from a link: all nine,
   await figure.scrollIntoViewIfNeeded();
   await expect(page.getByTestId('variants-steps')).toHaveValue('20000');
   await page.getByTestId('variants-start').click();
-  await expect(figure.getByRole('alert')).toHaveText("Not started: 180 runs of up to 20000 steps need up to about 6.8e+12 multiply-adds, over the figure's limit of 2e+12: fewer or shorter lags, seeds, cells or steps.");
+  await expect(figure.getByRole('alert')).toHaveText("Not started: 180 runs of up to 20000 steps need up to about 6.8e+12 multiply-adds, over the figure's limit of 2e+12: fewer variants, seeds or steps.");
   await expect(page.getByTestId('variants-progress')).toHaveCount(0);
   await expect(page.getByTestId('variants-start')).toBeVisible();
 });

@@ -60,7 +60,7 @@ export function successPlan(config: Config, settings: SuccessSettings): SweepPla
     order: 'value',
     seeds,
   };
-  const problem = sweepFigureProblem(plan, (c) => createTask(c)); // a task's own limits (temporal order's T ≥ 4) throw here too
+  const problem = sweepFigureProblem(plan, (c) => createTask(c), 'or shorter lags, seeds, cells or steps'); // a task's own limits (temporal order's T ≥ 4) throw here too
   if (problem) throw new Error(`Not started: ${problem}.`);
   return plan;
 }

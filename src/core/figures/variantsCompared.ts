@@ -7,6 +7,7 @@ import { defaultConfig, type Config } from '../config';
 import type { LstmVariant } from '../cells/lstmVariants';
 import { greff } from '../lessons/greff';
 import { sweepFigureProblem, type SweepPlan, type SweepResult } from '../inspect/sweep';
+import type { FigureVerdict } from './verdict';
 import { createTask } from '../tasks';
 
 /** Greff et al.'s nine: V and the eight one-change variants (NP is V without peepholes: PyTorch's nn.LSTM). */
@@ -89,7 +90,7 @@ export function variantsPlan(config: Config, settings: VariantsSettings): SweepP
     order: 'value',
     seeds,
   };
-  const problem = sweepFigureProblem(plan, (c) => createTask(c));
+  const problem = sweepFigureProblem(plan, (c) => createTask(c), 'variants, seeds or steps');
   if (problem) throw new Error(`Not started: ${problem}.`);
   return plan;
 }
@@ -199,14 +200,10 @@ export function variantsSummary(result: SweepResult, plan: Pick<SweepPlan, 'base
   return boxes;
 }
 
-/** The live verdict: 'agrees' when every variant judged so far agrees with the paper (or in part), 'differs' when one does not. */
-export interface VariantsVerdict {
-  status: 'pending' | 'agrees' | 'differs';
-  text: string;
-}
-
-/** Our runs in a sentence: which variants came out worse, about the same or better than V, and how often that agrees with the paper. */
-export function variantsVerdict(boxes: readonly VariantBox[]): VariantsVerdict {
+/**
+ * Our runs in a sentence (the live verdict: 'agrees' when every variant judged so far agrees with the paper, or in
+ * part; 'differs' when one does not): which variants came out worse, about the same or better than V, and how often that agrees with the paper. */
+export function variantsVerdict(boxes: readonly VariantBox[]): FigureVerdict {
   const judged = boxes.filter((b) => b.ours !== 'pending' && b.ours !== 'reference');
   if (judged.length === 0) return { status: 'pending', text: `Not yet: each variant and V need ${MIN_RUNS_FOR_VERDICT} finished runs.` };
   const names = (ours: OurVerdict) => judged.filter((b) => b.ours === ours).map((b) => b.name);

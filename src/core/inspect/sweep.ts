@@ -173,12 +173,12 @@ export function sweepWork(plan: SweepPlan, makeTask: MakeTask): number {
  */
 export const SWEEP_FIGURE_MAX_MULTIPLY_ADDS = 2e12;
 
-/** Why a figure's sweep is refused (naming its limit and what to lower), or null. */
-export function sweepFigureProblem(plan: SweepPlan, makeTask: MakeTask): string | null {
+/** Why a figure's sweep is refused (naming its limit and the figure's choices to lower, `fewer …`), or null. */
+export function sweepFigureProblem(plan: SweepPlan, makeTask: MakeTask, lower: string): string | null {
   const work = sweepWork(plan, makeTask);
   if (work <= SWEEP_FIGURE_MAX_MULTIPLY_ADDS) return null;
   const runs = sweepRuns(plan).length;
-  return `${runs} runs of up to ${plan.steps} steps need up to about ${work.toExponential(1)} multiply-adds, over the figure's limit of ${SWEEP_FIGURE_MAX_MULTIPLY_ADDS.toExponential(0)}: fewer ${plan.setting === 'T' ? 'or shorter lags' : 'values'}, seeds, cells or steps`;
+  return `${runs} runs of up to ${plan.steps} steps need up to about ${work.toExponential(1)} multiply-adds, over the figure's limit of ${SWEEP_FIGURE_MAX_MULTIPLY_ADDS.toExponential(0)}: fewer ${lower}`;
 }
 
 /** Runs every (contestant, value) pair in sweepRuns' order, values ascending. */

@@ -16,7 +16,7 @@ import { useSweepWorker } from '../useSweepWorker';
 import { formatValue } from '../format';
 import { useWidth } from '../useWidth';
 import { describeVariants, variantsCsv, variantsGeometry, VERDICT_COLORS } from './variantsView';
-import { FigureExports, FigureSection } from './FigureSection';
+import { FigureExports, FigureSection, FigureVerdictLine } from './FigureSection';
 import { LinkNotice, SweepStartButton, SweepStatus, useLinkedChoice } from './SweepFigureRun';
 import './figures.css';
 
@@ -117,8 +117,6 @@ function VariantsLive() {
   );
 }
 
-/** The lesson card's verdict colours: agrees as a claim that holds, differs as one contradicted. */
-const VERDICT_CLASS = { pending: '', agrees: 'verdict-holds', differs: 'verdict-contradicted' } as const;
 const AGREEMENT_WORDS = { reference: '—', pending: '…', agrees: 'yes', 'in part': 'in part', disagrees: 'no' } as const;
 
 /** One box of final validation losses per variant, V's middle half as a band; beside it the paper's verdicts and ours. */
@@ -141,9 +139,7 @@ export function VariantsChart({ plan, result }: { plan: SweepPlan; result: Sweep
 
   return (
     <figure className="variants-chart-figure">
-      <p className={`lesson-verdict variants-verdict ${VERDICT_CLASS[verdict.status]}`} data-testid="variants-verdict" data-status={verdict.status}>
-        {verdict.text}
-      </p>
+      <FigureVerdictLine figure="variants" verdict={verdict} />
       <div className="variants-views">
         <div ref={ref} className="svg-chart variants-chart" role="img" tabIndex={0} aria-label={describeVariants(boxes, plan.steps)} data-testid="variants-chart" data-runs={runs}>
           <svg ref={svgRef} width={width} height={height} aria-hidden="true">
