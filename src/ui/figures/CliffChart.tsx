@@ -10,7 +10,6 @@ import { computeCliff } from '../../state/controller';
 import { useStore } from '../../state/store';
 import { powerOfTenLabel } from '../axes';
 import { buildLut } from '../colormap';
-import { chartPng, download, svgDocument } from '../export/chartExport';
 import { runFileStem } from '../export/chartFiles';
 import { formatValue } from '../format';
 import { PALETTE } from '../palette';
@@ -114,12 +113,6 @@ export function CliffChart({ result, step }: { result: CliffResult; step: number
   const stem = `${runFileStem(task, cell, step)}-cliff`;
   const { current } = result;
 
-  const exportPng = async () => {
-    if (svgRef.current) download(await chartPng({ title: 'cliff', element: svgRef.current }), `${stem}.png`, 'image/png');
-  };
-  const exportSvg = () => svgRef.current && download(svgDocument(svgRef.current), `${stem}.svg`, 'image/svg+xml');
-  const exportCsv = () => download(cliffCsv(result), `${stem}.csv`, 'text/csv');
-
   return (
     <figure className="cliff-chart-figure">
       <FigureVerdictLine figure="cliff" verdict={cliffVerdict(result.points)} />
@@ -162,7 +155,7 @@ export function CliffChart({ result, step }: { result: CliffResult; step: number
           </span>
         </div>
       </div>
-      <FigureExports figure="cliff" png={exportPng} svg={exportSvg} csv={exportCsv}>
+      <FigureExports figure="cliff" svg={svgRef} stem={stem} title="cliff" csv={() => cliffCsv(result)}>
         Step {step}, {result.points.length} points:
       </FigureExports>
     </figure>

@@ -1,12 +1,13 @@
 // What every paper's figure shares: a collapsible section that is open when the link's `figure` names it (opening
 // or closing it writes the link, and resets the figure parameters there), shown in its lessons or whenever it is
 // open (embedded: only when open); the row of export buttons; the verdict line.
-import type { ReactNode } from 'react';
+import type { ReactNode, RefObject } from 'react';
 import type { Config } from '../../core/config';
 import { figureParamDefaults } from '../../core/figures/params';
 import type { FigureVerdict } from '../../core/figures/verdict';
 import { setConfig } from '../../state/controller';
 import { useStore } from '../../state/store';
+import { chartPng, download, svgDocument } from '../export/chartExport';
 import './figures.css';
 
 type FigureId = Exclude<Config['figure'], 'none'>;
@@ -32,18 +33,24 @@ export function FigureSection({ figure, lessons, title, source, children }: { fi
   );
 }
 
-/** The caption under a computed figure: what it shows, then PNG, SVG and CSV (test ids `<figure>-png` …). */
-export function FigureExports({ figure, children, png, svg, csv }: { figure: FigureId; children: ReactNode; png: () => Promise<void>; svg: () => void; csv: () => void }) {
+/**
+ * The caption under a computed figure: what it shows, then PNG and SVG of its chart (`svg`) and its numbers as CSV,
+ * saved as `<stem>.png` … (test ids `<figure>-png` …).
+ */
+export function FigureExports({ figure, children, svg, stem, title, csv }: { figure: FigureId; children: ReactNode; svg: RefObject<SVGSVGElement | null>; stem: string; title: string; csv: () => string }) {
+  const png = async () => {
+    if (svg.current) download(await chartPng({ title, element: svg.current }), `${stem}.png`, 'image/png');
+  };
   return (
     <figcaption className="figure-export">
       <span className="muted">{children}</span>
       <button type="button" onClick={() => void png()} data-testid={`${figure}-png`}>
         PNG
       </button>
-      <button type="button" onClick={svg} data-testid={`${figure}-svg`}>
+      <button type="button" onClick={() => svg.current && download(svgDocument(svg.current), `${stem}.svg`, 'image/svg+xml')} data-testid={`${figure}-svg`}>
         SVG
       </button>
-      <button type="button" onClick={csv} data-testid={`${figure}-csv`}>
+      <button type="button" onClick={() => download(csv(), `${stem}.csv`, 'text/csv')} data-testid={`${figure}-csv`}>
         CSV
       </button>
     </figcaption>

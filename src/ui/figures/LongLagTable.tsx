@@ -9,14 +9,13 @@ import { DEFAULT_SUCCESS_SEEDS, successSummary, SUCCESS_SETTINGS } from '../../c
 import { SOLVED_GAP, type SweepPlan } from '../../core/inspect/sweep';
 import { PAPERS } from '../../core/lessons/papers';
 import { useStore } from '../../state/store';
-import { chartPng, download, svgDocument } from '../export/chartExport';
 import { formatSteps } from '../format';
 import { useSweepWorker } from '../useSweepWorker';
 import { useWidth } from '../useWidth';
 import { FigureExports, FigureSection, FigureVerdictLine } from './FigureSection';
 import { LineLegend, PlotAxes } from './PlotAxes';
 import { describeLongLag, entryText, longLagCsv, longLagGeometry } from './longLagView';
-import { CELL_KINDS, choiceLags, LagSweepControls, LinkNotice, SweepStartButton, SweepStatus, useLinkedChoice } from './SweepFigureRun';
+import { CELL_KINDS, choiceLags, LagSweepControls, LinkNotice, SweepStartButton, SweepStatus, useLinkedChoice, useRunsPage } from './SweepFigureRun';
 import './figures.css';
 
 /** The lesson the table belongs to: the LSTM's constant error carousel. */
@@ -37,9 +36,8 @@ export function LongLagFigure() {
 }
 
 function LongLagLive() {
-  const seed = useStore((s) => s.config.seed);
-  const pageEngine = useStore((s) => s.config.engine);
-  const activeEngine = useStore((s) => s.engine?.kind);
+  const page = useRunsPage();
+  const { seed } = page;
   const [task, setTask] = useState<LongLagTask>(() => useStore.getState().config.figTask);
   const { choice, setChoice, notice, share } = useLinkedChoice(CELL_KINDS, { cells: ['rnn_tanh', 'gru', 'lstm'], lagText: DEFAULT_LONG_LAGS[task].join(', '), seeds: DEFAULT_SUCCESS_SEEDS, steps: DEFAULT_LONG_LAG_STEPS });
   const sweep = useSweepWorker('rnnlab-long-lag-figure', 'The runs');
@@ -50,7 +48,7 @@ function LongLagLive() {
     let next: SweepPlan;
     try {
       const lags = choiceLags(choice, MAX_LAG);
-      next = longLagPlan({ engine: activeEngine ?? pageEngine, seed }, task, { cells: choice.cells, lags, seeds: choice.seeds, steps: choice.steps });
+      next = longLagPlan(page, task, { cells: choice.cells, lags, seeds: choice.seeds, steps: choice.steps });
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
       return;
@@ -123,12 +121,6 @@ function LongLagResults({ plan, rows, cancelled }: { plan: SweepPlan; rows: Long
   const cells = rows[0]?.entries ?? [];
   const runs = rows.reduce((n, r) => n + r.entries.reduce((m, e) => m + e.runs, 0), 0);
   const stem = `rnnlab-long-lag-${plan.base.task}-${plan.seeds}seeds-${plan.steps}steps`;
-
-  const exportPng = async () => {
-    if (svgRef.current) download(await chartPng({ title: 'training sequences needed against the lag', element: svgRef.current }), `${stem}.png`, 'image/png');
-  };
-  const exportSvg = () => svgRef.current && download(svgDocument(svgRef.current), `${stem}.svg`, 'image/svg+xml');
-  const exportCsv = () => download(longLagCsv(rows, paper), `${stem}.csv`, 'text/csv');
 
   return (
     <figure className="longlag-figure-body">
@@ -211,7 +203,7 @@ function LongLagResults({ plan, rows, cancelled }: { plan: SweepPlan; rows: Long
           </div>
         </div>
       </div>
-      <FigureExports figure="longlag" png={exportPng} svg={exportSvg} csv={exportCsv}>
+      <FigureExports figure="longlag" svg={svgRef} stem={stem} title="training sequences needed against the lag" csv={() => longLagCsv(rows, paper)}>
         {runs} of {plan.values.length * plan.contestants.length * (plan.seeds ?? 1)} runs, {plan.seeds} seeds, up to {plan.steps} steps{cancelled ? ' (cancelled)' : ''}:
       </FigureExports>
     </figure>

@@ -9,7 +9,6 @@ import { SATURATION_HIGH, SATURATION_LOW } from '../../core/inspect/gates';
 import { PAPERS } from '../../core/lessons/papers';
 import { computeSaturation } from '../../state/controller';
 import { useStore } from '../../state/store';
-import { chartPng, download, svgDocument } from '../export/chartExport';
 import { runFileStem } from '../export/chartFiles';
 import { LAYER_COLORS } from '../palette';
 import { useWidth } from '../useWidth';
@@ -107,12 +106,6 @@ export function SaturationChart({ figure, step }: { figure: Figure; step: number
   ];
   const layers = figure.trained.layers.length;
 
-  const exportPng = async () => {
-    if (svgRef.current) download(await chartPng({ title: 'gate saturation', element: svgRef.current }), `${stem}.png`, 'image/png');
-  };
-  const exportSvg = () => svgRef.current && download(svgDocument(svgRef.current), `${stem}.svg`, 'image/svg+xml');
-  const exportCsv = () => download(saturationCsv(figure), `${stem}.csv`, 'text/csv');
-
   return (
     <figure className="saturation-chart-figure">
       <FigureVerdictLine figure="saturation" verdict={saturationVerdict(figure)} />
@@ -178,7 +171,7 @@ export function SaturationChart({ figure, step }: { figure: Figure; step: number
             ))}
         </div>
       </div>
-      <FigureExports figure="saturation" png={exportPng} svg={exportSvg} csv={exportCsv}>
+      <FigureExports figure="saturation" svg={svgRef} stem={stem} title="gate saturation" csv={() => saturationCsv(figure)}>
           Step {step}, {figure.windows} windows of {figure.windowLength} characters:
       </FigureExports>
     </figure>

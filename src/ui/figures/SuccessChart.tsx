@@ -7,14 +7,12 @@ import { useMemo, useRef } from 'react';
 import { DEFAULT_SUCCESS_LAGS, DEFAULT_SUCCESS_SEEDS, DEFAULT_SUCCESS_STEPS, successConfig, successPlan, successSummary, successVerdict, SUCCESS_SETTINGS } from '../../core/figures/successVsLength';
 import { SOLVED_GAP, type SweepPlan, type SweepResult } from '../../core/inspect/sweep';
 import { PAPERS } from '../../core/lessons/papers';
-import { useStore } from '../../state/store';
-import { chartPng, download, svgDocument } from '../export/chartExport';
 import { useSweepWorker } from '../useSweepWorker';
 import { useWidth } from '../useWidth';
 import { describeSuccess, successCsv, successGeometry } from './successView';
 import { FigureExports, FigureSection, FigureVerdictLine } from './FigureSection';
 import { LineLegend, PlotAxes } from './PlotAxes';
-import { CELL_KINDS, choiceLags, LagSweepControls, LinkNotice, SweepStartButton, SweepStatus, useLinkedChoice } from './SweepFigureRun';
+import { CELL_KINDS, choiceLags, LagSweepControls, LinkNotice, SweepStartButton, SweepStatus, useLinkedChoice, useRunsPage } from './SweepFigureRun';
 import './figures.css';
 
 /** The lessons the figure belongs to: vanishing gradients (its cause) and the LSTM (its remedy). */
@@ -35,9 +33,8 @@ export function SuccessFigure() {
 }
 
 function SuccessLive() {
-  const seed = useStore((s) => s.config.seed);
-  const pageEngine = useStore((s) => s.config.engine);
-  const activeEngine = useStore((s) => s.engine?.kind);
+  const page = useRunsPage();
+  const { seed } = page;
   const { choice, setChoice, notice, share } = useLinkedChoice(CELL_KINDS, { cells: ['rnn_tanh', 'lstm'], lagText: DEFAULT_SUCCESS_LAGS.join(', '), seeds: DEFAULT_SUCCESS_SEEDS, steps: DEFAULT_SUCCESS_STEPS });
   const { seeds, steps } = choice;
   const sweep = useSweepWorker('rnnlab-success-figure', 'The runs');
@@ -48,7 +45,7 @@ function SuccessLive() {
     try {
       const lags = choiceLags(choice, MAX_LAG);
       // the runs train where the page's own run does ('auto' resolved by the page once it has an engine)
-      next = successPlan(successConfig({ engine: activeEngine ?? pageEngine, seed }), { cells: choice.cells, lags, seeds, steps });
+      next = successPlan(successConfig(page), { cells: choice.cells, lags, seeds, steps });
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
       return;
@@ -97,12 +94,6 @@ export function SuccessChart({ plan, result }: { plan: SweepPlan; result: SweepR
   const runs = result.curves.reduce((n, c) => n + c.points.length, 0);
   const stem = `rnnlab-success-vs-length-${plan.seeds}seeds-${plan.steps}steps`;
 
-  const exportPng = async () => {
-    if (svgRef.current) download(await chartPng({ title: 'success against sequence length', element: svgRef.current }), `${stem}.png`, 'image/png');
-  };
-  const exportSvg = () => svgRef.current && download(svgDocument(svgRef.current), `${stem}.svg`, 'image/svg+xml');
-  const exportCsv = () => download(successCsv(curves), `${stem}.csv`, 'text/csv');
-
   return (
     <figure className="success-chart-figure">
       <FigureVerdictLine figure="success" verdict={successVerdict(curves, plan.seeds ?? 1)} />
@@ -130,7 +121,7 @@ export function SuccessChart({ plan, result }: { plan: SweepPlan; result: SweepR
         </svg>
         <LineLegend items={g.series.map((s) => ({ key: s.cell, label: s.label, color: s.color }))} />
       </div>
-      <FigureExports figure="success" png={exportPng} svg={exportSvg} csv={exportCsv}>
+      <FigureExports figure="success" svg={svgRef} stem={stem} title="success against sequence length" csv={() => successCsv(curves)}>
           {runs} of {plan.values.length * plan.contestants.length * (plan.seeds ?? 1)} runs, {plan.seeds} seeds, up to {plan.steps} steps{result.cancelled ? ' (cancelled)' : ''}:
       </FigureExports>
     </figure>

@@ -124,3 +124,11 @@ export function LinkNotice({ notice }: { notice: string | null }) {
     </p>
   ) : null;
 }
+
+/** Where a figure's fresh runs train and from which seed: the page's engine (its 'auto' resolved once it has one) and seed. */
+export function useRunsPage(): Pick<Config, 'engine' | 'seed'> {
+  const seed = useStore((s) => s.config.seed);
+  const pageEngine = useStore((s) => s.config.engine);
+  const activeEngine = useStore((s) => s.engine?.kind);
+  return { engine: activeEngine ?? pageEngine, seed };
+}

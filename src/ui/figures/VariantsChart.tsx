@@ -10,14 +10,12 @@ import {
 import { budgetsWith } from '../../core/figures/params';
 import type { SweepPlan, SweepResult } from '../../core/inspect/sweep';
 import { PAPERS } from '../../core/lessons/papers';
-import { useStore } from '../../state/store';
-import { chartPng, download, svgDocument } from '../export/chartExport';
 import { useSweepWorker } from '../useSweepWorker';
 import { formatValue } from '../format';
 import { useWidth } from '../useWidth';
 import { describeVariants, variantsCsv, variantsGeometry, VERDICT_COLORS } from './variantsView';
 import { FigureExports, FigureSection, FigureVerdictLine } from './FigureSection';
-import { LinkNotice, SweepStartButton, SweepStatus, useLinkedChoice } from './SweepFigureRun';
+import { LinkNotice, SweepStartButton, SweepStatus, useLinkedChoice, useRunsPage } from './SweepFigureRun';
 import './figures.css';
 
 const VARIANTS_LESSONS = ['greff'];
@@ -33,22 +31,21 @@ export function VariantsFigure() {
 }
 
 function VariantsLive() {
-  const seed = useStore((s) => s.config.seed);
-  const pageEngine = useStore((s) => s.config.engine);
-  const activeEngine = useStore((s) => s.engine?.kind);
+  const page = useRunsPage();
+  const { seed } = page;
   // the link's figCells names the variants ("vanilla,nfg"), figSeeds and figSteps the rest; there is no lag to choose
   const { choice, setChoice, notice, share } = useLinkedChoice<GreffVariant>(GREFF_VARIANTS, { cells: [...GREFF_VARIANTS], lagText: '', seeds: DEFAULT_VARIANT_SEEDS, steps: DEFAULT_VARIANT_STEPS });
   const { cells: variants, seeds, steps } = choice;
   const setVariants = (next: (vs: GreffVariant[]) => GreffVariant[]) => setChoice({ ...choice, cells: next(variants) });
   const sweep = useSweepWorker('rnnlab-variants-figure', 'The runs');
   const { plan, result, setError, running } = sweep;
-  const settings = variantsConfig({ engine: pageEngine, seed });
+  const settings = variantsConfig(page);
 
   const start = () => {
     let next: SweepPlan;
     try {
       // the runs train where the page's own run does ('auto' resolved by the page once it has an engine)
-      next = variantsPlan(variantsConfig({ engine: activeEngine ?? pageEngine, seed }), { variants, seeds, steps });
+      next = variantsPlan(variantsConfig(page), { variants, seeds, steps });
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
       return;
@@ -131,12 +128,6 @@ export function VariantsChart({ plan, result }: { plan: SweepPlan; result: Sweep
   const runs = result.curves.reduce((n, c) => n + c.points.length, 0);
   const stem = `rnnlab-lstm-variants-${plan.seeds}seeds-${plan.steps}steps`;
 
-  const exportPng = async () => {
-    if (svgRef.current) download(await chartPng({ title: 'LSTM variants compared', element: svgRef.current }), `${stem}.png`, 'image/png');
-  };
-  const exportSvg = () => svgRef.current && download(svgDocument(svgRef.current), `${stem}.svg`, 'image/svg+xml');
-  const exportCsv = () => download(variantsCsv(boxes), `${stem}.csv`, 'text/csv');
-
   return (
     <figure className="variants-chart-figure">
       <FigureVerdictLine figure="variants" verdict={verdict} />
@@ -197,7 +188,7 @@ export function VariantsChart({ plan, result }: { plan: SweepPlan; result: Sweep
         </div>
         <VerdictTable boxes={boxes} />
       </div>
-      <FigureExports figure="variants" png={exportPng} svg={exportSvg} csv={exportCsv}>
+      <FigureExports figure="variants" svg={svgRef} stem={stem} title="LSTM variants compared" csv={() => variantsCsv(boxes)}>
         {runs} of {plan.contestants.length * (plan.seeds ?? 1)} runs, {plan.seeds} seeds, {plan.steps} steps each{result.cancelled ? ' (cancelled)' : ''} (box: quartiles of the finished runs, whiskers: min to max, a dot per seed):
       </FigureExports>
     </figure>
