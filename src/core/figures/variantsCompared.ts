@@ -7,8 +7,8 @@ import { defaultConfig, type Config } from '../config';
 import type { LstmVariant } from '../cells/lstmVariants';
 import { greff } from '../lessons/greff';
 import { sweepFigureProblem, type SweepPlan, type SweepResult } from '../inspect/sweep';
-import type { FigureVerdict } from './verdict';
 import { createTask } from '../tasks';
+import type { FigureVerdict } from './verdict';
 
 /** Greff et al.'s nine: V and the eight one-change variants (NP is V without peepholes: PyTorch's nn.LSTM). */
 export const GREFF_VARIANTS = ['vanilla', 'nig', 'nfg', 'nog', 'niaf', 'noaf', 'np', 'cifg', 'fgr'] as const satisfies readonly LstmVariant[];
