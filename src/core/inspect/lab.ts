@@ -7,7 +7,7 @@ import type { Config } from '../config';
 import { createTask } from '../tasks';
 import type { TaskData } from '../tasks/task';
 import { runRace, type Contestant, type MakeTrainer, type RaceResult } from './race';
-import { runSweep, type SweepPlan, type SweepProgress, type SweepResult } from './sweep';
+import { runSweep, sweepRuns, type SweepPlan, type SweepProgress, type SweepResult } from './sweep';
 import { clock } from './timing';
 
 export type ToLab =
@@ -76,7 +76,7 @@ export class LabSession {
         this.post({ type: 'race', id, result, done: true });
       } else {
         const data = message.data ?? {};
-        let progress: SweepProgress = { runsDone: 0, runsTotal: message.plan.contestants.length * message.plan.values.length, fraction: 0, current: null };
+        let progress: SweepProgress = { runsDone: 0, runsTotal: sweepRuns(message.plan).length, fraction: 0, current: null };
         const result = await runSweep(message.plan, (config) => createTask(config, data), this.makeTrainer, {
           signal,
           onProgress: (p, partial) => {
