@@ -131,7 +131,10 @@ export function longLagVerdict(rows: readonly LongLagRow[], seeds: number): Figu
     .entries.filter((o) => o.cell !== 'lstm' && o.runs > 0)
     .map((o) => `${o.label} ${o.solved} of ${o.runs}`);
   const beside = others.length ? ` (${others.join(', ')})` : '';
+  // a short lag agrees only weakly: say where the paper's table starts
+  const paperFrom = rows.find((r) => r.paper)?.T;
+  const reach = paperFrom !== undefined && T < paperFrom ? `; the paper's table starts at T = ${paperFrom}: add it to compare` : '';
   return e.solved / e.runs >= LSTM_SOLVES
-    ? { status: 'agrees', text: `Agrees with the paper: ${where}${beside}.` }
+    ? { status: 'agrees', text: `Agrees with the paper: ${where}${beside}${reach}.` }
     : { status: 'differs', text: `Differs from the paper: ${where}${beside}; the paper's LSTM solved every trial.` };
 }
