@@ -54,6 +54,10 @@ test('figures: ?lesson=greff&figure=variants runs a tiny plan in the lab worker 
   expect(rows[0]).toBe('variant,seed,final_val_loss,final_train_loss,accuracy,diverged');
   expect(rows.slice(1).map((r) => r.split(',').slice(0, 2).join(','))).toEqual(['vanilla,1', 'vanilla,2', 'nfg,1', 'nfg,2', 'cifg,1', 'cifg,2']);
   for (const r of rows.slice(1)) expect(Number(r.split(',')[2])).toBeGreaterThan(0);
+  // the page's lab worker trains exactly what the core does in Node: the same final validation losses (runSweep on
+  // the CPU engine in vitest, the same plan, measured: V 0.748092 0.578109, NFG 1.765459 1.450254, CIFG 0.512957 0.521753)
+  const node = [0.748092, 0.578109, 1.765459, 1.450254, 0.512957, 0.521753];
+  rows.slice(1).forEach((r, i) => expect(Number(r.split(',')[2])).toBeCloseTo(node[i], 4));
   const svgFile = page.waitForEvent('download');
   await page.getByTestId('variants-svg').click();
   expect(await readFile(await (await svgFile).path(), 'utf8')).toContain('final validation loss');
