@@ -6,7 +6,7 @@ import { toggleLogLoss } from '../state/controller';
 import { domainOf, linearTicks, logTicks, type Tick } from './axes';
 import { thinForDisplay, type SeriesPoint } from '../state/decimate';
 import { formatSteps, formatValue } from './format';
-import { PALETTE } from './palette';
+import { MUTED_INK, PALETTE } from './palette';
 import { ChartFrame } from './SvgChart';
 import { useThrottledStore } from './useThrottled';
 
@@ -85,7 +85,7 @@ export function LossChart() {
         <ResponsiveContainer width="100%" height={presenter ? 300 : 240}>
           <LineChart margin={{ top: 22, right: 28, bottom: 8, left: 8 }} accessibilityLayer={false}>
             <CartesianGrid stroke="#e6e8ec" />
-            <XAxis dataKey="step" type="number" domain={[0, Math.max(1, lastStep)]} ticks={xTicks.map((t) => t.value)} allowDecimals={false} allowDuplicatedCategory={false} tick={{ fontSize }} tickFormatter={labelOf(xTicks)} label={{ value: 'training step', position: 'insideBottom', offset: -4, fontSize }} height={44} />
+            <XAxis dataKey="step" type="number" domain={[0, Math.max(1, lastStep)]} ticks={xTicks.map((t) => t.value)} allowDecimals={false} allowDuplicatedCategory={false} tick={{ fontSize }} tickFormatter={labelOf(xTicks)} label={{ value: 'training step', position: 'insideBottom', offset: -4, fontSize , fill: MUTED_INK }} height={44} />
             <YAxis
               type="number"
               scale={log ? 'log' : 'linear'}

@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { Rng } from '../../src/core/rng';
 import { makeSpec, paramLayout, type ModelSpec } from '../../src/core/spec';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine';
-import { cellStepValues, paintValue, shortValue, type GruStepValues, type LstmStepValues } from '../../src/ui/inside/cellDiagram';
+import { cellStepValues, contrastRatio, paintValue, shortValue, TEXT_CONTRAST, type GruStepValues, type LstmStepValues } from '../../src/ui/inside/cellDiagram';
 
 async function forwardOf(spec: ModelSpec, T: number, B: number) {
   const rng = new Rng(4);
@@ -68,5 +68,22 @@ describe('paint', () => {
     expect(shortValue(-0.001)).toBe('0.00');
     expect(shortValue(-0.5)).toBe('−0.50');
     expect(shortValue(1234)).toBe('1e3');
+  });
+
+  test('every value’s text reaches WCAG AA (4.5:1): on its fill, or on a halo of the other colour where the fill is a mid-tone', () => {
+    let halos = 0;
+    for (const range of ['unit', 'signed'] as const) {
+      for (let k = 0; k <= 200; k++) {
+        const value = range === 'unit' ? k / 200 : (k - 100) / 25;
+        const paint = paintValue(value, range);
+        const ground = paint.halo ?? paint.fill;
+        expect(contrastRatio(paint.text, ground), `${range} ${value}: ${paint.text} on ${ground}`).toBeGreaterThanOrEqual(TEXT_CONTRAST);
+        if (paint.halo) halos++;
+      }
+    }
+    // the mid blues of a half-open gate need it; most fills do not
+    expect(paintValue(0.73, 'unit').halo).not.toBeNull();
+    expect(halos).toBeLessThan(100);
+    expect(contrastRatio('#ffffff', '#000000')).toBeCloseTo(21, 6);
   });
 });

@@ -1,8 +1,8 @@
 // The cell, drawn in the manner of Olah's "Understanding LSTM Networks": the carried state as a line along
 // the top, the gates as boxes (σ σ tanh σ), pointwise ⊗ and ⊕ nodes, and the flows between them — each
 // painted with its live value for one unit at one time step. A slider and buttons step through the sequence.
-import { createContext, useContext, useEffect, useId, useState } from 'react';
-import { paintValue, shortValue, type CellStepValues, type GruStepValues, type LstmStepValues } from './cellDiagram';
+import { createContext, useContext, useEffect, useId, useState, type ReactNode } from 'react';
+import { paintValue, shortValue, type CellStepValues, type Paint, type GruStepValues, type LstmStepValues } from './cellDiagram';
 import './inside.css';
 
 export interface CellDiagramProps {
@@ -17,6 +17,15 @@ export interface CellDiagramProps {
   caption?: string;
 }
 
+/** Text on a painted fill, outlined by the paint's halo where the fill is a mid-tone. */
+function PaintedText({ paint, children, ...props }: { paint: Paint; children: ReactNode; x: number; y: number; className: string }) {
+  return (
+    <text {...props} textAnchor="middle" fill={paint.text} {...(paint.halo ? { stroke: paint.halo, strokeWidth: 3, strokeLinejoin: 'round' as const, paintOrder: 'stroke' } : {})}>
+      {children}
+    </text>
+  );
+}
+
 const BOX_W = 72;
 const BOX_H = 58;
 
@@ -26,15 +35,15 @@ function GateBox({ x, y, symbol, name, value, range }: { x: number; y: number; s
     <g className="cd-gate" data-gate={name}>
       <title>{`${name} = ${shortValue(value)}`}</title>
       <rect x={x - BOX_W / 2} y={y - BOX_H / 2} width={BOX_W} height={BOX_H} rx={6} fill={paint.fill} stroke="#3d4552" strokeWidth={1.2} />
-      <text x={x} y={y - 15} textAnchor="middle" fill={paint.text} className="cd-gate-name">
+      <PaintedText paint={paint} x={x} y={y - 15} className="cd-gate-name">
         {name}
-      </text>
-      <text x={x} y={y + 5} textAnchor="middle" fill={paint.text} className={symbol === 'σ' ? 'cd-symbol' : 'cd-symbol-small'}>
+      </PaintedText>
+      <PaintedText paint={paint} x={x} y={y + 5} className={symbol === 'σ' ? 'cd-symbol' : 'cd-symbol-small'}>
         {symbol}
-      </text>
-      <text x={x} y={y + 22} textAnchor="middle" fill={paint.text} className="cd-value">
+      </PaintedText>
+      <PaintedText paint={paint} x={x} y={y + 22} className="cd-value">
         {shortValue(value)}
-      </text>
+      </PaintedText>
     </g>
   );
 }
@@ -60,9 +69,9 @@ function Chip({ x, y, label, value, anchor = 'start', range = 'signed' }: { x: n
   return (
     <g className="cd-chip" data-flow={label}>
       <rect x={left} y={y - 12} width={width} height={20} rx={4} fill={paint.fill} stroke="#3d4552" strokeWidth={0.6} />
-      <text x={left + width / 2} y={y + 2} textAnchor="middle" fill={paint.text} className="cd-chip-text">
+      <PaintedText paint={paint} x={left + width / 2} y={y + 2} className="cd-chip-text">
         {text}
-      </text>
+      </PaintedText>
     </g>
   );
 }
@@ -100,9 +109,9 @@ function LstmDrawing({ v, input }: { v: LstmStepValues; input: string }) {
       {/* output: tanh(c) times o */}
       <Line d="M 500 70 L 500 124" />
       <ellipse cx={500} cy={140} rx={26} ry={15} fill={paintValue(v.squashed, 'signed').fill} stroke="#3d4552" strokeWidth={1.2} />
-      <text x={500} y={145} textAnchor="middle" fill={paintValue(v.squashed, 'signed').text} className="cd-symbol-small">
+      <PaintedText paint={paintValue(v.squashed, 'signed')} x={500} y={145} className="cd-symbol-small">
         tanh
-      </text>
+      </PaintedText>
       <Line d="M 500 156 L 500 201" />
       <Line d="M 452 215 L 486 215" />
       <Op x={500} y={215} op="×" title="h(t) = o · tanh(c(t))" />

@@ -8,6 +8,7 @@ import { CELLS, cellInfo, type CellKind } from '../../core/spec';
 import { domainOf } from '../axes';
 import { formatValue } from '../format';
 import { ChartFrame } from '../SvgChart';
+import { MUTED_INK } from '../palette';
 import { CONTESTANT_STYLES, percent, sweepRows, type SweepField, type SweepRow } from './views';
 import './inside.css';
 
@@ -75,10 +76,10 @@ function SweepViewImpl({ result, progress, running, onCancel }: SweepViewProps) 
                   ticks={rows.map((r) => r.value)}
                   tick={{ fontSize: 11 }}
                   tickFormatter={(v: number) => formatValue(v)}
-                  label={{ value: SWEEP_LABELS[result.setting], position: 'insideBottom', offset: -4, fontSize: 12 }}
+                  label={{ value: SWEEP_LABELS[result.setting], position: 'insideBottom', offset: -4, fontSize: 12 , fill: MUTED_INK }}
                   height={40}
                 />
-                <YAxis type="number" scale={yLog ? 'log' : 'linear'} domain={yDomain} allowDataOverflow tick={{ fontSize: 11 }} tickFormatter={(v: number) => formatValue(v, 2)} width={56} label={{ value: yName, angle: -90, position: 'insideLeft', fontSize: 12 }} />
+                <YAxis type="number" scale={yLog ? 'log' : 'linear'} domain={yDomain} allowDataOverflow tick={{ fontSize: 11 }} tickFormatter={(v: number) => formatValue(v, 2)} width={56} label={{ value: yName, angle: -90, position: 'insideLeft', fontSize: 12 , fill: MUTED_INK }} />
                 <Tooltip formatter={(v) => formatValue(Number(v))} labelFormatter={(v) => `${result.setting} = ${formatValue(Number(v))}`} isAnimationActive={false} />
                 {result.curves.map((c, k) => (
                   <Line key={k} dataKey={`c${k}`} name={c.label} stroke={CONTESTANT_STYLES[k % 4].color} strokeDasharray={CONTESTANT_STYLES[k % 4].dash} strokeWidth={2} dot={{ r: 4, fill: CONTESTANT_STYLES[k % 4].color }} isAnimationActive={false} connectNulls={false} />

@@ -97,13 +97,34 @@ export function cellStepValues(fwd: ForwardSlices, pick: CellPick): CellStepValu
 
 export interface Paint {
   fill: string; // CSS colour
-  text: string; // black or white, whichever reads better on the fill
+  text: string; // near-black or white, whichever contrasts more with the fill
+  /** A thin outline of the other colour around the glyphs where neither reaches WCAG AA (4.5:1) on the fill. */
+  halo: string | null;
 }
 
-function readableOn(color: string): string {
+const DARK_TEXT = '#111111';
+const LIGHT_TEXT = '#ffffff';
+/** WCAG AA for normal-size text. */
+export const TEXT_CONTRAST = 4.5;
+
+/** WCAG 2 relative luminance of an sRGB colour. */
+export function relativeLuminance(color: string): number {
+  const channel = (c: number) => ((c /= 255) <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
   const [r, g, b] = parseColor(color);
-  const luminance = (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
-  return luminance > 0.55 ? '#111111' : '#ffffff';
+  return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+}
+
+/** WCAG 2 contrast ratio of two colours, 1 to 21. */
+export function contrastRatio(a: string, b: string): number {
+  const [la, lb] = [relativeLuminance(a), relativeLuminance(b)];
+  return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
+}
+
+function readableOn(fill: string): Omit<Paint, 'fill'> {
+  const [dark, light] = [contrastRatio(DARK_TEXT, fill), contrastRatio(LIGHT_TEXT, fill)];
+  const text = dark >= light ? DARK_TEXT : LIGHT_TEXT;
+  // a mid-tone (a half-open gate's blue) reaches 4.4:1 at best with either: the halo gives the glyphs their own ground
+  return { text, halo: Math.max(dark, light) >= TEXT_CONTRAST ? null : text === DARK_TEXT ? LIGHT_TEXT : DARK_TEXT };
 }
 
 /**
@@ -112,9 +133,9 @@ function readableOn(color: string): string {
  * maps. Both ramps are ColorBrewer's colour-blind-safe schemes. Non-finite values are grey.
  */
 export function paintValue(value: number, range: 'unit' | 'signed'): Paint {
-  if (!Number.isFinite(value)) return { fill: '#bdbdbd', text: '#111111' };
+  if (!Number.isFinite(value)) return { fill: '#bdbdbd', ...readableOn('#bdbdbd') };
   const fill = range === 'unit' ? interpolateBlues(0.08 + 0.84 * Math.min(1, Math.max(0, value))) : interpolatePuOr(0.5 + 0.45 * Math.tanh(value));
-  return { fill, text: readableOn(fill) };
+  return { fill, ...readableOn(fill) };
 }
 
 /** A number for a small box: 2 decimals, a sign, no "-0.00". */

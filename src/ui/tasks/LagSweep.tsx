@@ -8,7 +8,7 @@ import type { Config } from '../../core/config';
 import { SOLVED_GAP } from '../../core/inspect/sweep';
 import type { CellKind } from '../../core/spec';
 import { formatValue } from '../format';
-import { PALETTE } from '../palette';
+import { MUTED_INK, PALETTE } from '../palette';
 import { useSweepWorker } from '../useSweepWorker';
 import { ChartFrame } from '../SvgChart';
 import { DEFAULT_LAGS, lagChartRows, lagRuns, lagSweepPlan, LAG_SWEEP_TASKS, parseLags, type LagSweepTask } from './lagSweepPlan';
@@ -115,10 +115,10 @@ export function LagSweep({ config }: { config: Config }) {
             <ResponsiveContainer width="100%" height={230}>
               <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 16, left: 4 }} accessibilityLayer={false}>
                 <CartesianGrid stroke="#e6e8ec" />
-                <XAxis dataKey="T" type="category" tick={{ fontSize: CHART_FONT }} label={{ value: 'lag T', position: 'insideBottom', offset: -8, fontSize: CHART_FONT }} />
-                <YAxis domain={[0, 1]} ticks={[0, 0.25, 0.5, 0.75, 1]} tick={{ fontSize: CHART_FONT }} width={44} label={{ value: 'gap closed', angle: -90, position: 'insideLeft', fontSize: CHART_FONT }} />
+                <XAxis dataKey="T" type="category" tick={{ fontSize: CHART_FONT }} label={{ value: 'lag T', position: 'insideBottom', offset: -8, fontSize: CHART_FONT , fill: MUTED_INK }} />
+                <YAxis domain={[0, 1]} ticks={[0, 0.25, 0.5, 0.75, 1]} tick={{ fontSize: CHART_FONT }} width={44} label={{ value: 'gap closed', angle: -90, position: 'insideLeft', fontSize: CHART_FONT , fill: MUTED_INK }} />
                 <Tooltip formatter={(v) => formatValue(Number(v))} labelFormatter={(T) => `T = ${T}`} isAnimationActive={false} />
-                <ReferenceLine y={SOLVED_GAP} stroke={PALETTE.grey} strokeDasharray="6 4" label={{ value: 'solved', position: 'insideTopRight', fontSize: CHART_FONT, fill: '#5b6472' }} />
+                <ReferenceLine y={SOLVED_GAP} stroke={PALETTE.grey} strokeDasharray="6 4" label={{ value: 'solved', position: 'insideTopRight', fontSize: CHART_FONT, fill: MUTED_INK }} />
                 <Legend verticalAlign="top" height={24} />
                 {shownCells.map((c) => (
                   <Line key={c.cell} dataKey={c.cell} name={c.label} stroke={c.color} strokeWidth={2} isAnimationActive={false} connectNulls={false} dot={{ r: 4 }} />

@@ -6,7 +6,7 @@ import { copyAccuracy } from '../../core/tasks/copy';
 import { reberScores } from '../../core/tasks/reber';
 import type { Task, TaskMetric } from '../../core/tasks/task';
 import { formatValue } from '../format';
-import { PALETTE } from '../palette';
+import { MUTED_INK, PALETTE } from '../palette';
 import { ChartFrame } from '../SvgChart';
 import { LagSweep } from './LagSweep';
 import { MetricPanel } from './MetricPanel';
@@ -71,7 +71,7 @@ function AddingDetail({ snapshot }: { snapshot: Snapshot }) {
         <ResponsiveContainer width="100%" height={240}>
           <ScatterChart margin={{ top: 8, right: 16, bottom: 16, left: 4 }} accessibilityLayer={false}>
             <CartesianGrid stroke="#e6e8ec" />
-            <XAxis dataKey="truth" type="number" domain={[0, 2]} ticks={[0, 0.5, 1, 1.5, 2]} tick={{ fontSize: CHART_FONT }} label={{ value: 'true sum (x) · predicted (y)', position: 'insideBottom', offset: -8, fontSize: CHART_FONT }} />
+            <XAxis dataKey="truth" type="number" domain={[0, 2]} ticks={[0, 0.5, 1, 1.5, 2]} tick={{ fontSize: CHART_FONT }} label={{ value: 'true sum (x) · predicted (y)', position: 'insideBottom', offset: -8, fontSize: CHART_FONT , fill: MUTED_INK }} />
             <YAxis dataKey="prediction" type="number" domain={[0, 2]} ticks={[0, 0.5, 1, 1.5, 2]} tick={{ fontSize: CHART_FONT }} width={52} allowDataOverflow />
             <Tooltip formatter={(v) => formatValue(Number(v))} isAnimationActive={false} />
             <ReferenceLine segment={[{ x: 0, y: 0 }, { x: 2, y: 2 }]} stroke={PALETTE.grey} strokeDasharray="6 4" />

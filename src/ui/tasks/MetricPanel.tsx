@@ -3,7 +3,7 @@ import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Too
 import type { TaskMetric } from '../../core/tasks/task';
 import { formatTicks, formatValue } from '../format';
 import { ChartFrame } from '../SvgChart';
-import { PALETTE } from '../palette';
+import { MUTED_INK, PALETTE } from '../palette';
 import { CHART_FONT, metricAxis, verdict } from './viewLogic';
 
 export function MetricPanel({ metric, history, chanceLabel = 'chance' }: { metric: TaskMetric | null; history: { n: number; value: number }[]; chanceLabel?: string }) {
@@ -30,10 +30,10 @@ export function MetricPanel({ metric, history, chanceLabel = 'chance' }: { metri
           <ResponsiveContainer width="100%" height={170}>
             <LineChart data={axis.scale === 'log' ? history.filter((h) => h.value > 0) : history} margin={{ top: 8, right: 16, bottom: 4, left: 4 }} accessibilityLayer={false}>
               <CartesianGrid stroke="#e6e8ec" />
-              <XAxis dataKey="n" type="number" allowDecimals={false} domain={['dataMin', 'dataMax']} tick={{ fontSize: CHART_FONT }} label={{ value: 'snapshot', position: 'insideBottomRight', offset: -2, fontSize: CHART_FONT }} />
+              <XAxis dataKey="n" type="number" allowDecimals={false} domain={['dataMin', 'dataMax']} tick={{ fontSize: CHART_FONT }} label={{ value: 'snapshot', position: 'insideBottomRight', offset: -2, fontSize: CHART_FONT , fill: MUTED_INK }} />
               <YAxis scale={axis.scale} domain={axis.domain} ticks={axis.ticks} tick={{ fontSize: CHART_FONT }} tickFormatter={(v: number) => tickLabels.get(v) ?? formatValue(v, 2)} width={52} allowDataOverflow />
               <Tooltip formatter={(v) => formatValue(Number(v))} labelFormatter={(n) => `snapshot ${n}`} isAnimationActive={false} />
-              <ReferenceLine y={metric.chance} stroke={PALETTE.grey} strokeDasharray="6 4" label={{ value: chanceLabel, position: 'insideTopRight', fontSize: CHART_FONT, fill: '#5b6472' }} />
+              <ReferenceLine y={metric.chance} stroke={PALETTE.grey} strokeDasharray="6 4" label={{ value: chanceLabel, position: 'insideTopRight', fontSize: CHART_FONT, fill: MUTED_INK }} />
               <Line dataKey="value" name={metric.name} stroke={PALETTE.blue} strokeWidth={2} dot={false} isAnimationActive={false} />
             </LineChart>
           </ResponsiveContainer>

@@ -6,7 +6,7 @@ import type { Config } from '../../core/config';
 import { freeRunForecast, type SeriesTask } from '../../core/tasks/series';
 import type { ForwardOne, TaskMetric } from '../../core/tasks/task';
 import { formatValue } from '../format';
-import { PALETTE } from '../palette';
+import { MUTED_INK, PALETTE } from '../palette';
 import { ChartFrame } from '../SvgChart';
 import { MetricPanel } from './MetricPanel';
 import { CHART_FONT, forecastAnchor, overlayPoints, type Snapshot } from './viewLogic';
@@ -109,7 +109,7 @@ export function SeriesView({ task, config, snapshot, metric, history, forward }:
               <ResponsiveContainer width="100%" height={220}>
                 <LineChart data={overlay} margin={{ top: 8, right: 16, bottom: 4, left: 4 }} accessibilityLayer={false}>
                   <CartesianGrid stroke="#e6e8ec" />
-                  <XAxis dataKey="t" type="number" domain={[0, T - 1]} tick={{ fontSize: CHART_FONT }} label={{ value: 'step in window', position: 'insideBottomRight', offset: -2, fontSize: CHART_FONT }} />
+                  <XAxis dataKey="t" type="number" domain={[0, T - 1]} tick={{ fontSize: CHART_FONT }} label={{ value: 'step in window', position: 'insideBottomRight', offset: -2, fontSize: CHART_FONT , fill: MUTED_INK }} />
                   <YAxis domain={['auto', 'auto']} tick={{ fontSize: CHART_FONT }} tickFormatter={(v: number) => formatValue(v, 3)} width={56} />
                   <Tooltip formatter={(v) => formatValue(Number(v))} labelFormatter={(t) => `step ${t}`} isAnimationActive={false} />
                   <Line dataKey="target" name="target (next value)" stroke={PALETTE.black} strokeWidth={2} dot={false} isAnimationActive={false} />
@@ -131,7 +131,7 @@ export function SeriesView({ task, config, snapshot, metric, history, forward }:
             <ResponsiveContainer width="100%" height={220}>
               <LineChart data={forecastData} margin={{ top: 8, right: 16, bottom: 4, left: 4 }} accessibilityLayer={false}>
                 <CartesianGrid stroke="#e6e8ec" />
-                <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} tick={{ fontSize: CHART_FONT }} label={{ value: 'steps ahead', position: 'insideBottomRight', offset: -2, fontSize: CHART_FONT }} />
+                <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} tick={{ fontSize: CHART_FONT }} label={{ value: 'steps ahead', position: 'insideBottomRight', offset: -2, fontSize: CHART_FONT , fill: MUTED_INK }} />
                 <YAxis domain={['auto', 'auto']} tick={{ fontSize: CHART_FONT }} tickFormatter={(v: number) => formatValue(v, 3)} width={56} />
                 <Tooltip formatter={(v) => formatValue(Number(v))} labelFormatter={(t) => `step ${t}`} isAnimationActive={false} />
                 <ReferenceLine x={0} stroke={PALETTE.grey} strokeDasharray="3 3" />
