@@ -151,6 +151,65 @@ for (const size of SIZES) {
   });
 }
 
+/**
+ * Text drawn in the charts' SVGs whose contrast with what lies behind it (a filled shape, else the page behind its
+ * chart) is under `min` (WCAG AA: 4.5),
+ * one line each. Axe leaves SVG text undecided (it cannot tell what lies behind an SVG); this decides it.
+ */
+function lowContrastSvgText(page: Page, min = 4.5): Promise<string[]> {
+  return page.evaluate((min) => {
+    const rgb = (s: string) => (s.match(/[\d.]+/g) ?? []).map(Number);
+    const channel = (c: number) => ((c /= 255) <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+    const luminance = ([r, g, b]: number[]) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+    const backgroundOf = (el: Element | null): number[] => {
+      for (; el; el = el.parentElement) {
+        const c = rgb(getComputedStyle(el).backgroundColor);
+        if (c.length === 3 || (c.length === 4 && c[3] > 0.5)) return c;
+      }
+      return [255, 255, 255];
+    };
+    const low = new Set<string>();
+    for (const text of Array.from(document.querySelectorAll('svg text'))) {
+      if (!text.textContent?.trim() || text.getBoundingClientRect().width === 0) continue;
+      const fill = rgb(getComputedStyle(text).fill);
+      if (fill.length < 3) continue;
+      const svg = text.closest('svg')!;
+      // behind the text: the topmost filled shape under its centre (a gate's box in the cell diagram), else the page
+      const box = text.getBoundingClientRect();
+      const [cx, cy] = [box.x + box.width / 2, box.y + box.height / 2];
+      const shape = Array.from(svg.querySelectorAll('rect, circle, ellipse, path, polygon'))
+        .filter((el) => {
+          const r = el.getBoundingClientRect();
+          const style = getComputedStyle(el);
+          return cx >= r.left && cx <= r.right && cy >= r.top && cy <= r.bottom && rgb(style.fill).length >= 3 && Number(style.fillOpacity) > 0.5 && !style.fill.startsWith('url');
+        })
+        .at(-1); // the last drawn is on top
+      // a halo (an outline drawn under the glyphs) is their ground where there is one
+      const style = getComputedStyle(text);
+      const halo = style.stroke !== 'none' && parseFloat(style.strokeWidth) >= 2 && style.paintOrder.startsWith('stroke') ? rgb(style.stroke) : [];
+      const behind = halo.length >= 3 ? halo : shape ? rgb(getComputedStyle(shape).fill) : backgroundOf(svg.parentElement);
+      const [a, b] = [luminance(fill), luminance(behind)];
+      const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      if (ratio < min) low.add(`${ratio.toFixed(2)}:1 "${text.textContent.slice(0, 30)}" (${getComputedStyle(text).fill} on rgb(${behind.join(", ")})) in ${svg.closest('[data-testid]')?.getAttribute('data-testid') ?? 'a chart'}`);
+    }
+    return [...low];
+  }, min);
+}
+
+test('a11y: text in the charts has WCAG AA contrast (≥ 4.5:1) on the default page, a lesson, the cliff and inside the cell', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await openLab(page, '?lesson=clipping&figure=cliff&engine=cpu&steps=1');
+  await expect.poll(() => stepOf(page), { message: 'the first step', timeout: 60_000 }).toBe(1);
+  await page.getByTestId('cliff-compute').click();
+  await expect(page.getByTestId('cliff-chart')).toBeVisible({ timeout: 60_000 });
+  expect(await lowContrastSvgText(page), 'the clipping lesson with the cliff').toEqual([]);
+  for (const state of STATES) {
+    await state.open(page);
+    await expect.poll(() => stepOf(page), { message: 'a few steps', timeout: 60_000 }).toBeGreaterThanOrEqual(2);
+    expect(await lowContrastSvgText(page), state.name).toEqual([]);
+  }
+});
+
 test('a11y: a lesson from the keyboard alone: choose it, play, pause, next lesson', async ({ page }) => {
   await page.setViewportSize({ width: 1440, height: 900 });
   await openLab(page, '?engine=cpu');
