@@ -9,7 +9,8 @@ one training step with the script's own functions on the batch the playground wo
 from a fresh optimiser -> {"loss", "grad_norm", "params": {name: flat list}}; or {"kind": "sample", "script",
 "weights", "data", "prime", "length", "temperature", "seed"}: text sampled by the script -> {"text"}; or
 {"kind": "train", "script", "weights", "steps", "dtype", "data"}: "steps" training steps through the script's own
-train_step / train_step_truncated from a fresh optimiser on the playground's batch stream from its beginning, in
+training loop (training_steps: a fresh optimiser, a continual task's state carried) on the playground's batch
+stream from its beginning, in
 "dtype" ("float32", the script's default, or "float64") -> {"losses", "grad_norms", "params": {name: flat list}};
 or {"kind": "fresh", "script"}: a fresh model (no weights file) after the script's init_gate_biases ->
 {"params"}.
@@ -57,13 +58,13 @@ def step(job):
     trainable = [p for p in model.parameters() if p.requires_grad]
     optimizer = script.make_optimizer(trainable)
     step_fn = script.train_step_truncated if script.BPTT == 'truncated' else script.train_step
-    loss, grad_norm = step_fn(model, optimizer, trainable, data)
+    loss, grad_norm, _ = step_fn(model, optimizer, trainable, data)
     params = {name: p.detach().reshape(-1).tolist() for name, p in model.state_dict().items()}
     return {'loss': loss, 'grad_norm': grad_norm, 'params': params}
 
 
 def train(job):
-    """N steps as the script's train() takes them, recording each step's loss and gradient norm."""
+    """N steps of the script's own training loop (training_steps), recording each step's loss and gradient norm."""
     script = load(job['script'])
     script.set_dtype(job.get('dtype', 'float32'))
     torch.manual_seed(0)
@@ -71,18 +72,10 @@ def train(job):
     script.load_weights(model, job['weights'])
     task = script.make_task(types.SimpleNamespace(data=job.get('data'), column=job.get('column')))
     train_rng, _ = script.playground_streams(task, 0)
-    trainable = [p for p in model.parameters() if p.requires_grad]
-    optimizer = script.make_optimizer(trainable)
-    step_fn = script.train_step_truncated if script.BPTT == 'truncated' else script.train_step
-    losses, grad_norms = [], []
-    for _ in range(job['steps']):
-        data = script.to_tensors(task.batch('train', script.BATCH, script.T, train_rng))
-        loss, grad_norm = step_fn(model, optimizer, trainable, data)
-        losses.append(loss)
-        grad_norms.append(grad_norm)
+    steps = list(script.training_steps(model, task, train_rng, job['steps']))
     params = {name: p.detach().double().reshape(-1).tolist() for name, p in model.state_dict().items()}
     script.set_dtype('float32')
-    return {'losses': losses, 'grad_norms': grad_norms, 'params': params}
+    return {'losses': [loss for loss, _ in steps], 'grad_norms': [norm for _, norm in steps], 'params': params}
 
 
 def fresh(job):

@@ -28,7 +28,7 @@ export interface ParityCase {
 }
 
 const base = 'B=3&H=5&seed=11';
-/** Every optimiser, clipping mode, L2, Ω, TBPTT k2 < k1, k2 = k1 with loss-free chunks, k2 > k1, stacked layers, ESN, gate-bias inits. */
+/** Every optimiser, clipping mode, L2, Ω, TBPTT k2 < k1, k2 = k1 with loss-free chunks, k2 > k1, stacked layers, ESN, gate-bias inits, a continual stream. */
 export const PARITY_CASES: ParityCase[] = [
   { name: 'sgd, rnn_tanh, adding', query: `${base}&task=adding&T=8&cell=rnn_tanh&opt=sgd&lr=0.1`, steps: 15 },
   { name: 'momentum, gru, sine', query: `${base}&task=sine&T=10&cell=gru&opt=momentum&lr=0.05`, steps: 15 },
@@ -50,6 +50,9 @@ export const PARITY_CASES: ParityCase[] = [
   { name: 'LSTM bias=forget1 (init=pytorch)', query: `${base}&task=adding&T=10&cell=lstm&init=pytorch&bias=forget1&lr=0.01`, steps: 15 },
   { name: 'LSTM bias=chrono (T_max = T = 12)', query: `${base}&task=adding&T=12&cell=lstm&bias=chrono&lr=0.01`, steps: 15 },
   { name: 'CIFG bias=chrono, 2 layers', query: `${base}&task=sine&T=10&cell=lstm&variant=cifg&layers=2&bias=chrono&opt=rmsprop&lr=0.003`, steps: 12 },
+  // a continual stream: the state is carried from batch to batch (the Greff lesson's task and optimiser)
+  { name: 'continual Reber, NFG, adam, clip by norm: the state carried', query: `${base}&task=continual_reber&T=10&cell=lstm&variant=nfg&lr=0.01&clip=norm&clipAt=1`, steps: 12 },
+  { name: 'continual Reber, TBPTT k2 > k1 (k1=3, k2=5), gru: the state carried', query: `${base}&task=continual_reber&T=10&cell=gru&bptt=truncated&k1=3&k2=5&lr=0.01`, steps: 10 },
 ];
 
 export interface ParityResult {

@@ -39,33 +39,36 @@ def detach(state):
     return state.detach()
 
 
-def train_step(model, optimizer, trainable, data):
-    """Full BPTT: forward over all T steps from a zero state, loss, penalties, backward, clip, one update.
-    A batch with no scored step makes no update. Returns (loss, gradient norm before clipping)."""
+def train_step(model, optimizer, trainable, data, start=None):
+    """Full BPTT: forward over all T steps from `start` (None: a zero state), loss, penalties, backward, clip, one
+    update. A batch with no scored step makes no update. Returns (loss, gradient norm before clipping, the state
+    after the last step, detached: where a continual task's next batch starts)."""
     optimizer.zero_grad()
-    out, _ = model(data['x'])
+    out, state = model(data['x'], start)
+    end = detach(state)
     total, count = loss_sum(out, data, 0, out.shape[0])
     if count == 0:
-        return 0.0, 0.0
+        return 0.0, 0.0, end
     loss = total / count
     objective = loss + l2_penalty(model)
     if OMEGA > 0:  # Pascanu's Omega (omega_penalty): only Elman RNNs, whose model then keeps every h_t
         objective = objective + omega_penalty(loss, model.rnn.steps, model)
     objective.backward()
     grad_norm = clip_and_update(trainable, optimizer)
-    return loss.item(), grad_norm
+    return loss.item(), grad_norm, end
 
 
-def train_step_truncated(model, optimizer, trainable, data):
+def train_step_truncated(model, optimizer, trainable, data, start=None):
     """Sutskever's TBPTT(k1, k2), as the playground does it: the batch's T steps are consumed K1 at a time; after
     each chunk [s, e) the loss of its steps is backpropagated through the window [e - K2, e) and one update is
     made. When K2 > K1 the window reaches into earlier chunks: those steps are recomputed with the current
     weights from the state before the window (the state the latest pass over them reached). A chunk with no
     scored step makes no update: no backward, no optimizer.step(), so the optimiser's moments and step count
-    do not move. Returns (mean loss over the batch, root of summed squared gradient norms of the updates)."""
+    do not move. The batch starts from `start` (None: zeros). Returns (mean loss over the batch, root of summed
+    squared gradient norms of the updates, the state after the last step, detached)."""
     x = data['x']
     T = x.shape[0]
-    before = [None]  # before[t]: the state before step t (detached) as the latest pass computed it; None = zeros
+    before = [start]  # before[t]: the state before step t (detached) as the latest pass computed it; None = zeros
 
     def remember(t, state):  # the state after step t
         if len(before) == t + 1:
@@ -106,7 +109,7 @@ def train_step_truncated(model, optimizer, trainable, data):
             objective = objective + omega_penalty(loss, window_steps, model)
         objective.backward()
         norm_sq += clip_and_update(trainable, optimizer) ** 2
-    return (loss_total / loss_count if loss_count else 0.0), math.sqrt(norm_sq)
+    return (loss_total / loss_count if loss_count else 0.0), math.sqrt(norm_sq), before[T]
 
 
 def evaluate(model, batch):
@@ -138,14 +141,26 @@ def playground_streams(task, skip):
     return train_rng, val_batch
 
 
-def train(model, task, train_rng, val_batch, steps, first_step, eval_every):
-    """Note: the optimiser starts fresh (the playground's Adam moments are not in model.safetensors)."""
+def training_steps(model, task, train_rng, steps):
+    """The training loop: `steps` batches of the playground's stream, one step each, from a fresh optimiser (the
+    playground's Adam moments are not in model.safetensors). A continual task (one unbroken stream per batch row)
+    carries the state from batch to batch, as the playground does; a resumed run starts it from zeros (the
+    playground's carried state is not in model.safetensors). Yields (loss, gradient norm) after each step."""
     trainable = [p for p in model.parameters() if p.requires_grad]
     optimizer = make_optimizer(trainable)
     step_fn = train_step_truncated if BPTT == 'truncated' else train_step
-    for step in range(first_step + 1, first_step + steps + 1):
+    carried = None
+    for _ in range(steps):
         data = to_tensors(task.batch('train', BATCH, T, train_rng))
-        loss, grad_norm = step_fn(model, optimizer, trainable, data)
-        if step % eval_every == 0 or step == first_step + steps:
+        loss, grad_norm, end = step_fn(model, optimizer, trainable, data, carried)
+        carried = end if getattr(task, 'continual', False) else None
+        yield loss, grad_norm
+
+
+def train(model, task, train_rng, val_batch, steps, first_step, eval_every):
+    """Trains `steps` steps after `first_step`, printing the loss, gradient norm and validation every `eval_every`."""
+    last = first_step + steps
+    for step, (loss, grad_norm) in enumerate(training_steps(model, task, train_rng, steps), start=first_step + 1):
+        if step % eval_every == 0 or step == last:
             report = ', '.join(f'{k} {v:.5f}' for k, v in evaluate(model, val_batch).items())
             print(f'step {step:6d}  loss {loss:.5f}  grad norm {grad_norm:.4g}  {report}')
