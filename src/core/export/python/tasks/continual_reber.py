@@ -1,8 +1,8 @@
 class ContinualReberTask:
     """The continual embedded Reber grammar (Gers, Schmidhuber & Cummins 2000): embedded Reber strings with no
     breaks between them, one endless stream per batch row. Each training batch continues the previous one row
-    by row (the stream is kept per random stream, as the playground keeps it); the playground also carries the
-    hidden state from batch to batch (continual = True). Validation: a fresh stream per row, T warm-up steps
+    by row (the stream is kept per random stream, as the playground keeps it), and training carries the hidden
+    state from batch to batch (continual = True: training_steps), as the playground does. Validation: a fresh stream per row, T warm-up steps
     (label -1: no loss, not scored), then max(100, 4 T) scored steps."""
 
     name = 'continual_reber'
