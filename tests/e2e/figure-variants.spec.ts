@@ -1,11 +1,10 @@
 // The LSTM variants compared (Greff et al. 2017) in its lesson: the link opens it, a tiny plan runs in the lab worker
 // and draws one box per variant beside the paper's verdicts and ours, its numbers export, a plan over the limit is
 // refused with the limit named, a cancelled long plan leaves no error, and the link carries what ran.
-import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expectFigurePassesAxe, expectImageExports, figureCsvRows } from './figureChecks';
 import { expect, test } from './fixtures';
 import { openLab } from './helpers';
 
@@ -48,9 +47,7 @@ test('figures: ?lesson=greff&figure=variants runs a tiny plan in the lab worker 
   await expect(page.getByTestId('variants-verdict')).toHaveText(/^In our runs \(final validation loss; .*\): .*NFG.* That agrees with the paper on \d of 2/);
   await expect(page.getByTestId('variants-verdict')).toHaveAttribute('data-status', /^(agrees|differs)$/);
 
-  const download = page.waitForEvent('download');
-  await page.getByTestId('variants-csv').click();
-  const rows = (await readFile(await (await download).path(), 'utf8')).trim().split('\n');
+  const rows = await figureCsvRows(page, 'variants');
   expect(rows[0]).toBe('variant,seed,final_val_loss,final_train_loss,accuracy,diverged');
   expect(rows.slice(1).map((r) => r.split(',').slice(0, 2).join(','))).toEqual(['vanilla,1', 'vanilla,2', 'nfg,1', 'nfg,2', 'cifg,1', 'cifg,2']);
   for (const r of rows.slice(1)) expect(Number(r.split(',')[2])).toBeGreaterThan(0);
@@ -58,15 +55,9 @@ test('figures: ?lesson=greff&figure=variants runs a tiny plan in the lab worker 
   // the CPU engine in vitest, the same plan, measured: V 0.748092 0.578109, NFG 1.765459 1.450254, CIFG 0.512957 0.521753)
   const node = [0.748092, 0.578109, 1.765459, 1.450254, 0.512957, 0.521753];
   rows.slice(1).forEach((r, i) => expect(Number(r.split(',')[2])).toBeCloseTo(node[i], 4));
-  const svgFile = page.waitForEvent('download');
-  await page.getByTestId('variants-svg').click();
-  expect(await readFile(await (await svgFile).path(), 'utf8')).toContain('final validation loss');
-  const pngFile = page.waitForEvent('download');
-  await page.getByTestId('variants-png').click();
-  expect([...(await readFile(await (await pngFile).path())).subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+  await expectImageExports(page, 'variants', 'final validation loss');
 
-  const audit = await new AxeBuilder({ page }).include('[data-testid="variants-figure"]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
-  expect(audit.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  await expectFigurePassesAxe(page, 'variants');
 
   mkdirSync(shotDir, { recursive: true });
   await page.setViewportSize({ width: 1920, height: 1080 });

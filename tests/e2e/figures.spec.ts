@@ -1,10 +1,9 @@
 // The papers' figures, live: the cliff (Pascanu et al. 2013) opens from its link, is computed in the training
 // worker on the page's engine, draws ≥ 40 points, exports its numbers, and leaves the run as it was.
-import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expectFigurePassesAxe, expectImageExports, figureCsvRows } from './figureChecks';
 import { expect, test } from './fixtures';
 import { openLab, readState } from './helpers';
 
@@ -32,26 +31,14 @@ test('figures: ?lesson=clipping&figure=cliff opens the cliff; Compute draws it f
   expect((await readState(page)).step, 'computing the figure trains nothing').toBe(before);
   expect(page.url()).toContain('figure=cliff');
 
-  const download = page.waitForEvent('download');
-  await page.getByTestId('cliff-csv').click();
-  const csv = await readFile(await (await download).path(), 'utf8');
-  const rows = csv.trim().split('\n');
+  const rows = await figureCsvRows(page, 'cliff');
   expect(rows[0]).toBe('kind,sigma_max,loss,grad_norm');
   expect(rows.filter((r) => r.startsWith('curve,'))).toHaveLength(points);
 
-  const svgFile = page.waitForEvent('download');
-  await page.getByTestId('cliff-svg').click();
-  const svg = await readFile(await (await svgFile).path(), 'utf8');
-  expect(svg).toMatch(/^<\?xml[^]*<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-  expect(svg).toContain('σ_max(W_rec), log scale');
-  const pngFile = page.waitForEvent('download');
-  await page.getByTestId('cliff-png').click();
-  const png = await readFile(await (await pngFile).path());
-  expect([...png.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+  await expectImageExports(page, 'cliff', 'σ_max(W_rec), log scale');
 
   // the figure passes axe (serious and critical) as the rest of the page does
-  const audit = await new AxeBuilder({ page }).include('[data-testid="cliff-figure"]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
-  expect(audit.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  await expectFigurePassesAxe(page, 'cliff');
 
   mkdirSync(shotDir, { recursive: true });
   await figure.screenshot({ path: join(shotDir, 'figure-cliff.png') });
@@ -113,20 +100,12 @@ test('figures: ?lesson=char&figure=saturation opens gate saturation; Compute dra
   await expect(page.getByTestId('saturation-verdict')).toHaveText(/^Agrees with the paper: \d+ of 64 units of this network keep their forget gate above 0\.9/);
   expect((await readState(page)).step, 'computing the figure trains nothing').toBe(2000);
 
-  const download = page.waitForEvent('download');
-  await page.getByTestId('saturation-csv').click();
-  const rows = (await readFile(await (await download).path(), 'utf8')).trim().split('\n');
+  const rows = await figureCsvRows(page, 'saturation');
   expect(rows[0]).toBe('network,layer,gate,unit,fraction_left_saturated,fraction_right_saturated');
   expect(rows).toHaveLength(1 + 2 * 3 * 64);
-  const svgFile = page.waitForEvent('download');
-  await page.getByTestId('saturation-svg').click();
-  expect(await readFile(await (await svgFile).path(), 'utf8')).toContain('forget gate');
-  const pngFile = page.waitForEvent('download');
-  await page.getByTestId('saturation-png').click();
-  expect([...(await readFile(await (await pngFile).path())).subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+  await expectImageExports(page, 'saturation', 'forget gate');
 
-  const audit = await new AxeBuilder({ page }).include('[data-testid="saturation-figure"]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
-  expect(audit.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  await expectFigurePassesAxe(page, 'saturation');
 
   mkdirSync(shotDir, { recursive: true });
   await figure.screenshot({ path: join(shotDir, 'figure-saturation.png') });
@@ -158,20 +137,12 @@ test('figures: ?lesson=vanishing&figure=success runs a tiny plan in the lab work
   for (const cell of ['rnn_tanh', 'lstm']) await expect(page.getByTestId(`success-line-${cell}`).locator('circle')).toHaveCount(2);
   await expect(figure.getByRole('alert')).toHaveCount(0);
 
-  const download = page.waitForEvent('download');
-  await page.getByTestId('success-csv').click();
-  const rows = (await readFile(await (await download).path(), 'utf8')).trim().split('\n');
+  const rows = await figureCsvRows(page, 'success');
   expect(rows[0]).toBe('cell,T,runs,solved,fraction,steps_to_solve,diverged');
   expect(rows.slice(1).map((r) => r.split(',').slice(0, 3).join(','))).toEqual(['rnn_tanh,5,2', 'rnn_tanh,10,2', 'lstm,5,2', 'lstm,10,2']);
-  const svgFile = page.waitForEvent('download');
-  await page.getByTestId('success-svg').click();
-  expect(await readFile(await (await svgFile).path(), 'utf8')).toContain('fraction solved');
-  const pngFile = page.waitForEvent('download');
-  await page.getByTestId('success-png').click();
-  expect([...(await readFile(await (await pngFile).path())).subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+  await expectImageExports(page, 'success', 'fraction solved');
 
-  const audit = await new AxeBuilder({ page }).include('[data-testid="success-figure"]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
-  expect(audit.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  await expectFigurePassesAxe(page, 'success');
 
   mkdirSync(shotDir, { recursive: true });
   await figure.screenshot({ path: join(shotDir, 'figure-success.png') });
@@ -231,23 +202,15 @@ test("figures: ?lesson=lstm&figure=longlag runs a tiny plan and puts the runs' s
   await expect(page.getByTestId('longlag-verdict')).toHaveText(/^(Agrees|Differs) .*at T = 20 the LSTM solved \d of 2 runs \(RNN \(tanh\) \d of 2\).*the paper's table starts at T = 100: add it to compare\.$/);
   await expect(chart).toHaveAttribute('aria-label', /ours beside Table 9 of the paper\. T = 10: RNN \(tanh\) solved \d of 2.*the paper's LSTM 31\u2009390 sequences/);
 
-  const download = page.waitForEvent('download');
-  await page.getByTestId('longlag-csv').click();
-  const rows = (await readFile(await (await download).path(), 'utf8')).trim().split('\n');
+  const rows = await figureCsvRows(page, 'longlag');
   expect(rows[0]).toBe('source,task,T,cell,runs,solved,mean_steps,mean_sequences,steps_to_solve');
   expect(rows.slice(1).map((r) => r.split(',').slice(0, 5).join(','))).toEqual([
     'this page,temporal_order,10,rnn_tanh,2', 'this page,temporal_order,10,lstm,2', 'this page,temporal_order,20,rnn_tanh,2', 'this page,temporal_order,20,lstm,2',
     'Hochreiter & Schmidhuber 1997 Table 9,temporal_order,100,lstm,20',
   ]);
-  const svgFile = page.waitForEvent('download');
-  await page.getByTestId('longlag-svg').click();
-  expect(await readFile(await (await svgFile).path(), 'utf8')).toContain('sequences to solve');
-  const pngFile = page.waitForEvent('download');
-  await page.getByTestId('longlag-png').click();
-  expect([...(await readFile(await (await pngFile).path())).subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+  await expectImageExports(page, 'longlag', 'sequences to solve');
 
-  const audit = await new AxeBuilder({ page }).include('[data-testid="longlag-figure"]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
-  expect(audit.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  await expectFigurePassesAxe(page, 'longlag');
 
   mkdirSync(shotDir, { recursive: true });
   await figure.screenshot({ path: join(shotDir, 'figure-longlag.png') });
