@@ -4,6 +4,7 @@
 import { lessonById, lessonNumber, LESSONS, neighbours, type Lesson, type VerdictStatus } from '../core/lessons';
 import { openLesson } from '../state/controller';
 import { useStore } from '../state/store';
+import { PaperLink } from './PaperLink';
 
 const STATUS_MARK: Record<VerdictStatus, string> = { holds: '✓', pending: '…', contradicted: '✗' };
 const STATUS_WORD: Record<VerdictStatus, string> = { holds: 'Measured', pending: 'So far', contradicted: 'Measured, against the card' };
@@ -52,9 +53,7 @@ function Card({ lesson }: { lesson: Lesson }) {
           {lesson.papers.map((p, i) => (
             <span key={p.url}>
               {i > 0 && '; '}
-              <a href={p.url} target="_blank" rel="noopener noreferrer" title={p.title}>
-                {p.cite}
-              </a>
+              <PaperLink paper={p}>{p.cite}</PaperLink>
             </span>
           ))}
         </p>

@@ -14,6 +14,7 @@ import { runFileStem } from '../export/chartFiles';
 import { formatValue } from '../format';
 import { PALETTE } from '../palette';
 import { useWidth } from '../useWidth';
+import { PaperLink } from '../PaperLink';
 import { cliffCsv, cliffGeometry, describeCliff, surfaceCells, xOf, yOf, type Panel, type PanelPoint } from './cliffView';
 import { FigureExports, FigureSection, FigureVerdictLine } from './FigureSection';
 import './figures.css';
@@ -69,9 +70,7 @@ function CliffLive() {
       <p className="cliff-finding">
         {PAPERS.pascanu2013.cite} found that the loss of a recurrent network has a steep wall where its dynamics bifurcate (σ_max(W_rec) near 1 for tanh): a gradient step
         that hits the wall is huge and throws the parameters far away, and clipping the gradient’s norm keeps that step short (
-        <a href={PAPERS.pascanu2013.url} target="_blank" rel="noopener noreferrer" title={PAPERS.pascanu2013.title}>
-          {PAPERS.pascanu2013.title}
-        </a>
+        <PaperLink paper={PAPERS.pascanu2013} />
         ).
       </p>
       <div className="cliff-actions">

@@ -12,6 +12,7 @@ import { useStore } from '../../state/store';
 import { formatSteps } from '../format';
 import { useSweepWorker } from '../useSweepWorker';
 import { useWidth } from '../useWidth';
+import { PaperLink } from '../PaperLink';
 import { FigureExports, FigureSection, FigureVerdictLine } from './FigureSection';
 import { LineLegend, PlotAxes } from './PlotAxes';
 import { describeLongLag, entryText, longLagCsv, longLagGeometry } from './longLagView';
@@ -65,9 +66,7 @@ function LongLagLive() {
         {PAPERS.hochreiter1997.cite} trained the LSTM on problems no earlier recurrent-net algorithm had solved: adding two marked numbers seen at least 50, 250 and 500 steps
         before the answer (Table 7) and telling the order of two symbols 40 or more steps back (Table 9). It solved them in every trial, and the training it needed grew
         with the lag (
-        <a href={PAPERS.hochreiter1997.url} target="_blank" rel="noopener noreferrer" title={PAPERS.hochreiter1997.title}>
-          {PAPERS.hochreiter1997.title}
-        </a>
+        <PaperLink paper={PAPERS.hochreiter1997} />
         ).
       </p>
       <p className="muted success-settings">

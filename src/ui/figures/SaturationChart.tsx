@@ -12,6 +12,7 @@ import { useStore } from '../../state/store';
 import { runFileStem } from '../export/chartFiles';
 import { LAYER_COLORS } from '../palette';
 import { useWidth } from '../useWidth';
+import { PaperLink } from '../PaperLink';
 import { describeSaturation, dotsOf, MOSTLY, panelSize, saturationCsv } from './saturationView';
 import { FigureExports, FigureSection, FigureVerdictLine } from './FigureSection';
 import './figures.css';
@@ -64,9 +65,7 @@ function SaturationLive() {
       <p className="cliff-finding">
         {PAPERS.karpathy2015b.cite} found that a trained LSTM has units whose forget gate is right-saturated (above {SATURATION_HIGH}) most of the time: cells that remember their
         content for long stretches, which a network at initialisation does not have (
-        <a href={PAPERS.karpathy2015b.url} target="_blank" rel="noopener noreferrer" title={PAPERS.karpathy2015b.title}>
-          {PAPERS.karpathy2015b.title}
-        </a>
+        <PaperLink paper={PAPERS.karpathy2015b} />
         , Fig. 4).
       </p>
       <div className="cliff-actions">

@@ -9,6 +9,7 @@ import { SOLVED_GAP, type SweepPlan, type SweepResult } from '../../core/inspect
 import { PAPERS } from '../../core/lessons/papers';
 import { useSweepWorker } from '../useSweepWorker';
 import { useWidth } from '../useWidth';
+import { PaperLink } from '../PaperLink';
 import { describeSuccess, successCsv, successGeometry } from './successView';
 import { FigureExports, FigureSection, FigureVerdictLine } from './FigureSection';
 import { LineLegend, PlotAxes } from './PlotAxes';
@@ -59,9 +60,7 @@ function SuccessLive() {
       <p className="success-finding">
         {PAPERS.bengio1994.cite} showed that the longer the span of a dependency, the less often gradient descent learns it: the error signal from far back vanishes, and a
         tanh network’s chance of solving the task within a fixed budget of training falls to zero as T grows. The LSTM’s cell state ({PAPERS.hochreiter1997.cite}) keeps its success up (
-        <a href={PAPERS.bengio1994.url} target="_blank" rel="noopener noreferrer" title={PAPERS.bengio1994.title}>
-          {PAPERS.bengio1994.title}
-        </a>
+        <PaperLink paper={PAPERS.bengio1994} />
         ).
       </p>
       <p className="muted success-settings">

@@ -13,6 +13,7 @@ import { PAPERS } from '../../core/lessons/papers';
 import { useSweepWorker } from '../useSweepWorker';
 import { formatValue } from '../format';
 import { useWidth } from '../useWidth';
+import { PaperLink } from '../PaperLink';
 import { describeVariants, variantsCsv, variantsGeometry, VERDICT_COLORS } from './variantsView';
 import { FigureExports, FigureSection, FigureVerdictLine } from './FigureSection';
 import { LinkNotice, SweepStartButton, SweepStatus, useLinkedChoice, useRunsPage } from './SweepFigureRun';
@@ -61,9 +62,7 @@ function VariantsLive() {
         significantly on V; removing the forget gate (NFG) or the output activation function (NOAF) hurt most; removing the input gate, the output gate or the input activation
         (NIG, NOG, NIAF) hurt on some datasets; coupling the input and forget gates (CIFG) or dropping the peepholes (NP) did not hurt significantly, and full gate recurrence (FGR)
         did not help (
-        <a href={PAPERS.greff2017.url} target="_blank" rel="noopener noreferrer" title={PAPERS.greff2017.title}>
-          {PAPERS.greff2017.title}
-        </a>
+        <PaperLink paper={PAPERS.greff2017} />
         ).
       </p>
       <p className="muted variants-settings">
