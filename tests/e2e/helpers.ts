@@ -65,6 +65,15 @@ export function readState(page: Page) {
 }
 
 /** The training step the store shows. */
+/**
+ * Whether a loss series (as readState gives it) still reaches back to the run's first steps at step `step`: its
+ * first point is the first bucket of the decimated series (state/charts.ts keeps 800 points and merges neighbours in
+ * pairs, so at step N the first point holds at most 2N/800 steps, and at least 2 once merged).
+ */
+export function lossReachesStart(loss: readonly (readonly number[])[], step: number): boolean {
+  return loss.length > 0 && loss[0][0] <= Math.max(2, (2 * step) / 800);
+}
+
 export const stepOf = async (page: Page) => (await readState(page)).step;
 export const statusOf = async (page: Page) => (await readState(page)).status;
 
