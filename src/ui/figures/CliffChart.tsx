@@ -3,7 +3,7 @@
 // network with its W_rec rescaled along σ_max, and where a raw and a clipped gradient step from the current point
 // land; beside it the paper's single-unit surface. Pure view logic in cliffView.ts. Which figure is open is the
 // Config's `figure` key, so a link shares it.
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useRef } from 'react';
 import { cliffVerdict, singleUnitSurface, SINGLE_UNIT, SURFACE_GRID, type CliffResult } from '../../core/figures/cliff';
 import { PAPERS } from '../../core/lessons/papers';
 import { computeCliff } from '../../state/controller';
@@ -17,6 +17,7 @@ import { useWidth } from '../useWidth';
 import { PaperLink } from '../PaperLink';
 import { cliffCsv, cliffGeometry, describeCliff, surfaceCells, xOf, yOf, type Panel, type PanelPoint } from './cliffView';
 import { FigureExports, FigureSection, FigureVerdictLine } from './FigureSection';
+import { useFigureRequest } from './useFigureRequest';
 import './figures.css';
 
 /** The lessons the cliff belongs to: clipping (its remedy) and exploding gradients (where the wall is). */
@@ -37,33 +38,7 @@ export function CliffFigure() {
 }
 
 function CliffLive() {
-  const [result, setResult] = useState<CliffResult | null>(null);
-  const [step, setStep] = useState(0);
-  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const cancelRef = useRef<(() => void) | null>(null);
-  const busy = progress !== null;
-
-  const compute = () => {
-    setError(null);
-    setProgress({ done: 0, total: 1 });
-    const { reply, cancel } = computeCliff((done, total) => setProgress({ done, total }));
-    cancelRef.current = cancel;
-    reply.then(
-      (msg) => {
-        setProgress(null);
-        cancelRef.current = null;
-        if (msg.result) {
-          setResult(msg.result);
-          setStep(msg.step);
-        } else if (msg.error !== 'cancelled') setError(msg.error);
-      },
-      (e: Error) => {
-        setProgress(null);
-        setError(e.message);
-      },
-    );
-  };
+  const { answer, progress, error, busy, compute, cancel } = useFigureRequest(computeCliff);
 
   return (
     <div className="cliff-body">
@@ -77,10 +52,10 @@ function CliffLive() {
         <button type="button" className="primary" onClick={compute} disabled={busy} data-testid="cliff-compute">
           Compute the cliff
         </button>
-        {busy && (
+        {progress && (
           <>
             <progress max={progress.total} value={progress.done} aria-label="Cliff: evaluations done" data-testid="cliff-progress" />
-            <button type="button" onClick={() => cancelRef.current?.()} data-testid="cliff-cancel">
+            <button type="button" onClick={cancel} data-testid="cliff-cancel">
               Cancel
             </button>
           </>
@@ -92,7 +67,7 @@ function CliffLive() {
         )}
       </div>
       <div className="cliff-views">
-        {result ? <CliffChart result={result} step={step} /> : <p className="muted cliff-empty">The live network, rescaled along σ_max from 0.1 to 10: press Compute (training waits meanwhile).</p>}
+        {answer ? <CliffChart result={answer.result} step={answer.step} /> : <p className="muted cliff-empty">The live network, rescaled along σ_max from 0.1 to 10: press Compute (training waits meanwhile).</p>}
         <SurfaceChart />
       </div>
     </div>

@@ -3,7 +3,7 @@
 // 0.1 and above 0.9, for the live network (the shipped checkpoint when the lesson opens) and the same network
 // freshly initialised; one scatter panel per gate (forget, input, output), the trained row above the fresh one.
 // Pure view logic in saturationView.ts. Which figure is open is the Config's `figure` key, so a link shares it.
-import { useRef, useState } from 'react';
+import { useRef } from 'react';
 import { saturationVerdict, type SaturationFigure as Figure, type SaturationResult } from '../../core/figures/saturation';
 import { SATURATION_HIGH, SATURATION_LOW } from '../../core/inspect/gates';
 import { PAPERS } from '../../core/lessons/papers';
@@ -15,6 +15,7 @@ import { useWidth } from '../useWidth';
 import { PaperLink } from '../PaperLink';
 import { describeSaturation, dotsOf, MOSTLY, panelSize, saturationCsv } from './saturationView';
 import { FigureExports, FigureSection, FigureVerdictLine } from './FigureSection';
+import { useFigureRequest } from './useFigureRequest';
 import './figures.css';
 
 /** The lessons the figure belongs to: the char-RNN lesson (its shipped checkpoint is the trained network). */
@@ -36,29 +37,7 @@ export function SaturationFigure() {
 }
 
 function SaturationLive() {
-  const [figure, setFigure] = useState<Figure | null>(null);
-  const [step, setStep] = useState(0);
-  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const busy = progress !== null;
-
-  const compute = () => {
-    setError(null);
-    setProgress({ done: 0, total: 1 });
-    computeSaturation((done, total) => setProgress({ done, total })).then(
-      (msg) => {
-        setProgress(null);
-        if (msg.result) {
-          setFigure(msg.result);
-          setStep(msg.step);
-        } else setError(msg.error);
-      },
-      (e: Error) => {
-        setProgress(null);
-        setError(e.message);
-      },
-    );
-  };
+  const { answer, progress, error, busy, compute } = useFigureRequest((onProgress) => ({ reply: computeSaturation(onProgress) }));
 
   return (
     <div className="cliff-body">
@@ -72,15 +51,15 @@ function SaturationLive() {
         <button type="button" className="primary" onClick={compute} disabled={busy} data-testid="saturation-compute">
           Compute gate saturation
         </button>
-        {busy && <progress max={progress.total} value={progress.done} aria-label="Gate saturation: forward passes done" data-testid="saturation-progress" />}
+        {progress && <progress max={progress.total} value={progress.done} aria-label="Gate saturation: forward passes done" data-testid="saturation-progress" />}
         {error && (
           <span className="cliff-error" role="alert">
             {error}
           </span>
         )}
       </div>
-      {figure ? (
-        <SaturationChart figure={figure} step={step} />
+      {answer ? (
+        <SaturationChart figure={answer.result} step={answer.step} />
       ) : (
         <p className="muted cliff-empty">This network and the same one freshly initialised, over the validation text: press Compute (training waits meanwhile).</p>
       )}
