@@ -1,10 +1,11 @@
 // The benchmark workloads and the timing loop shared by the Node runner and the browser page.
 import type { Batch } from '../src/core/batch';
 import { Rng } from '../src/core/rng';
-import { gateCount, makeSpec, paramLayout, type CellKind, type ModelSpec } from '../src/core/spec';
+import { makeSpec, paramLayout, type CellKind, type ModelSpec } from '../src/core/spec';
 import type { Engine, StepOptions } from '../src/engine/engine';
 import { connectivityMatrix, connectivityOn } from '../src/core/inspect/connectivity';
 import { MATRIX_MAX_STEPS } from '../src/core/inspect/snapshot';
+import { passMultiplyAdds } from '../src/core/work';
 
 export interface Workload {
   name: string;
@@ -32,9 +33,7 @@ export function workloadSpec(w: Workload): ModelSpec {
 
 /** Multiply-adds ×2 of one training step: forward (input and recurrent projections, head) ×3 for backward. */
 export function flopsPerStep(w: Workload): number {
-  const G = gateCount(w.cell);
-  const forward = 2 * w.T * w.B * (G * w.H * (w.X + w.H) + w.H * w.Y);
-  return 3 * forward;
+  return 2 * passMultiplyAdds(workloadSpec(w), w.T, w.B);
 }
 
 /** The same data for every engine: inputs in [−1, 1], MSE targets in [−1, 1], small uniform weights. */
