@@ -169,8 +169,8 @@ export function sweepWork(plan: SweepPlan, makeTask: MakeTask): number {
 
 /**
  * The most multiply-adds a figure's sweep may cost at its full budget: about an hour on the CPU engine (which trains
- * some 5·10⁸–7·10⁸ a second on this project's 2-core machine: `npm run bench -- --quick --only W1 --engines cpu`
- * prints 1.0–1.4 GFLOP/s, two flops a multiply-add), minutes on a GPU.
+ * some 5·10⁸–7·10⁸ a second on this project’s 2-core machine: `npm run bench -- --quick --only W1 --engines cpu`
+ * printed 1.4 GFLOP/s with the machine busy, two flops a multiply-add), minutes on a GPU.
  */
 export const SWEEP_FIGURE_MAX_MULTIPLY_ADDS = 2e12;
 
